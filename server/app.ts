@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { limits } from '../shared/limits.ts';
+import { ErrorCode, SYNC_PATH } from '../shared/protocol.ts';
+import { openAccess, type SyncHooks } from './collaboration/hooks.ts';
+import { SyncServer } from './collaboration/syncServer.ts';
+import type { Config } from './config.ts';
+import { seedDemo } from './demo/seedDemo.ts';
+import { HttpError, routeNotFound } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createSocketServer } from './realtime/socketServer.ts';
+import { documentsRouter } from './routes/documents.ts';
+import { SqliteStore } from './store/sqliteStore.ts';
+import type { Store } from './store/types.ts';
+
+const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+
+export interface AccordServer {
+  url: string;
+  store: Store;
+  sync: SyncServer;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Replaces the sync hooks (tests use this to open read-only connections). */
+  hooks?: SyncHooks;
+}
+
+function errorHandler(logger: Logger) {
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof HttpError) return res.status(error.status).json(error.toBody());
+    const status = (error as { status?: number; type?: string }).status;
+    if (status && status >= 400 && status < 500) {
+      // body-parser errors: malformed JSON, body too large
+      return res.status(status).json({ error: { code: ErrorCode.InvalidInput, message: (error as Error).message } });
+    }
+    logger.error({ err: error }, 'unhandled route error');
+    res.status(500).json({ error: { code: ErrorCode.Internal, message: 'Internal error; it has been logged.' } });
+  };
+}
+
+/** Serves the built client, or explains how to build it. */
+function clientRoutes(): express.Router {
+  const router = express.Router();
+  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
+    router.get('/{*path}', (_req, res) => {
+      res.status(503).type('text').send('The client is not built. Run `npm run build` (npm start does it for you).');
+    });
+    return router;
+  }
+  router.use(express.static(CLIENT_DIR, { index: false }));
+  router.get('/{*path}', (_req, res) => res.sendFile(path.join(CLIENT_DIR, 'index.html')));
+  return router;
+}
+
+/** Creates and starts the whole server: HTTP API, static client, sync WebSocket and socket.io. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<AccordServer> {
+  const logger = createLogger(config.logLevel);
+  const store = new SqliteStore(config.dataDir);
+  if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
+
+  const sync = new SyncServer(store, options.hooks ?? openAccess, logger);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: limits.maxJsonBodyBytes }));
+  app.get('/api/health', (_req, res) => res.json({ ok: true }));
+  app.use('/api', documentsRouter(store, sync));
+  app.use('/api', (req) => {
+    throw routeNotFound(req.method, req.originalUrl);
+  });
+  app.use(clientRoutes());
+  app.use(errorHandler(logger));
+
+  const httpServer = http.createServer(app);
+  const io = createSocketServer(httpServer, store, logger);
+  httpServer.on('upgrade', (request, socket, head) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (pathname.startsWith(`${SYNC_PATH}/`)) sync.handleUpgrade(request, socket, head);
+    else if (!pathname.startsWith('/socket.io/')) socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    store,
+    sync,
+    logger,
+    close() {
+      closed ??= (async () => {
+        await sync.close();
+        await io.close(); // also closes httpServer
+        httpServer.closeAllConnections();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}

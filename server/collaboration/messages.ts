@@ -1,0 +1,110 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as authProtocol from 'y-protocols/auth';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
+
+/**
+ * Parsing and encoding of y-websocket frames. Parsing is strict and complete
+ * before anything is applied, so a malformed frame changes nothing.
+ */
+
+export type IncomingMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' };
+
+export class MalformedMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedMessageError';
+  }
+}
+
+/** Decodes one frame; throws MalformedMessageError on anything unexpected. */
+export function parseMessage(data: Uint8Array): IncomingMessage {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    switch (type) {
+      case MessageType.Sync: {
+        const subtype = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (subtype === SyncMessageType.Step1) {
+          Y.decodeStateVector(payload); // throws on garbage
+          return { type: 'sync-step1', stateVector: payload };
+        }
+        if (subtype === SyncMessageType.Step2 || subtype === SyncMessageType.Update) {
+          // A full decode first: Y.applyUpdate may integrate half a truncated update before it throws.
+          Y.decodeUpdate(payload);
+          return { type: 'sync-update', update: payload };
+        }
+        throw new MalformedMessageError(`unknown sync message type ${subtype}`);
+      }
+      case MessageType.Awareness: {
+        const update = decoding.readVarUint8Array(decoder);
+        validateAwarenessUpdate(update);
+        return { type: 'awareness', update };
+      }
+      case MessageType.QueryAwareness:
+        return { type: 'query-awareness' };
+      default:
+        throw new MalformedMessageError(`unknown or server-only message type ${type}`);
+    }
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    throw new MalformedMessageError(`undecodable frame (${(error as Error).message})`);
+  }
+}
+
+/** Checks that an awareness update decodes fully (ids, clocks, JSON states). */
+function validateAwarenessUpdate(update: Uint8Array): void {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    JSON.parse(decoding.readVarString(decoder));
+  }
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncMessageType.Step1);
+  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncMessageType.Step2);
+  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncMessageType.Update);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+/** The y-protocols auth message "permission denied" with a reason (what y-websocket clients understand). */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Auth);
+  authProtocol.writePermissionDenied(encoder, reason);
+  return encoding.toUint8Array(encoder);
+}

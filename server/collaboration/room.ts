@@ -1,0 +1,154 @@
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol.ts';
+import type { Logger } from '../logger.ts';
+import type { ConnectionContext } from './hooks.ts';
+import {
+  MalformedMessageError,
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  parseMessage,
+} from './messages.ts';
+import type { RoomPersistence } from './persistence.ts';
+import type { SyncSocket } from './socket.ts';
+
+interface Member {
+  context: ConnectionContext;
+  /** Awareness client ids this connection announced, removed when it leaves. */
+  awarenessIds: Set<number>;
+}
+
+/**
+ * One document being edited: its Y.Doc, awareness, and connections. Transport
+ * independent. An update is persisted before it is broadcast, so whatever a
+ * client has received from the server is on disk.
+ */
+export class Room {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly members = new Map<SyncSocket, Member>();
+  /** Persist-then-broadcast steps run one after another, in update order. */
+  private pending: Promise<void> = Promise.resolve();
+  private failed = false;
+
+  constructor(
+    readonly documentId: string,
+    readonly doc: Y.Doc,
+    private readonly persistence: RoomPersistence,
+    private readonly logger: Logger,
+    private readonly onStorageFailure: (room: Room) => void,
+  ) {
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null); // the server itself has no cursor
+    doc.on('update', this.handleDocUpdate);
+    this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Adds an authenticated connection and starts the sync handshake. */
+  join(socket: SyncSocket, context: ConnectionContext): void {
+    this.members.set(socket, { context, awarenessIds: new Set() });
+    socket.send(encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) socket.send(encodeAwareness(this.awareness, states));
+  }
+
+  /** Handles one frame from a member. Malformed frames close that connection only. */
+  receive(socket: SyncSocket, data: Uint8Array): void {
+    const member = this.members.get(socket);
+    if (!member) return;
+    let message;
+    try {
+      message = parseMessage(data);
+    } catch (error) {
+      const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
+      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
+      socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
+      return;
+    }
+    switch (message.type) {
+      case 'sync-step1':
+        socket.send(encodeSyncStep2(this.doc, message.stateVector));
+        return;
+      case 'sync-update':
+        if (member.context.readOnly) {
+          socket.send(encodePermissionDenied(READ_ONLY_REASON));
+          return;
+        }
+        if (this.failed) return;
+        try {
+          Y.applyUpdate(this.doc, message.update, socket);
+        } catch (error) {
+          this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
+          socket.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
+        }
+        return;
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, socket);
+        return;
+      case 'query-awareness':
+        socket.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+    }
+  }
+
+  /** Removes a connection and its cursors. */
+  leave(socket: SyncSocket): void {
+    const member = this.members.get(socket);
+    if (!member) return;
+    this.members.delete(socket);
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], null);
+  }
+
+  /** Resolves when every accepted update so far is stored and broadcast. */
+  flushed(): Promise<void> {
+    return this.pending;
+  }
+
+  /** Closes every connection (e.g. on shutdown) and releases the doc. */
+  close(code: number, reason: string): void {
+    for (const socket of [...this.members.keys()]) {
+      this.leave(socket);
+      socket.close(code, reason);
+    }
+    this.doc.off('update', this.handleDocUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.pending = this.pending
+      .then(() => this.persistence.append(update, this.doc))
+      .then(() => this.broadcast(encodeUpdate(update), origin))
+      .catch((error: unknown) => {
+        if (this.failed) return;
+        this.failed = true;
+        this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
+        this.onStorageFailure(this);
+      });
+  };
+
+  private readonly handleAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    const member = origin === null ? undefined : this.members.get(origin as SyncSocket);
+    if (member) {
+      for (const id of added) member.awarenessIds.add(id);
+      for (const id of removed) member.awarenessIds.delete(id);
+    }
+    this.broadcast(encodeAwareness(this.awareness, changed), undefined);
+  };
+
+  private broadcast(message: Uint8Array, except: unknown): void {
+    for (const socket of this.members.keys()) {
+      if (socket !== except) socket.send(message);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import * as Y from 'yjs';
+import { ID_PATTERN, limits } from '../../shared/limits.ts';
+import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/types.ts';
+import { SyncRejection, type SyncHooks } from './hooks.ts';
+import { RoomPersistence } from './persistence.ts';
+import { Room } from './room.ts';
+import type { SyncSocket } from './socket.ts';
+
+const PING_INTERVAL_MS = 30_000;
+
+/** Adapts a `ws` WebSocket to the room's minimal socket interface. */
+class WsSyncSocket implements SyncSocket {
+  constructor(private readonly ws: WebSocket) {}
+  send(data: Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(data, { binary: true });
+  }
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+/** The document id of a sync URL (`/sync/<id>`), or undefined when the path is not a sync path. */
+export function syncDocumentId(url: string | undefined): string | undefined {
+  const pathname = new URL(url ?? '/', 'http://localhost').pathname;
+  if (!pathname.startsWith(`${SYNC_PATH}/`)) return undefined;
+  return decodeURIComponent(pathname.slice(SYNC_PATH.length + 1));
+}
+
+/**
+ * The y-websocket endpoint: accepts upgrades on /sync/<documentId>, runs the
+ * authentication hook before any message is handled, and hands connections to
+ * the document's Room (loaded on first use, released when the last one leaves).
+ */
+export class SyncServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxSyncMessageBytes });
+  private readonly rooms = new Map<string, Promise<Room>>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private closing = false;
+  /** Connections that answered the last ping; the others are terminated. */
+  private readonly alive = new WeakSet<WebSocket>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: SyncHooks,
+    private readonly logger: Logger,
+  ) {
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
+  }
+
+  /** Handles an HTTP upgrade whose path is under SYNC_PATH. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const documentId = syncDocumentId(request.url) ?? '';
+    this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request, documentId));
+  }
+
+  private async accept(ws: WebSocket, request: IncomingMessage, documentId: string): Promise<void> {
+    const socket = new WsSyncSocket(ws);
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
+
+    // Messages that arrive while authentication runs wait here, bounded.
+    const queue: Uint8Array[] = [];
+    let room: Room | undefined;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!isBinary) {
+        socket.close(CloseCode.MalformedMessage, 'malformed message: sync frames are binary');
+        return;
+      }
+      const bytes = toBytes(data);
+      if (room) room.receive(socket, bytes);
+      else if (queue.length < limits.maxQueuedMessagesBeforeAuth) queue.push(bytes);
+      else socket.close(CloseCode.TooManyMessagesBeforeAuth, 'too many messages before authentication');
+    });
+    ws.on('close', () => {
+      if (room) this.release(room, socket);
+      room = undefined;
+    });
+    ws.on('error', (error) => this.logger.debug({ err: error, documentId }, 'sync socket error'));
+
+    try {
+      if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
+      if (!ID_PATTERN.test(documentId) || !(await this.store.getDocument(documentId))) {
+        throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
+      }
+      const context = await this.hooks.authenticate(request, documentId);
+      if (ws.readyState !== WebSocket.OPEN) return;
+      const joined = await this.getRoom(documentId);
+      if (ws.readyState !== WebSocket.OPEN) {
+        this.release(joined, socket);
+        return;
+      }
+      room = joined;
+      room.join(socket, context);
+      for (const bytes of queue.splice(0)) room.receive(socket, bytes);
+    } catch (error) {
+      if (error instanceof SyncRejection) {
+        socket.close(error.code, error.message);
+      } else {
+        this.logger.error({ err: error, documentId }, 'sync connection failed');
+        socket.close(CloseCode.StorageFailure, 'server error while opening the document');
+      }
+    }
+  }
+
+  /** The room of a document, loading it from the store on first use. */
+  private getRoom(documentId: string): Promise<Room> {
+    let room = this.rooms.get(documentId);
+    if (!room) {
+      room = RoomPersistence.load(this.store, documentId).then(
+        ({ doc, persistence }) => new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure)),
+      );
+      room.catch(() => this.rooms.delete(documentId));
+      this.rooms.set(documentId, room);
+    }
+    return room;
+  }
+
+  private release(room: Room, socket: SyncSocket): void {
+    room.leave(socket);
+    if (room.size > 0) return;
+    // Unload once everything is stored, unless someone joined meanwhile.
+    void room.flushed().then(() => {
+      if (room.size === 0 && this.rooms.get(room.documentId)) this.evict(room, CloseCode.ServiceRestart);
+    });
+  }
+
+  private evict(room: Room, code: number): void {
+    this.rooms.delete(room.documentId);
+    room.close(code, code === CloseCode.StorageFailure ? 'the server could not store an update; reconnect to resend it' : 'document unloaded');
+  }
+
+  /**
+   * Runs `read` on the current state of a document: the live room's doc when it
+   * is open, otherwise a copy loaded from the store. Undefined when the
+   * document does not exist.
+   */
+  async readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | undefined> {
+    if (!(await this.store.getDocument(documentId))) return undefined;
+    const live = this.rooms.get(documentId);
+    if (live) return read((await live).doc);
+    const { doc } = await RoomPersistence.load(this.store, documentId);
+    try {
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  /** Number of documents loaded in memory (for tests and metrics). */
+  get openRooms(): number {
+    return this.rooms.size;
+  }
+
+  private pingAll(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.delete(ws)) ws.terminate();
+      else ws.ping();
+    }
+  }
+
+  /** Stops accepting, stores everything pending, and closes every connection. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    const rooms = await Promise.allSettled([...this.rooms.values()]);
+    for (const result of rooms) {
+      if (result.status !== 'fulfilled') continue;
+      await result.value.flushed();
+      result.value.close(CloseCode.ServiceRestart, 'server is shutting down');
+    }
+    this.rooms.clear();
+    for (const ws of this.wss.clients) ws.terminate();
+    this.wss.close();
+  }
+}

@@ -1,0 +1,64 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { z } from 'zod';
+import { ID_PATTERN, limits } from '../../shared/limits.ts';
+import { ErrorCode, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents } from '../../shared/protocol.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/types.ts';
+
+const JoinPayload = z.object({ documentId: z.string().regex(ID_PATTERN) });
+
+const roomOf = (documentId: string) => `document:${documentId}`;
+
+function failure(code: ErrorCode, message: string): { ok: false } & ErrorBody {
+  return { ok: false, error: { code, message } };
+}
+
+/**
+ * Application events over socket.io, on the same HTTP server as the sync
+ * WebSocket. Every event validates its payload and answers through its ack.
+ */
+export function createSocketServer(httpServer: HttpServer, store: Store, logger: Logger) {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    maxHttpBufferSize: limits.maxSocketIoPayloadBytes,
+    // The sync endpoint handles its own upgrades; engine.io must not close them.
+    destroyUpgrade: false,
+    serveClient: false,
+  });
+
+  const announce = async (documentId: string) => {
+    const followers = (await io.in(roomOf(documentId)).fetchSockets()).length;
+    io.to(roomOf(documentId)).emit('document:presence', { documentId, followers });
+  };
+
+  io.on('connection', (socket) => {
+    socket.on('document:join', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = JoinPayload.safeParse(payload);
+      if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:join needs { documentId } with a valid id'));
+      const document = await store.getDocument(parsed.data.documentId);
+      if (!document) return ack(failure(ErrorCode.DocumentNotFound, `No declaration with id "${parsed.data.documentId}".`));
+      await socket.join(roomOf(document.id));
+      ack({ ok: true, document });
+      await announce(document.id);
+    });
+
+    socket.on('document:leave', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = JoinPayload.safeParse(payload);
+      if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:leave needs { documentId } with a valid id'));
+      await socket.leave(roomOf(parsed.data.documentId));
+      ack({ ok: true });
+      await announce(parsed.data.documentId);
+    });
+
+    socket.on('disconnecting', () => {
+      for (const room of socket.rooms) {
+        if (room.startsWith('document:')) setImmediate(() => void announce(room.slice('document:'.length)));
+      }
+    });
+  });
+
+  io.engine.on('connection_error', (err: { message: string }) => logger.debug({ err: err.message }, 'socket.io connection error'));
+  return io;
+}

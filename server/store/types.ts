@@ -1,0 +1,33 @@
+import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
+
+/** What is needed to create a document. */
+export interface NewDocument {
+  id: string;
+  title: { vi: string; fr: string };
+  parties: PartySummary[];
+}
+
+/** The stored update log of one document. */
+export interface StoredUpdates {
+  updates: Uint8Array[];
+  /** Sequence number of the last row, for compaction (0 when empty). */
+  lastSeq: number;
+}
+
+/**
+ * The store interface: SQLite by default, PostgreSQL later with the same
+ * contract. Every write is durable when its promise resolves — callers
+ * acknowledge (broadcast) only after that.
+ */
+export interface Store {
+  listDocuments(): Promise<DocumentSummary[]>;
+  getDocument(id: string): Promise<DocumentSummary | undefined>;
+  /** Creates a document with its first Yjs update, atomically. */
+  createDocument(doc: NewDocument, initialUpdate: Uint8Array): Promise<void>;
+  loadUpdates(documentId: string): Promise<StoredUpdates>;
+  /** Appends one accepted update; resolves once it is on disk. */
+  appendUpdate(documentId: string, update: Uint8Array): Promise<number>;
+  /** Replaces every row up to `uptoSeq` by one merged update, atomically. */
+  compact(documentId: string, merged: Uint8Array, uptoSeq: number): Promise<void>;
+  close(): Promise<void>;
+}

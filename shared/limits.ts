@@ -1,0 +1,26 @@
+/**
+ * Every numeric limit of Accord in one place, read by the server's transports,
+ * the validation schemas and the client alike (so they can never disagree).
+ */
+export const limits = {
+  /** Largest single WebSocket frame the sync endpoint accepts, in bytes. */
+  maxSyncMessageBytes: 4 * 1024 * 1024,
+  /** Largest JSON body any REST route accepts. */
+  maxJsonBodyBytes: 256 * 1024,
+  /** Largest socket.io packet. */
+  maxSocketIoPayloadBytes: 256 * 1024,
+  /** Longest document id accepted anywhere (ids are short slugs). */
+  maxDocumentIdLength: 64,
+  /** Longest pair id accepted anywhere. */
+  maxPairIdLength: 64,
+  /** Messages buffered for a connection while its authentication is pending. */
+  maxQueuedMessagesBeforeAuth: 64,
+  /**
+   * When a document's stored update log holds more rows than this, the store
+   * replaces it by one merged update (compaction).
+   */
+  compactAfterUpdates: 500,
+} as const;
+
+/** Ids of documents and pairs: short, URL-safe, no path tricks. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,0 +1,100 @@
+import * as Y from 'yjs';
+import type { CellContent, CellInput, TextRun } from './types.ts';
+
+/**
+ * Reading and writing one cell's Y.XmlFragment in the exact shape y-prosemirror
+ * uses for our schema: each paragraph a Y.XmlElement('paragraph') holding one
+ * Y.XmlText whose formatting attributes are the marks ({ strong: {} }).
+ */
+
+type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> };
+
+/** Converts a cell input (a plain string or runs) to paragraphs of runs. */
+export function toCellContent(input: CellInput | undefined): CellContent {
+  if (input === undefined) return [[]];
+  if (typeof input === 'string') return input.split('\n').map((line) => (line ? [{ text: line }] : []));
+  return input.length === 0 ? [[]] : input;
+}
+
+function runAttributes(run: TextRun): Record<string, unknown> {
+  const attrs: Record<string, unknown> = {};
+  if (run.marks?.strong) attrs.strong = {};
+  if (run.marks?.em) attrs.em = {};
+  return attrs;
+}
+
+function deltaToRuns(delta: DeltaOp[]): TextRun[] {
+  const runs: TextRun[] = [];
+  for (const op of delta) {
+    if (typeof op.insert !== 'string' || op.insert.length === 0) continue;
+    const marks: TextRun['marks'] = {};
+    if (op.attributes?.strong !== undefined && op.attributes.strong !== null) marks.strong = true;
+    if (op.attributes?.em !== undefined && op.attributes.em !== null) marks.em = true;
+    runs.push(Object.keys(marks).length ? { text: op.insert, marks } : { text: op.insert });
+  }
+  return runs;
+}
+
+/** The Y.XmlText of a paragraph element, if it has one. */
+export function paragraphXmlText(element: Y.XmlElement): Y.XmlText | undefined {
+  const first = element.get(0);
+  return first instanceof Y.XmlText ? first : undefined;
+}
+
+/** Runs of one paragraph element. */
+export function readParagraph(element: Y.XmlElement): TextRun[] {
+  const runs: TextRun[] = [];
+  for (const child of element.toArray()) {
+    if (child instanceof Y.XmlText) runs.push(...deltaToRuns(child.toDelta() as DeltaOp[]));
+  }
+  return runs;
+}
+
+/** The whole content of a cell as paragraphs of runs. */
+export function readCell(fragment: Y.XmlFragment): CellContent {
+  const paragraphs: CellContent = [];
+  for (const child of fragment.toArray()) {
+    if (child instanceof Y.XmlElement) paragraphs.push(readParagraph(child));
+  }
+  return paragraphs;
+}
+
+/** Appends runs at the end of a paragraph element, creating its text node if needed. */
+export function appendRuns(element: Y.XmlElement, runs: TextRun[]): void {
+  if (runs.length === 0) return;
+  let text = paragraphXmlText(element);
+  if (!text) {
+    text = new Y.XmlText();
+    element.insert(0, [text]);
+  }
+  for (const run of runs) {
+    if (run.text.length) text.insert(text.length, run.text, runAttributes(run));
+  }
+}
+
+/** Inserts paragraphs into a fragment at a child index. Must run inside the doc. */
+export function insertParagraphs(fragment: Y.XmlFragment, index: number, content: CellContent): void {
+  const elements = content.map(() => new Y.XmlElement('paragraph'));
+  fragment.insert(index, elements);
+  elements.forEach((element, i) => appendRuns(element, content[i] ?? []));
+}
+
+/** Length of a run list in characters. */
+export function runsLength(runs: TextRun[]): number {
+  return runs.reduce((n, run) => n + run.text.length, 0);
+}
+
+/** The runs of `runs` from character `from` to the end. */
+export function sliceRuns(runs: TextRun[], from: number): TextRun[] {
+  const out: TextRun[] = [];
+  let pos = 0;
+  for (const run of runs) {
+    const end = pos + run.text.length;
+    if (end > from) {
+      const text = run.text.slice(Math.max(0, from - pos));
+      out.push(run.marks ? { text, marks: run.marks } : { text });
+    }
+    pos = end;
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './cells.ts';
+export * from './declarationDoc.ts';

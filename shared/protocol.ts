@@ -1,0 +1,109 @@
+/**
+ * The wire protocol of Accord in one module: the sync endpoint, its message
+ * types and close codes, and the socket.io events with their payloads.
+ */
+
+/**
+ * Document sync speaks the standard y-websocket protocol at
+ * `ws(s)://HOST/sync/<documentId>`: give `y-websocket`'s WebsocketProvider the
+ * server URL `ws(s)://HOST/sync` and the document id as the room name.
+ */
+export const SYNC_PATH = '/sync';
+
+/** The socket.io endpoint path (socket.io's default). */
+export const SOCKET_IO_PATH = '/socket.io';
+
+/** Top-level y-websocket message types (first varint of every frame). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const;
+
+/** Sub-types of a Sync message (y-protocols/sync). */
+export const SyncMessageType = {
+  Step1: 0,
+  Step2: 1,
+  Update: 2,
+} as const;
+
+/**
+ * WebSocket close codes the sync endpoint uses. 4000–4999 are reserved by
+ * RFC 6455 for applications; the client stops reconnecting on the 44xx ones.
+ */
+export const CloseCode = {
+  /** A frame larger than limits.maxSyncMessageBytes (the standard code). */
+  MessageTooLarge: 1009,
+  /** The server is shutting down or restarting; reconnect later. */
+  ServiceRestart: 1012,
+  /** A frame that is not a valid y-websocket message (bad varints, truncated update, unknown type). */
+  MalformedMessage: 4400,
+  /** No valid session (sign-in needed). */
+  Unauthorized: 4401,
+  /** Signed in, but not allowed on this document. */
+  Forbidden: 4403,
+  /** The document id names no document. */
+  DocumentNotFound: 4404,
+  /** More messages sent before authentication completed than allowed. */
+  TooManyMessagesBeforeAuth: 4429,
+  /** The server could not store an update: the room is closed so nothing unsaved is acknowledged. */
+  StorageFailure: 4500,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which reconnecting cannot help. */
+export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.MalformedMessage,
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  CloseCode.DocumentNotFound,
+]);
+
+/** Reason sent (y-protocols auth message) when a read-only connection tries to write. */
+export const READ_ONLY_REASON = 'read-only: this connection may read the document but not change it';
+
+/** Stable error codes of the REST API and socket.io acknowledgements. */
+export const ErrorCode = {
+  NotFound: 'not_found',
+  DocumentNotFound: 'document_not_found',
+  PairNotFound: 'pair_not_found',
+  InvalidInput: 'invalid_input',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  Internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The JSON body of every REST error and failed acknowledgement. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** A party (delegation) of a document, as the API presents it. */
+export interface PartySummary {
+  id: string;
+  name: { vi: string; fr: string };
+}
+
+/** A document, as the API presents it. */
+export interface DocumentSummary {
+  id: string;
+  title: { vi: string; fr: string };
+  parties: PartySummary[];
+  createdAt: string;
+}
+
+/** socket.io: events the client sends, each with an acknowledgement. */
+export interface ClientToServerEvents {
+  'document:join': (payload: { documentId: string }, ack: (reply: JoinReply) => void) => void;
+  'document:leave': (payload: { documentId: string }, ack: (reply: { ok: true } | ({ ok: false } & ErrorBody)) => void) => void;
+}
+
+export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false } & ErrorBody);
+
+/** socket.io: events the server pushes. */
+export interface ServerToClientEvents {
+  /** Presence in a document room changed: how many connections follow it. */
+  'document:presence': (payload: { documentId: string; followers: number }) => void;
+}

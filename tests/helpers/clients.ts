@@ -1,0 +1,60 @@
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { SYNC_PATH } from '../../shared/protocol.ts';
+
+/** A standard y-websocket client (the `y-websocket` package's provider) in Node. */
+export function connectProvider(
+  wsUrl: string,
+  documentId: string,
+  doc = new Y.Doc(),
+  options: { connect?: boolean; params?: Record<string, string> } = {},
+) {
+  const provider = new WebsocketProvider(`${wsUrl}${SYNC_PATH}`, documentId, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    connect: options.connect ?? true,
+    disableBc: true,
+    params: options.params ?? {},
+  });
+  return { doc, provider };
+}
+
+/** Resolves when the provider has completed its first sync with the server. */
+export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('provider did not sync in time')), timeoutMs);
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      clearTimeout(timer);
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/** Polls until `check` returns true (or throws with `what` after the timeout). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A raw WebSocket to the sync endpoint, for speaking (or breaking) the protocol by hand. */
+export function rawSyncSocket(wsUrl: string, documentId: string, options: { query?: string } = {}) {
+  const ws = new WebSocket(`${wsUrl}${SYNC_PATH}/${encodeURIComponent(documentId)}${options.query ?? ''}`);
+  const messages: Uint8Array[] = [];
+  ws.binaryType = 'nodebuffer';
+  ws.on('message', (data) => messages.push(new Uint8Array(data as Buffer)));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  return { ws, messages, opened, closed };
+}

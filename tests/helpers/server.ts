@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type AccordServer, type ServerOptions } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** A fresh, empty data directory under the OS temp dir. */
+export function tempDataDir(label = 'accord'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+}
+
+/** The real server, in this process, on a random port with its own data dir. */
+export async function startTestServer(options: ServerOptions & { dataDir?: string } = {}): Promise<AccordServer & { dataDir: string; wsUrl: string }> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const server = await startServer(config, options);
+  return Object.assign(server, { dataDir, wsUrl: server.url.replace(/^http/, 'ws') });
+}
+
+export interface ServerProcess {
+  url: string;
+  wsUrl: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** The real server as a child process (`node --import tsx server/main.ts`), for kill tests. */
+export async function startServerProcess(dataDir: string, port = 0, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = () => {
+      const match = /Accord listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { url, wsUrl: url.replace(/^http/, 'ws'), child, output: () => output, exited };
+}

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { getPair, readAllPairs, readPairText } from '../../shared/model/index.ts';
+import { cellPlainText } from '../../shared/text.ts';
+import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const DOC = 'vn-fr-2023';
+
+function appendToCell(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr', text: string, at?: number) {
+  const paragraph = getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement;
+  const xmlText = paragraph.get(0) as Y.XmlText;
+  xmlText.insert(at ?? xmlText.length, text);
+}
+
+describe('sync over the standard y-websocket protocol', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeEach(async () => {
+    server = await startTestServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('three y-websocket clients editing both languages of one pair concurrently converge with the server', async () => {
+    const clients = [1, 2, 3].map(() => connectProvider(server.wsUrl, DOC));
+    await Promise.all(clients.map((c) => synced(c.provider)));
+    expect(readPairText(clients[0]!.doc, 'environment')!.vi).toMatch(/^Ý thức rõ/);
+
+    // All at once, without waiting: both languages of the same pair, same positions.
+    appendToCell(clients[0]!.doc, 'environment', 'vi', ' [VN-A]');
+    appendToCell(clients[1]!.doc, 'environment', 'fr', ' [FR-B]');
+    appendToCell(clients[2]!.doc, 'environment', 'vi', ' [VN-C]');
+    appendToCell(clients[2]!.doc, 'environment', 'fr', '« C »', 0);
+    appendToCell(clients[0]!.doc, 'environment', 'fr', ' [FR-A]');
+
+    const everyMarker = (doc: Y.Doc) => {
+      const pair = readPairText(doc, 'environment')!;
+      return ['[VN-A]', '[VN-C]'].every((m) => pair.vi.includes(m)) && ['[FR-B]', '[FR-A]', '« C »'].every((m) => pair.fr.includes(m));
+    };
+    await waitFor(() => clients.every((c) => everyMarker(c.doc)), 'every edit on every client');
+    const expected = readAllPairs(clients[0]!.doc);
+    for (const c of clients) expect(readAllPairs(c.doc)).toEqual(expected);
+
+    // The server's own copy (what the REST API and the store see) is the same text.
+    const res = await fetch(`${server.url}/api/documents/${DOC}/pairs`);
+    expect((await res.json()).pairs).toEqual(expected);
+    for (const c of clients) c.provider.destroy();
+  });
+
+  it('a pair added and moved by one client appears in the same place for the others', async () => {
+    const a = connectProvider(server.wsUrl, DOC);
+    const b = connectProvider(server.wsUrl, DOC);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const { insertPair, movePair, readOrder } = await import('../../shared/model/index.ts');
+    const id = insertPair(a.doc, { vi: 'Đoạn mới', fr: 'Nouveau paragraphe' }, 'title');
+    movePair(a.doc, 'closing', 0);
+    await waitFor(() => readOrder(b.doc).join() === readOrder(a.doc).join(), 'order to reach b');
+    expect(readOrder(b.doc)[0]).toBe('closing');
+    expect(cellPlainText(getPair(b.doc, id)!.cell('vi'))).toBe('Đoạn mới');
+    a.provider.destroy();
+    b.provider.destroy();
+  });
+
+  it('shows remote presence: awareness states reach the other clients', async () => {
+    const a = connectProvider(server.wsUrl, DOC);
+    const b = connectProvider(server.wsUrl, DOC);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    a.provider.awareness.setLocalStateField('user', { name: 'Lan (VN)', color: '#c0392b' });
+    await waitFor(
+      () => [...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Lan (VN)'),
+      'a’s name to reach b',
+    );
+    a.provider.destroy();
+    await waitFor(() => ![...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Lan (VN)'), 'a’s cursor to leave b');
+    b.provider.destroy();
+  });
+});
