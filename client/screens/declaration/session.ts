@@ -1,0 +1,153 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import { CloseCode, FATAL_CLOSE_CODES, SYNC_PATH } from '../../../shared/protocol.ts';
+
+/**
+ * The live link between this page and one declaration: the Y.Doc, the
+ * y-websocket provider and its awareness, and the connection state shown to
+ * the user.
+ */
+
+export type ConnectionState = 'syncing' | 'connected' | 'offline' | 'failed';
+
+export interface FatalClose {
+  code: number;
+  reason: string;
+}
+
+export interface Session {
+  readonly documentId: string;
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  readonly awareness: Awareness;
+  state(): ConnectionState;
+  /** Local edits made while not synced that the server has not received yet. */
+  hasUnsentEdits(): boolean;
+  fatal(): FatalClose | undefined;
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  onFatal(listener: (close: FatalClose) => void): () => void;
+  /** Stops for good for a reason found outside the socket (e.g. the API says 404). */
+  markFatal(close: FatalClose): void;
+  destroy(): void;
+}
+
+/** ws(s)://host/sync for the page's own origin. */
+export function syncServerUrl(location: Location = window.location): string {
+  const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${protocol}//${location.host}${SYNC_PATH}`;
+}
+
+/** A sentence for the people in front of the screen, per fatal close code. */
+export function describeFatalClose(close: FatalClose): string {
+  switch (close.code) {
+    case CloseCode.DocumentNotFound:
+      return `This declaration does not exist (${close.code}).`;
+    case CloseCode.Unauthorized:
+      return `You need to sign in to open this declaration (${close.code}).`;
+    case CloseCode.Forbidden:
+      return `You are not allowed to open this declaration (${close.code}).`;
+    case CloseCode.MalformedMessage:
+      return `The server refused a message from this page (${close.code}). Reload the page to continue.`;
+    default:
+      return `The server closed the connection (${close.code}${close.reason ? `: ${close.reason}` : ''}).`;
+  }
+}
+
+export function openSession(documentId: string): Session {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(syncServerUrl(), documentId, doc, {
+    // We decide which closes are final (shared FATAL_CLOSE_CODES), not y-websocket's 44xx default.
+    shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
+  });
+  const stateListeners = new Set<(state: ConnectionState) => void>();
+  const fatalListeners = new Set<(close: FatalClose) => void>();
+  let fatal: FatalClose | undefined;
+  /** Set once a connection was lost: from then on "connecting" reads as offline until it opens. */
+  let lostConnection = false;
+  let unsentEdits = false;
+  let current: ConnectionState = 'syncing';
+
+  const compute = (): ConnectionState => {
+    if (fatal) return 'failed';
+    if (provider.wsconnected && provider.synced && navigator.onLine) return 'connected';
+    if (provider.wsconnected && navigator.onLine) return 'syncing';
+    if (lostConnection || !navigator.onLine) return 'offline';
+    return 'syncing';
+  };
+
+  const update = (): void => {
+    if (provider.synced && provider.wsconnected) {
+      // The sync handshake (step 1/step 2 both ways) delivered everything we had.
+      unsentEdits = false;
+    }
+    const next = compute();
+    if (next === current) return;
+    current = next;
+    for (const listener of stateListeners) listener(next);
+  };
+
+  const onStatus = ({ status }: { status: string }): void => {
+    if (status === 'disconnected') lostConnection = true;
+    if (status === 'connected') lostConnection = false;
+    update();
+  };
+
+  const stop = (close: FatalClose): void => {
+    if (fatal) return;
+    fatal = close;
+    // Stop for good: reconnecting cannot help after these codes.
+    provider.disconnect();
+    update();
+    for (const listener of fatalListeners) listener(close);
+  };
+
+  const onClose = (event: CloseEvent | null): void => {
+    if (event && FATAL_CLOSE_CODES.has(event.code)) return stop({ code: event.code, reason: event.reason });
+    if (event) lostConnection = true;
+    update();
+  };
+
+  const onUpdate = (_update: Uint8Array, origin: unknown): void => {
+    if (origin !== provider && !(provider.wsconnected && provider.synced)) unsentEdits = true;
+  };
+
+  provider.on('status', onStatus);
+  provider.on('sync', update);
+  provider.on('connection-close', onClose);
+  doc.on('update', onUpdate);
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+
+  return {
+    documentId,
+    doc,
+    provider,
+    awareness: provider.awareness,
+    state: () => current,
+    hasUnsentEdits: () => unsentEdits,
+    fatal: () => fatal,
+    onStateChange(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    onFatal(listener) {
+      fatalListeners.add(listener);
+      return () => fatalListeners.delete(listener);
+    },
+    markFatal: stop,
+    destroy() {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+      doc.off('update', onUpdate);
+      provider.off('status', onStatus);
+      provider.off('sync', update);
+      provider.off('connection-close', onClose);
+      provider.awareness.setLocalState(null);
+      provider.destroy();
+      doc.destroy();
+      stateListeners.clear();
+      fatalListeners.clear();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { EditorView } from 'prosemirror-view';
+import type { EditorState } from 'prosemirror-state';
+import type { MarkType } from 'prosemirror-model';
+import { yUndoPluginKey } from 'y-prosemirror';
+import { h } from '../../lib/dom.ts';
+import { cellSchema } from '../../../shared/editor/schema.ts';
+import { redo, toggleEm, toggleStrong, undo } from './cellEditor.ts';
+
+/**
+ * The formatting toolbar: bold, italic, undo, redo, acting on the cell that
+ * has (or last had) the focus. The buttons never take the focus away from the
+ * text, so the selection stays where the user put it.
+ */
+
+const isMac = typeof navigator !== 'undefined' && /Mac|iP(hone|ad|od)/.test(navigator.platform);
+const mod = isMac ? '⌘' : 'Ctrl+';
+
+function markActive(state: EditorState, type: MarkType): boolean {
+  const { from, $from, to, empty } = state.selection;
+  if (empty) return !!type.isInSet(state.storedMarks ?? $from.marks());
+  return state.doc.rangeHasMark(from, to, type);
+}
+
+interface UndoState {
+  undoManager?: { undoStack: unknown[]; redoStack: unknown[] };
+}
+
+export interface Toolbar {
+  element: HTMLElement;
+  /** Tells the toolbar which editor is active (on focus and after each change). */
+  track(view: EditorView): void;
+  /** Forgets an editor that is being destroyed. */
+  forget(view: EditorView): void;
+}
+
+export function toolbar(): Toolbar {
+  let active: EditorView | undefined;
+
+  const button = (testid: string, label: string, shortcut: string, content: string, run: (view: EditorView) => void): HTMLButtonElement => {
+    const el = h('button', {
+      class: `tool tool--${testid}`,
+      text: content,
+      attrs: { type: 'button', 'data-testid': testid, 'aria-label': label, title: `${label} (${shortcut})`, disabled: true },
+      on: {
+        // Keep the focus (and selection) in the editor.
+        mousedown: (event) => event.preventDefault(),
+        click: () => {
+          if (!active || active.isDestroyed) return;
+          run(active);
+          active.focus();
+          refresh();
+        },
+      },
+    });
+    return el;
+  };
+
+  const bold = button('bold', 'Bold', `${mod}B`, 'B', (v) => toggleStrong(v.state, v.dispatch, v));
+  const italic = button('italic', 'Italic', `${mod}I`, 'I', (v) => toggleEm(v.state, v.dispatch, v));
+  const undoButton = button('undo', 'Undo', `${mod}Z`, '↶', (v) => undo(v.state, v.dispatch, v));
+  const redoButton = button('redo', 'Redo', isMac ? '⇧⌘Z' : 'Ctrl+Y', '↷', (v) => redo(v.state, v.dispatch, v));
+
+  const element = h(
+    'div',
+    { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Formatting' } },
+    h('div', { class: 'toolbar__group' }, bold, italic),
+    h('div', { class: 'toolbar__group' }, undoButton, redoButton),
+  );
+
+  const setPressed = (el: HTMLButtonElement, on: boolean): void => {
+    el.setAttribute('aria-pressed', String(on));
+    el.classList.toggle('is-on', on);
+  };
+
+  const refresh = (): void => {
+    const view = active && !active.isDestroyed ? active : undefined;
+    for (const el of [bold, italic, undoButton, redoButton]) el.disabled = !view;
+    if (!view) {
+      setPressed(bold, false);
+      setPressed(italic, false);
+      return;
+    }
+    setPressed(bold, markActive(view.state, cellSchema.marks.strong!));
+    setPressed(italic, markActive(view.state, cellSchema.marks.em!));
+    const undoState = yUndoPluginKey.getState(view.state) as UndoState | undefined;
+    // Read the Yjs stacks directly: the plugin's own flags lag one transaction behind.
+    undoButton.disabled = !undoState?.undoManager?.undoStack.length;
+    redoButton.disabled = !undoState?.undoManager?.redoStack.length;
+  };
+
+  return {
+    element,
+    track(view) {
+      if (view.hasFocus()) active = view;
+      if (view === active) refresh();
+    },
+    forget(view) {
+      if (active === view) {
+        active = undefined;
+        refresh();
+      }
+    },
+  };
+}
