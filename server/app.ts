@@ -6,14 +6,18 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { limits } from '../shared/limits.ts';
 import { ErrorCode, SYNC_PATH } from '../shared/protocol.ts';
-import { openAccess, type SyncHooks } from './collaboration/hooks.ts';
+import type { SyncHooks } from './collaboration/hooks.ts';
+import { sessionHooks } from './collaboration/sessionHooks.ts';
 import { SyncServer } from './collaboration/syncServer.ts';
 import type { Config } from './config.ts';
 import { seedDemo } from './demo/seedDemo.ts';
 import { HttpError, routeNotFound } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createSocketServer } from './realtime/socketServer.ts';
+import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
 import { documentsRouter } from './routes/documents.ts';
+import { membersRouter } from './routes/members.ts';
+import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
 
@@ -65,12 +69,19 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = new SqliteStore(config.dataDir);
   if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
 
-  const sync = new SyncServer(store, options.hooks ?? openAccess, logger);
+  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger);
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
   app.use(express.json({ limit: limits.maxJsonBodyBytes }));
+  app.use(sessionMiddleware(store));
+  app.use(sameOriginForStateChanges);
   app.get('/api/health', (_req, res) => res.json({ ok: true }));
+  const session = sessionRouter(store);
+  app.use(session.pages);
+  app.use('/api', session.api);
   app.use('/api', documentsRouter(store, sync));
+  app.use('/api', membersRouter(store));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
   });

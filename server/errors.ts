@@ -29,3 +29,16 @@ export const invalidInput = (message: string) => new HttpError(400, ErrorCode.In
 
 export const routeNotFound = (method: string, path: string) =>
   new HttpError(404, ErrorCode.NotFound, `No API route for ${method} ${path}.`);
+
+export const unauthorized = () =>
+  new HttpError(401, ErrorCode.Unauthorized, 'Sign in first: open the sign-in link you were sent.');
+
+export const forbidden = (what: string) => new HttpError(403, ErrorCode.Forbidden, `Your role does not allow you to ${what}.`);
+
+export const notAMember = (documentId: string) =>
+  new HttpError(403, ErrorCode.Forbidden, `You are not a member of declaration "${documentId}".`);
+
+export const crossSiteRequest = () =>
+  new HttpError(403, ErrorCode.Forbidden, 'Cross-site request refused: state changes must come from Accord’s own pages.');
+
+export const conflict = (message: string) => new HttpError(409, ErrorCode.Conflict, message);

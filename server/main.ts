@@ -1,14 +1,21 @@
 import { loadConfig } from './config.ts';
 import { startServer } from './app.ts';
+import { demoSignInLinks } from './demo/seedDemo.ts';
 
 /** Entry point: `npm start`. Prints the URL; stores everything before exiting on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
-  console.log(`Accord listening on ${server.url}`);
   console.log(`Data directory: ${config.dataDir}`);
-  const documents = await server.store.listDocuments();
-  for (const doc of documents) console.log(`  ${doc.title.fr}: ${server.url}/d/${doc.id}`);
+  if (config.demo) {
+    const links = await demoSignInLinks(server.store, server.url);
+    if (links.length > 0) {
+      console.log('Demo sign-in links (each works once; restart for fresh ones):');
+      for (const link of links) console.log(`  ${link.name.padEnd(16)} ${link.email.padEnd(26)} ${link.url}`);
+    }
+  }
+  // Last, so that whoever waits for this line (people, tests) has everything above.
+  console.log(`Accord listening on ${server.url}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -71,6 +71,8 @@ export const ErrorCode = {
   InvalidInput: 'invalid_input',
   Unauthorized: 'unauthorized',
   Forbidden: 'forbidden',
+  Conflict: 'conflict',
+  InvalidToken: 'invalid_token',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -91,6 +93,8 @@ export interface DocumentSummary {
   id: string;
   title: { vi: string; fr: string };
   parties: PartySummary[];
+  /** Observers may comment on this document. */
+  observersMayComment: boolean;
   createdAt: string;
 }
 

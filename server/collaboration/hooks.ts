@@ -27,13 +27,3 @@ export class SyncRejection extends Error {
     this.name = 'SyncRejection';
   }
 }
-
-/**
- * Until sign-in exists (next issue) everyone may edit: the hook still runs, so
- * replacing it is the only change needed.
- */
-export const openAccess: SyncHooks = {
-  async authenticate() {
-    return { user: { id: 'anonymous', name: 'Anonymous' }, readOnly: false };
-  },
-};

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { ErrorCode, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
+import { isCrossSite } from '../auth/origin.ts';
+import { accountOfRequest } from '../auth/sessions.ts';
+import { loadAccess } from '../policies/access.ts';
+import type { Account } from '../store/identityTypes.ts';
 import type { Store } from '../store/types.ts';
+
+interface SocketData {
+  account: Account;
+}
 
 const JoinPayload = z.object({ documentId: z.string().regex(ID_PATTERN) });
 
@@ -19,7 +27,7 @@ function failure(code: ErrorCode, message: string): { ok: false } & ErrorBody {
  * WebSocket. Every event validates its payload and answers through its ack.
  */
 export function createSocketServer(httpServer: HttpServer, store: Store, logger: Logger) {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: limits.maxSocketIoPayloadBytes,
     // The sync endpoint handles its own upgrades; engine.io must not close them.
     destroyUpgrade: false,
@@ -31,16 +39,27 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
     io.to(roomOf(documentId)).emit('document:presence', { documentId, followers });
   };
 
+  // The handshake: a session cookie, from one of our own pages.
+  io.use(async (socket, next) => {
+    const refuse = (code: ErrorCode, message: string) => next(Object.assign(new Error(message), { data: { code, message } }));
+    if (isCrossSite(socket.request)) return refuse(ErrorCode.Forbidden, 'Cross-site connection refused.');
+    const account = await accountOfRequest(store, socket.request).catch(() => undefined);
+    if (!account) return refuse(ErrorCode.Unauthorized, 'Sign in first: open the sign-in link you were sent.');
+    socket.data.account = account;
+    next();
+  });
+
   io.on('connection', (socket) => {
     socket.on('document:join', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = JoinPayload.safeParse(payload);
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:join needs { documentId } with a valid id'));
-      const document = await store.getDocument(parsed.data.documentId);
-      if (!document) return ack(failure(ErrorCode.DocumentNotFound, `No declaration with id "${parsed.data.documentId}".`));
-      await socket.join(roomOf(document.id));
-      ack({ ok: true, document });
-      await announce(document.id);
+      const access = await loadAccess(store, socket.data.account, parsed.data.documentId);
+      if (!access) return ack(failure(ErrorCode.DocumentNotFound, `No declaration with id "${parsed.data.documentId}".`));
+      if (!access.member) return ack(failure(ErrorCode.Forbidden, `You are not a member of declaration "${access.document.id}".`));
+      await socket.join(roomOf(access.document.id));
+      ack({ ok: true, document: access.document });
+      await announce(access.document.id);
     });
 
     socket.on('document:leave', async (payload, ack) => {

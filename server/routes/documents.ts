@@ -1,56 +1,71 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { ID_PATTERN } from '../../shared/limits.ts';
 import { readAllPairs, readPairText } from '../../shared/model/index.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
-import { documentNotFound, invalidInput, pairNotFound } from '../errors.ts';
+import { createDocument } from '../commands/documents.ts';
+import { forbidden, pairNotFound, unauthorized } from '../errors.ts';
+import { actionsOf, authorize, loadAccess } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
-
-const Id = z.string().regex(ID_PATTERN, 'ids are 1–64 letters, digits, "-" or "_"');
-const DocumentParams = z.object({ documentId: Id });
-const PairParams = z.object({ documentId: Id, pairId: Id });
-
-/** Parses route params with a schema; a failure is a 400 naming the field. */
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw invalidInput(`${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
+import { parse } from './context.ts';
+import { CreateDocumentBody, DocumentParams, PairParams } from './schemas.ts';
 
 /**
- * Read access to declarations: metadata from the store, text derived from the
- * live document (the CRDT holds the text, decision 1).
+ * Declarations: metadata from the store, text derived from the live document
+ * (the CRDT holds the text, decision 1). Each route: validate, load and
+ * authorize, do, present.
  */
 export function documentsRouter(store: Store, sync: SyncServer): Router {
   const router = Router();
 
-  router.get('/documents', async (_req, res) => {
-    res.json({ documents: await store.listDocuments() });
+  // The declarations the signed-in person belongs to (all of them for the secretariat).
+  router.get('/documents', async (req, res) => {
+    const account = req.account;
+    if (!account) throw unauthorized();
+    const all = await store.listDocuments();
+    const mine = new Set((await store.listMembershipsOf(account.id)).map((m) => m.documentId));
+    const documents = [];
+    for (const document of all) {
+      if (!account.isSecretariat && !mine.has(document.id)) continue;
+      const access = (await loadAccess(store, account, document.id))!;
+      documents.push({ ...document, me: { role: access.member!.role, partyId: access.member!.partyId } });
+    }
+    res.json({ documents });
+  });
+
+  router.post('/documents', async (req, res) => {
+    if (!req.account) throw unauthorized();
+    if (!req.account.isSecretariat) throw forbidden('create declarations');
+    const body = parse(CreateDocumentBody, req.body);
+    const document = await createDocument(store, body);
+    res.status(201).json({ document });
   });
 
   router.get('/documents/:documentId', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
-    const document = await store.getDocument(documentId);
-    if (!document) throw documentNotFound(documentId);
-    res.json({ document });
+    const access = await authorize(store, req.account, documentId, 'read');
+    res.json({
+      document: access.document,
+      me: {
+        accountId: access.account.id,
+        name: access.account.name,
+        role: access.member!.role,
+        partyId: access.member!.partyId,
+        actions: actionsOf(access),
+      },
+    });
   });
 
   router.get('/documents/:documentId/pairs', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
-    const pairs = await sync.readDocument(documentId, readAllPairs);
-    if (!pairs) throw documentNotFound(documentId);
-    res.json({ pairs });
+    await authorize(store, req.account, documentId, 'read');
+    res.json({ pairs: await sync.readDocument(documentId, readAllPairs) });
   });
 
   router.get('/documents/:documentId/pairs/:pairId', async (req, res) => {
     const { documentId, pairId } = parse(PairParams, req.params);
-    const found = await sync.readDocument(documentId, (doc) => ({ pair: readPairText(doc, pairId) }));
-    if (!found) throw documentNotFound(documentId);
-    if (!found.pair) throw pairNotFound(documentId, pairId);
-    res.json({ pair: found.pair });
+    await authorize(store, req.account, documentId, 'read');
+    const pair = await sync.readDocument(documentId, (doc) => readPairText(doc, pairId));
+    if (!pair) throw pairNotFound(documentId, pairId);
+    res.json({ pair });
   });
 
   return router;

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
+import { isRole } from '../../shared/roles.ts';
+import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 
 /**
@@ -30,12 +32,60 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX doc_updates_by_document ON doc_updates (document_id, seq);`,
+  `ALTER TABLE documents ADD COLUMN observers_may_comment INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE accounts (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     email TEXT UNIQUE,
+     locale TEXT,
+     is_secretariat INTEGER NOT NULL DEFAULT 0,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE memberships (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     party_id TEXT,
+     role TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (document_id, account_id),
+     FOREIGN KEY (document_id, party_id) REFERENCES parties(document_id, id)
+   );
+   CREATE INDEX memberships_by_account ON memberships (account_id);
+   CREATE TABLE invites (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     expires_at TEXT NOT NULL,
+     used_at TEXT,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+     expires_at TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );`,
 ];
 
 interface DocumentRow {
   id: string;
   title_vi: string;
   title_fr: string;
+  observers_may_comment: number;
+  created_at: string;
+}
+interface AccountRow {
+  id: string;
+  name: string;
+  email: string | null;
+  locale: string | null;
+  is_secretariat: number;
+  created_at: string;
+}
+interface MembershipRow {
+  document_id: string;
+  account_id: string;
+  party_id: string | null;
+  role: string;
   created_at: string;
 }
 interface PartyRow {
@@ -64,7 +114,9 @@ export class SqliteStore implements Store {
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
       partiesOf: this.db.prepare<[string], PartyRow>('SELECT * FROM parties WHERE document_id = ? ORDER BY position'),
       allParties: this.db.prepare<[], PartyRow>('SELECT * FROM parties ORDER BY document_id, position'),
-      insertDocument: this.db.prepare('INSERT INTO documents (id, title_vi, title_fr, created_at) VALUES (?, ?, ?, ?)'),
+      insertDocument: this.db.prepare(
+        'INSERT INTO documents (id, title_vi, title_fr, observers_may_comment, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
       insertParty: this.db.prepare('INSERT INTO parties (document_id, id, position, name_vi, name_fr) VALUES (?, ?, ?, ?, ?)'),
       insertUpdate: this.db.prepare('INSERT INTO doc_updates (document_id, data) VALUES (?, ?)'),
       loadUpdates: this.db.prepare<[string], { seq: number; data: Buffer }>(
@@ -89,6 +141,7 @@ export class SqliteStore implements Store {
       id: row.id,
       title: { vi: row.title_vi, fr: row.title_fr },
       parties: parties.map((p) => ({ id: p.id, name: { vi: p.name_vi, fr: p.name_fr } })),
+      observersMayComment: row.observers_may_comment === 1,
       createdAt: row.created_at,
     };
   }
@@ -107,7 +160,7 @@ export class SqliteStore implements Store {
 
   async createDocument(doc: NewDocument, initialUpdate: Uint8Array): Promise<void> {
     this.db.transaction(() => {
-      this.statements.insertDocument.run(doc.id, doc.title.vi, doc.title.fr, new Date().toISOString());
+      this.statements.insertDocument.run(doc.id, doc.title.vi, doc.title.fr, doc.observersMayComment ? 1 : 0, new Date().toISOString());
       doc.parties.forEach((p, i) => this.statements.insertParty.run(doc.id, p.id, i, p.name.vi, p.name.fr));
       this.statements.insertUpdate.run(doc.id, Buffer.from(initialUpdate));
     })();
@@ -127,6 +180,134 @@ export class SqliteStore implements Store {
       this.statements.deleteUpTo.run(documentId, uptoSeq);
       this.statements.insertUpdate.run(documentId, Buffer.from(merged));
     })();
+  }
+
+  // ---- identity -------------------------------------------------------------
+
+  private account(row: AccountRow): Account {
+    return {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      locale: row.locale,
+      isSecretariat: row.is_secretariat === 1,
+      createdAt: row.created_at,
+    };
+  }
+
+  private membership(row: MembershipRow): Membership {
+    if (!isRole(row.role)) throw new Error(`Stored membership has an unknown role "${row.role}".`);
+    return { documentId: row.document_id, accountId: row.account_id, partyId: row.party_id, role: row.role, createdAt: row.created_at };
+  }
+
+  async createAccount(a: { id: string; name: string; email: string | null; isSecretariat: boolean }): Promise<Account> {
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare('INSERT INTO accounts (id, name, email, is_secretariat, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(a.id, a.name, a.email, a.isSecretariat ? 1 : 0, createdAt);
+    return { ...a, locale: null, createdAt };
+  }
+
+  async getAccount(id: string): Promise<Account | undefined> {
+    const row = this.db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?').get(id);
+    return row && this.account(row);
+  }
+
+  async findAccountByEmail(email: string): Promise<Account | undefined> {
+    const row = this.db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE email = ?').get(email);
+    return row && this.account(row);
+  }
+
+  async listAccounts(): Promise<Account[]> {
+    return this.db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY created_at, id').all().map((r) => this.account(r));
+  }
+
+  async setAccountLocale(id: string, locale: string | null): Promise<void> {
+    this.db.prepare('UPDATE accounts SET locale = ? WHERE id = ?').run(locale, id);
+  }
+
+  async addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }): Promise<void> {
+    const position = this.db
+      .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM parties WHERE document_id = ?')
+      .get(documentId)!.n;
+    this.statements.insertParty.run(documentId, party.id, position, party.name.vi, party.name.fr);
+  }
+
+  async setMembership(m: Omit<Membership, 'createdAt'>): Promise<Membership> {
+    const createdAt = new Date().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO memberships (document_id, account_id, party_id, role, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (document_id, account_id) DO UPDATE SET party_id = excluded.party_id, role = excluded.role`,
+      )
+      .run(m.documentId, m.accountId, m.partyId, m.role, createdAt);
+    return (await this.getMembership(m.documentId, m.accountId))!;
+  }
+
+  async removeMembership(documentId: string, accountId: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM memberships WHERE document_id = ? AND account_id = ?').run(documentId, accountId).changes > 0;
+  }
+
+  async getMembership(documentId: string, accountId: string): Promise<Membership | undefined> {
+    const row = this.db
+      .prepare<[string, string], MembershipRow>('SELECT * FROM memberships WHERE document_id = ? AND account_id = ?')
+      .get(documentId, accountId);
+    return row && this.membership(row);
+  }
+
+  async listMemberships(documentId: string): Promise<Membership[]> {
+    return this.db
+      .prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE document_id = ? ORDER BY created_at, account_id')
+      .all(documentId)
+      .map((r) => this.membership(r));
+  }
+
+  async listMembershipsOf(accountId: string): Promise<Membership[]> {
+    return this.db
+      .prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE account_id = ? ORDER BY created_at, document_id')
+      .all(accountId)
+      .map((r) => this.membership(r));
+  }
+
+  async createInvite(tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
+    this.db
+      .prepare('INSERT INTO invites (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)')
+      .run(tokenHash, accountId, expiresAt.toISOString(), new Date().toISOString());
+  }
+
+  async consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }> {
+    return this.db.transaction((): { accountId: string } | { refused: InviteRefusal } => {
+      const row = this.db
+        .prepare<[string], { account_id: string; expires_at: string; used_at: string | null }>(
+          'SELECT account_id, expires_at, used_at FROM invites WHERE token_hash = ?',
+        )
+        .get(tokenHash);
+      if (!row) return { refused: 'unknown' };
+      if (row.used_at) return { refused: 'used' };
+      if (new Date(row.expires_at) <= now) return { refused: 'expired' };
+      this.db.prepare('UPDATE invites SET used_at = ? WHERE token_hash = ?').run(now.toISOString(), tokenHash);
+      return { accountId: row.account_id };
+    })();
+  }
+
+  async createSession(tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)')
+      .run(tokenHash, accountId, expiresAt.toISOString(), new Date().toISOString());
+  }
+
+  async getSessionAccount(tokenHash: string, now: Date): Promise<Account | undefined> {
+    const row = this.db
+      .prepare<[string, string], AccountRow>(
+        `SELECT accounts.* FROM sessions JOIN accounts ON accounts.id = sessions.account_id
+         WHERE sessions.token_hash = ? AND sessions.expires_at > ?`,
+      )
+      .get(tokenHash, now.toISOString());
+    return row && this.account(row);
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   async close(): Promise<void> {

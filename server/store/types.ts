@@ -1,10 +1,12 @@
 import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
+import type { IdentityStore } from './identityTypes.ts';
 
 /** What is needed to create a document. */
 export interface NewDocument {
   id: string;
   title: { vi: string; fr: string };
   parties: PartySummary[];
+  observersMayComment?: boolean;
 }
 
 /** The stored update log of one document. */
@@ -19,7 +21,7 @@ export interface StoredUpdates {
  * contract. Every write is durable when its promise resolves — callers
  * acknowledge (broadcast) only after that.
  */
-export interface Store {
+export interface Store extends IdentityStore {
   listDocuments(): Promise<DocumentSummary[]>;
   getDocument(id: string): Promise<DocumentSummary | undefined>;
   /** Creates a document with its first Yjs update, atomically. */

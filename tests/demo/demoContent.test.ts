@@ -5,7 +5,9 @@ import * as Y from 'yjs';
 import { buildDemoUpdate } from '../../server/demo/seedDemo.ts';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
 import { readAllPairs } from '../../shared/model/index.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 
 /** The VOV article that publishes the declaration (copied from shared/seeds). */
 const SEED = fs.readFileSync(path.join(import.meta.dirname, '../fixtures/seeds/vov-joint-declaration.txt'), 'utf8');
@@ -44,11 +46,13 @@ describe('the demo declaration', () => {
     expect(pairs.find((p) => p.id === 'preamble-2')!.fr.endsWith('accord\u00A0:')).toBe(true);
   });
 
-  it('is loaded on first start with its two parties, and only once', async () => {
+  it('is loaded on first start with its two parties, beside the Hà Nội–Toulouse agreement, and only once', async () => {
     const server = await startTestServer();
     try {
-      const { documents } = await (await fetch(`${server.url}/api/documents`)).json();
-      expect(documents).toHaveLength(1);
+      const call = api(server.url, await signInAs(server, DEMO.secretariat));
+      const { documents } = (await call('/api/documents')).body;
+      expect(documents.map((d: { id: string }) => d.id)).toEqual([jointDeclaration.id, HANOI_TOULOUSE_ID]);
+      expect(documents[1].parties.map((p: { name: { vi: string } }) => p.name.vi)).toEqual(['Thành phố Hà Nội', 'Thành phố Toulouse']);
       expect(documents[0]).toMatchObject({
         id: jointDeclaration.id,
         title: jointDeclaration.title,
@@ -57,7 +61,7 @@ describe('the demo declaration', () => {
           { id: 'fr', name: { fr: 'Partie française' } },
         ],
       });
-      const { pairs: served } = await (await fetch(`${server.url}/api/documents/${jointDeclaration.id}/pairs`)).json();
+      const { pairs: served } = (await call(`/api/documents/${jointDeclaration.id}/pairs`)).body;
       expect(served).toEqual(pairs);
     } finally {
       await server.close();
@@ -65,7 +69,8 @@ describe('the demo declaration', () => {
     // A second start on the same data keeps the one document (and its edits).
     const again = await startTestServer({ dataDir: server.dataDir });
     try {
-      expect(await again.store.listDocuments()).toHaveLength(1);
+      expect(await again.store.listDocuments()).toHaveLength(2);
+      expect(await again.store.listAccounts()).toHaveLength(6);
       expect((await again.store.loadUpdates(jointDeclaration.id)).updates).toHaveLength(1);
     } finally {
       await again.close();

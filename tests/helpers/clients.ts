@@ -3,15 +3,25 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SYNC_PATH } from '../../shared/protocol.ts';
 
+/** The `ws` WebSocket class, sending a session cookie like a browser would. */
+function withCookie(cookie: string | undefined): typeof WebSocket {
+  if (!cookie) return WebSocket;
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers: { cookie } });
+    }
+  } as typeof WebSocket;
+}
+
 /** A standard y-websocket client (the `y-websocket` package's provider) in Node. */
 export function connectProvider(
   wsUrl: string,
   documentId: string,
   doc = new Y.Doc(),
-  options: { connect?: boolean; params?: Record<string, string> } = {},
+  options: { connect?: boolean; params?: Record<string, string>; cookie?: string } = {},
 ) {
   const provider = new WebsocketProvider(`${wsUrl}${SYNC_PATH}`, documentId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: withCookie(options.cookie) as unknown as typeof globalThis.WebSocket,
     connect: options.connect ?? true,
     disableBc: true,
     params: options.params ?? {},
@@ -44,8 +54,11 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 }
 
 /** A raw WebSocket to the sync endpoint, for speaking (or breaking) the protocol by hand. */
-export function rawSyncSocket(wsUrl: string, documentId: string, options: { query?: string } = {}) {
-  const ws = new WebSocket(`${wsUrl}${SYNC_PATH}/${encodeURIComponent(documentId)}${options.query ?? ''}`);
+export function rawSyncSocket(wsUrl: string, documentId: string, options: { query?: string; cookie?: string; origin?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.cookie) headers.cookie = options.cookie;
+  if (options.origin) headers.origin = options.origin;
+  const ws = new WebSocket(`${wsUrl}${SYNC_PATH}/${encodeURIComponent(documentId)}${options.query ?? ''}`, { headers });
   const messages: Uint8Array[] = [];
   ws.binaryType = 'nodebuffer';
   ws.on('message', (data) => messages.push(new Uint8Array(data as Buffer)));

@@ -5,7 +5,8 @@ import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import { readAllPairs } from '../../shared/model/index.ts';
 import { CloseCode, MessageType, SyncMessageType, type JoinReply } from '../../shared/protocol.ts';
-import { connectProvider, rawSyncSocket, synced } from '../helpers/clients.ts';
+import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
@@ -28,11 +29,13 @@ describe('bad input leaves the server running and the data unchanged', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let before: ReturnType<typeof readAllPairs>;
   let rowsBefore: number;
+  let cookie: string;
 
-  const pairsNow = async () => (await (await fetch(`${server.url}/api/documents/${DOC}/pairs`)).json()).pairs;
+  const pairsNow = async () => (await api(server.url, cookie)(`/api/documents/${DOC}/pairs`)).body.pairs;
 
   beforeAll(async () => {
     server = await startTestServer();
+    cookie = await signInAs(server, DEMO.vnDrafter);
     before = await pairsNow();
     rowsBefore = (await server.store.loadUpdates(DOC)).updates.length;
   });
@@ -45,17 +48,17 @@ describe('bad input leaves the server running and the data unchanged', () => {
   });
 
   it('closes a connection to an unknown document with 4404 and a reason, and creates nothing', async () => {
-    const socket = rawSyncSocket(server.wsUrl, 'no-such-declaration');
+    const socket = rawSyncSocket(server.wsUrl, 'no-such-declaration', { cookie });
     const { code, reason } = await socket.closed;
     expect(code).toBe(CloseCode.DocumentNotFound);
     expect(reason).toContain('document not found');
     expect(server.sync.openRooms).toBe(0);
-    expect((await server.store.listDocuments()).map((d) => d.id)).toEqual([DOC]);
+    expect((await server.store.listDocuments()).map((d) => d.id)).not.toContain('no-such-declaration');
   });
 
   it('refuses document ids that are not ids (path tricks, overlong) with 4404', async () => {
     for (const id of ['../etc/passwd', 'a'.repeat(200), 'vn-fr-2023/extra']) {
-      const { code } = await rawSyncSocket(server.wsUrl, id).closed;
+      const { code } = await rawSyncSocket(server.wsUrl, id, { cookie }).closed;
       expect(code).toBe(CloseCode.DocumentNotFound);
     }
   });
@@ -74,10 +77,12 @@ describe('bad input leaves the server running and the data unchanged', () => {
   ];
 
   it.each(malformed)('closes the connection that sends %s with 4400, others keep working', async (_label, data) => {
-    const bystander = connectProvider(server.wsUrl, DOC);
+    const bystander = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
     await synced(bystander.provider);
-    const socket = rawSyncSocket(server.wsUrl, DOC);
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie });
     await socket.opened;
+    // Wait for the server's first message: the connection is authenticated and in the room.
+    await waitFor(() => socket.messages.length > 0, 'the server’s sync step 1');
     socket.ws.send(data);
     const { code, reason } = await socket.closed;
     expect(code).toBe(CloseCode.MalformedMessage);
@@ -88,31 +93,31 @@ describe('bad input leaves the server running and the data unchanged', () => {
   });
 
   it('closes the connection that sends a frame over the size limit with 1009', async () => {
-    const socket = rawSyncSocket(server.wsUrl, DOC);
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie });
     await socket.opened;
     socket.ws.send(new Uint8Array(limits.maxSyncMessageBytes + 1));
     expect((await socket.closed).code).toBe(CloseCode.MessageTooLarge);
   });
 
   it('answers a request for a paragraph that does not exist with a 404 naming it', async () => {
-    const res = await fetch(`${server.url}/api/documents/${DOC}/pairs/p-missing`);
+    const res = await api(server.url, cookie)(`/api/documents/${DOC}/pairs/p-missing`);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
+    expect(res.body).toEqual({
       error: { code: 'pair_not_found', message: 'Declaration "vn-fr-2023" has no paragraph pair with id "p-missing".' },
     });
   });
 
   it('answers unknown documents and malformed ids over REST with JSON errors', async () => {
-    const missing = await fetch(`${server.url}/api/documents/nope/pairs`);
+    const missing = await api(server.url, cookie)(`/api/documents/nope/pairs`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('document_not_found');
-    const bad = await fetch(`${server.url}/api/documents/${encodeURIComponent('bad id!')}`);
+    expect(missing.body.error.code).toBe('document_not_found');
+    const bad = await api(server.url, cookie)(`/api/documents/${encodeURIComponent('bad id!')}`);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe('invalid_input');
+    expect(bad.body.error.code).toBe('invalid_input');
   });
 
   it('answers socket.io joins of unknown documents and bad payloads with an error ack', async () => {
-    const socket = ioClient(server.url, { transports: ['websocket'], forceNew: true });
+    const socket = ioClient(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie } });
     const join = (payload: unknown) =>
       new Promise<JoinReply>((resolve) => socket.emit('document:join', payload as { documentId: string }, resolve));
     expect(await join({ documentId: 'nope' })).toMatchObject({ ok: false, error: { code: 'document_not_found' } });

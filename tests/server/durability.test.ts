@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { getPair, insertPair, readAllPairs, readPairText } from '../../shared/model/index.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { DEMO, api, followSignInLink, printedSignInLinks, signInAs } from '../helpers/auth.ts';
 import { startServerProcess, startTestServer, tempDataDir, type ServerProcess } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
@@ -11,9 +12,16 @@ function typeInto(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr', text: string) {
   xmlText.insert(xmlText.length, text);
 }
 
-async function pairsOf(url: string) {
-  const res = await fetch(`${url}/api/documents/${DOC}/pairs`);
-  return (await res.json()).pairs as ReturnType<typeof readAllPairs>;
+async function pairsOf(url: string, cookie: string) {
+  const res = await api(url, cookie)(`/api/documents/${DOC}/pairs`);
+  return res.body.pairs as ReturnType<typeof readAllPairs>;
+}
+
+/** Signs in through the link the server printed at start, like a person would. */
+async function signInFromOutput(server: ServerProcess, email: string): Promise<string> {
+  const link = printedSignInLinks(server.output()).get(email);
+  if (!link) throw new Error(`no printed link for ${email}:\n${server.output()}`);
+  return followSignInLink(link);
 }
 
 describe('durability', () => {
@@ -27,8 +35,9 @@ describe('durability', () => {
     const first = await startServerProcess(dataDir);
     processes.push(first);
 
-    const writer = connectProvider(first.wsUrl, DOC);
-    const witness = connectProvider(first.wsUrl, DOC);
+    const cookie = await signInFromOutput(first, DEMO.vnDrafter);
+    const writer = connectProvider(first.wsUrl, DOC, new Y.Doc(), { cookie });
+    const witness = connectProvider(first.wsUrl, DOC, new Y.Doc(), { cookie: await signInFromOutput(first, DEMO.frDrafter) });
     await Promise.all([synced(writer.provider), synced(witness.provider)]);
 
     // A burst of edits in both languages, a new pair, then kill -9 as soon as the
@@ -44,13 +53,14 @@ describe('durability', () => {
 
     const second = await startServerProcess(dataDir);
     processes.push(second);
-    const after = await pairsOf(second.url);
+    // The session outlives the restart: it is in the store too.
+    const after = await pairsOf(second.url, cookie);
     expect(after).toEqual(expected);
     expect(after.find((p) => p.id === added)?.fr).toBe('Paragraphe ajouté');
     expect(after.find((p) => p.id === 'heritage')?.fr).toContain(' 36ư');
 
     // And a fresh client syncs exactly that state.
-    const fresh = connectProvider(second.wsUrl, DOC);
+    const fresh = connectProvider(second.wsUrl, DOC, new Y.Doc(), { cookie });
     await synced(fresh.provider);
     expect(readAllPairs(fresh.doc)).toEqual(expected);
     fresh.provider.destroy();
@@ -62,8 +72,9 @@ describe('durability', () => {
     processes.push(first);
     const port = Number(new URL(first.url).port);
 
-    const offline = connectProvider(first.wsUrl, DOC);
-    const other = connectProvider(first.wsUrl, DOC);
+    const cookie = await signInFromOutput(first, DEMO.vnDrafter);
+    const offline = connectProvider(first.wsUrl, DOC, new Y.Doc(), { cookie });
+    const other = connectProvider(first.wsUrl, DOC, new Y.Doc(), { cookie: await signInFromOutput(first, DEMO.frHead) });
     await Promise.all([synced(offline.provider), synced(other.provider)]);
 
     first.child.kill('SIGKILL');
@@ -84,7 +95,7 @@ describe('durability', () => {
       const b = readPairText(other.doc, 'closing')!;
       return wanted(a.fr, a.vi) && wanted(b.fr, b.vi);
     }, 'both offline edits to merge on both clients', 20_000);
-    const onServer = (await pairsOf(second.url)).find((p) => p.id === 'closing')!;
+    const onServer = (await pairsOf(second.url, cookie)).find((p) => p.id === 'closing')!;
     expect(wanted(onServer.fr, onServer.vi)).toBe(true);
     expect(readAllPairs(offline.doc)).toEqual(readAllPairs(other.doc));
     offline.provider.destroy();
@@ -96,7 +107,8 @@ describe('durability', () => {
     let liveDoc: Y.Doc | undefined;
     const serverDoc = () => liveDoc!;
     try {
-      const client = connectProvider(server.wsUrl, DOC);
+      const cookie = await signInAs(server, DEMO.frDrafter);
+      const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
       await synced(client.provider);
       await server.sync.readDocument(DOC, (doc) => (liveDoc = doc));
       // Well past the compaction threshold, one stored update per keystroke.
@@ -115,7 +127,7 @@ describe('durability', () => {
       expect(readAllPairs(fromRows)).toEqual(expected);
       client.provider.destroy();
       await waitFor(() => server.sync.openRooms === 0, 'the room to unload');
-      expect(await pairsOf(server.url)).toEqual(expected);
+      expect(await pairsOf(server.url, cookie)).toEqual(expected);
     } finally {
       await server.close();
     }

@@ -5,70 +5,76 @@ import { SyncRejection, type SyncHooks } from '../../server/collaboration/hooks.
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { getPair, readPairText } from '../../shared/model/index.ts';
 import { CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-/** Test hooks: the `?as=` query decides the connection's role. */
-const hooksByQuery: SyncHooks = {
-  async authenticate(request) {
-    const as = new URL(request.url ?? '/', 'http://x').searchParams.get('as');
-    if (as === 'nobody') throw new SyncRejection(CloseCode.Unauthorized, 'sign in first');
-    return { user: { id: as ?? 'someone', name: as ?? 'someone' }, readOnly: as === 'observer' };
-  },
-};
+function firstXmlText(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr'): Y.XmlText {
+  return (getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+}
 
-describe('the sync room’s seams', () => {
+/** The reason of the first y-protocols "permission denied" message received. */
+function deniedReason(messages: Uint8Array[]): string | undefined {
+  for (const m of messages) {
+    const decoder = decoding.createDecoder(m);
+    if (decoding.readVarUint(decoder) !== MessageType.Auth) continue;
+    decoding.readVarUint(decoder);
+    return decoding.readVarString(decoder);
+  }
+  return undefined;
+}
+
+describe('read-only connections and the authentication seam', () => {
   let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
   afterEach(async () => {
     await server?.close();
+    server = undefined;
   });
 
-  it('drops the updates of a read-only connection, tells it why, and stores nothing', async () => {
-    server = await startTestServer({ hooks: hooksByQuery });
+  it('drops an observer’s document updates, tells them why, and keeps the stored text unchanged', async () => {
+    server = await startTestServer();
+    const observerCookie = await signInAs(server, DEMO.observer);
+    const drafterCookie = await signInAs(server, DEMO.frDrafter);
     const before = (await server.store.loadUpdates(DOC)).updates.length;
-    const observer = connectProvider(server.wsUrl, DOC, new Y.Doc(), { params: { as: 'observer' } });
-    const editor = connectProvider(server.wsUrl, DOC, new Y.Doc(), { params: { as: 'drafter' } });
-    await Promise.all([synced(observer.provider), synced(editor.provider)]);
+    const observer = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: observerCookie });
+    const drafter = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: drafterCookie });
+    await Promise.all([synced(observer.provider), synced(drafter.provider)]);
 
     // The observer's standard client writes: the server drops it.
-    const observerText = (getPair(observer.doc, 'digital')!.cell('fr').get(0) as Y.XmlElement).get(0) as Y.XmlText;
-    observerText.insert(0, 'OBSERVER WAS HERE ');
+    firstXmlText(observer.doc, 'digital', 'fr').insert(0, 'OBSERVER WAS HERE ');
 
     // A raw observer connection sends the same update and reads the reason.
-    const raw = rawSyncSocket(server.wsUrl, DOC, { query: '?as=observer' });
+    const raw = rawSyncSocket(server.wsUrl, DOC, { cookie: observerCookie });
     await raw.opened;
+    await waitFor(() => raw.messages.length > 0, 'the server’s sync step 1');
     raw.ws.send(encodeUpdate(Y.encodeStateAsUpdate(observer.doc)));
-    const deniedReason = () => {
-      for (const m of raw.messages) {
-        const decoder = decoding.createDecoder(m);
-        if (decoding.readVarUint(decoder) !== MessageType.Auth) continue;
-        decoding.readVarUint(decoder); // permission denied
-        return decoding.readVarString(decoder);
-      }
-      return undefined;
-    };
-    await waitFor(() => deniedReason() !== undefined, 'a permission-denied reply');
-    expect(deniedReason()).toBe(READ_ONLY_REASON);
+    await waitFor(() => deniedReason(raw.messages) !== undefined, 'a permission-denied reply');
+    expect(deniedReason(raw.messages)).toBe(READ_ONLY_REASON);
 
     // The drafter's edit goes through; the observer's never reaches anyone.
-    const drafterText = (getPair(editor.doc, 'digital')!.cell('vi').get(0) as Y.XmlElement).get(0) as Y.XmlText;
-    drafterText.insert(0, 'DRAFTER ');
+    firstXmlText(drafter.doc, 'digital', 'vi').insert(0, 'DRAFTER ');
     await waitFor(() => readPairText(observer.doc, 'digital')!.vi.startsWith('DRAFTER'), 'the drafter edit to reach the observer');
-    expect(readPairText(editor.doc, 'digital')!.fr).not.toContain('OBSERVER');
-    const stored = await (await fetch(`${server.url}/api/documents/${DOC}/pairs/digital`)).json();
+    expect(readPairText(drafter.doc, 'digital')!.fr).not.toContain('OBSERVER');
+    const stored = (await api(server.url, drafterCookie)(`/api/documents/${DOC}/pairs/digital`)).body;
     expect(stored.pair.fr).not.toContain('OBSERVER');
     expect(stored.pair.vi).toMatch(/^DRAFTER/);
     expect((await server.store.loadUpdates(DOC)).updates.length).toBe(before + 1);
     observer.provider.destroy();
-    editor.provider.destroy();
+    drafter.provider.destroy();
     raw.ws.close();
   });
 
-  it('runs authentication before handling any message and closes refused connections with its code', async () => {
-    server = await startTestServer({ hooks: hooksByQuery });
-    const socket = rawSyncSocket(server.wsUrl, DOC, { query: '?as=nobody' });
+  it('runs the authentication hook before handling any message and closes refused connections with its code', async () => {
+    const refuseAll: SyncHooks = {
+      async authenticate() {
+        await new Promise((r) => setTimeout(r, 50)); // messages arrive meanwhile
+        throw new SyncRejection(CloseCode.Unauthorized, 'sign in first');
+      },
+    };
+    server = await startTestServer({ hooks: refuseAll });
+    const socket = rawSyncSocket(server.wsUrl, DOC);
     await socket.opened;
     const doc = new Y.Doc();
     doc.getArray('order').insert(0, ['intruder']);
@@ -77,7 +83,9 @@ describe('the sync room’s seams', () => {
     expect(code).toBe(CloseCode.Unauthorized);
     expect(reason).toBe('sign in first');
     expect(socket.messages).toHaveLength(0);
-    const order = (await (await fetch(`${server.url}/api/documents/${DOC}/pairs`)).json()).pairs.map((p: { id: string }) => p.id);
-    expect(order).not.toContain('intruder');
+    const { updates } = await server.store.loadUpdates(DOC);
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, Y.mergeUpdates(updates));
+    expect(stored.getArray('order').toArray()).not.toContain('intruder');
   });
 });

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { getPair, readAllPairs, readPairText } from '../../shared/model/index.ts';
 import { cellPlainText } from '../../shared/text.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
@@ -15,15 +16,19 @@ function appendToCell(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr', text: strin
 
 describe('sync over the standard y-websocket protocol', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
+  let vn: string;
+  let fr: string;
   beforeEach(async () => {
     server = await startTestServer();
+    vn = await signInAs(server, DEMO.vnDrafter);
+    fr = await signInAs(server, DEMO.frDrafter);
   });
   afterEach(async () => {
     await server.close();
   });
 
   it('three y-websocket clients editing both languages of one pair concurrently converge with the server', async () => {
-    const clients = [1, 2, 3].map(() => connectProvider(server.wsUrl, DOC));
+    const clients = [vn, fr, vn].map((cookie) => connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie }));
     await Promise.all(clients.map((c) => synced(c.provider)));
     expect(readPairText(clients[0]!.doc, 'environment')!.vi).toMatch(/^Ý thức rõ/);
 
@@ -43,14 +48,14 @@ describe('sync over the standard y-websocket protocol', () => {
     for (const c of clients) expect(readAllPairs(c.doc)).toEqual(expected);
 
     // The server's own copy (what the REST API and the store see) is the same text.
-    const res = await fetch(`${server.url}/api/documents/${DOC}/pairs`);
-    expect((await res.json()).pairs).toEqual(expected);
+    const res = await api(server.url, vn)(`/api/documents/${DOC}/pairs`);
+    expect(res.body.pairs).toEqual(expected);
     for (const c of clients) c.provider.destroy();
   });
 
   it('a pair added and moved by one client appears in the same place for the others', async () => {
-    const a = connectProvider(server.wsUrl, DOC);
-    const b = connectProvider(server.wsUrl, DOC);
+    const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
     await Promise.all([synced(a.provider), synced(b.provider)]);
     const { insertPair, movePair, readOrder } = await import('../../shared/model/index.ts');
     const id = insertPair(a.doc, { vi: 'Đoạn mới', fr: 'Nouveau paragraphe' }, 'title');
@@ -63,8 +68,8 @@ describe('sync over the standard y-websocket protocol', () => {
   });
 
   it('shows remote presence: awareness states reach the other clients', async () => {
-    const a = connectProvider(server.wsUrl, DOC);
-    const b = connectProvider(server.wsUrl, DOC);
+    const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
     await Promise.all([synced(a.provider), synced(b.provider)]);
     a.provider.awareness.setLocalStateField('user', { name: 'Lan (VN)', color: '#c0392b' });
     await waitFor(

@@ -1,0 +1,24 @@
+import { CloseCode } from '../../shared/protocol.ts';
+import { isCrossSite } from '../auth/origin.ts';
+import { accountOfRequest } from '../auth/sessions.ts';
+import { isAllowed, loadAccess } from '../policies/access.ts';
+import type { Store } from '../store/types.ts';
+import { SyncRejection, type SyncHooks } from './hooks.ts';
+
+/**
+ * Authentication of sync connections by the session cookie, with the same
+ * permission predicates as HTTP: members who may not edit the text (observers)
+ * are connected read-only.
+ */
+export function sessionHooks(store: Store): SyncHooks {
+  return {
+    async authenticate(request, documentId) {
+      if (isCrossSite(request)) throw new SyncRejection(CloseCode.Forbidden, 'cross-site connection refused');
+      const account = await accountOfRequest(store, request);
+      if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
+      const access = await loadAccess(store, account, documentId);
+      if (!access?.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
+      return { user: { id: account.id, name: account.name }, readOnly: !isAllowed(access, 'edit_text') };
+    },
+  };
+}

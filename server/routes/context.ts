@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
+import { accountOfRequest } from '../auth/sessions.ts';
+import { isCrossSite } from '../auth/origin.ts';
+import { crossSiteRequest, invalidInput } from '../errors.ts';
+import type { Account } from '../store/identityTypes.ts';
+import type { Store } from '../store/types.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The signed-in account, set by sessionMiddleware. */
+      account?: Account;
+    }
+  }
+}
+
+/** Resolves the session cookie into `req.account` for every request. */
+export function sessionMiddleware(store: Store) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.account = await accountOfRequest(store, req);
+    next();
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Refuses state-changing requests sent by another site's page (CSRF). */
+export function sameOriginForStateChanges(req: Request, _res: Response, next: NextFunction) {
+  if (!SAFE_METHODS.has(req.method) && isCrossSite(req)) throw crossSiteRequest();
+  next();
+}
+
+/** Parses input with a schema; a failure is a 400 naming the field. */
+export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidInput(`${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+/** The origin links should point to, as the person reached this server. */
+export function baseUrlOf(req: Request): string {
+  return `${req.protocol}://${req.get('host')}`;
+}

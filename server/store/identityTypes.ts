@@ -1,0 +1,52 @@
+import type { Role } from '../../shared/roles.ts';
+
+/** A person who can sign in. */
+export interface Account {
+  id: string;
+  name: string;
+  email: string | null;
+  /** Interface language chosen by the person (null: follow the browser). */
+  locale: string | null;
+  /** Global secretariat: may create documents and administer every one. */
+  isSecretariat: boolean;
+  createdAt: string;
+}
+
+/** An account's role in one document, for one party (none for the secretariat). */
+export interface Membership {
+  documentId: string;
+  accountId: string;
+  partyId: string | null;
+  role: Role;
+  createdAt: string;
+}
+
+/** Why a sign-in token was refused. */
+export type InviteRefusal = 'unknown' | 'used' | 'expired';
+
+/**
+ * Accounts, memberships, invitations and sessions. Tokens are never stored:
+ * only their SHA-256 hashes.
+ */
+export interface IdentityStore {
+  createAccount(account: { id: string; name: string; email: string | null; isSecretariat: boolean }): Promise<Account>;
+  getAccount(id: string): Promise<Account | undefined>;
+  findAccountByEmail(email: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  setAccountLocale(id: string, locale: string | null): Promise<void>;
+
+  addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }): Promise<void>;
+  setMembership(membership: Omit<Membership, 'createdAt'>): Promise<Membership>;
+  removeMembership(documentId: string, accountId: string): Promise<boolean>;
+  getMembership(documentId: string, accountId: string): Promise<Membership | undefined>;
+  listMemberships(documentId: string): Promise<Membership[]>;
+  listMembershipsOf(accountId: string): Promise<Membership[]>;
+
+  createInvite(tokenHash: string, accountId: string, expiresAt: Date): Promise<void>;
+  /** Marks an invite used, atomically, and returns its account; or why it cannot be used. */
+  consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }>;
+
+  createSession(tokenHash: string, accountId: string, expiresAt: Date): Promise<void>;
+  getSessionAccount(tokenHash: string, now: Date): Promise<Account | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+}

@@ -1,0 +1,55 @@
+import { issueSignInToken, signInUrl } from '../../server/commands/members.ts';
+import type { Store } from '../../server/store/types.ts';
+
+/** Demo accounts by their role in the joint declaration. */
+export const DEMO = {
+  secretariat: 'secretariat@demo.accord',
+  vnHead: 'vn-head@demo.accord',
+  vnDrafter: 'vn-drafter@demo.accord',
+  frHead: 'fr-head@demo.accord',
+  frDrafter: 'fr-drafter@demo.accord',
+  observer: 'observer@demo.accord',
+} as const;
+
+/** Follows a sign-in link like a browser and returns the session cookie ("name=value"). */
+export async function followSignInLink(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' });
+  const setCookie = res.headers.get('set-cookie');
+  if (res.status !== 303 || !setCookie) throw new Error(`sign-in failed: ${res.status} ${res.headers.get('location')}`);
+  return setCookie.split(';')[0]!;
+}
+
+/** Signs in as the account with this email (issuing a link through the store, as the CLI does). */
+export async function signInAs(server: { url: string; store: Store }, email: string): Promise<string> {
+  const account = await server.store.findAccountByEmail(email);
+  if (!account) throw new Error(`no account ${email}`);
+  return followSignInLink(signInUrl(server.url, await issueSignInToken(server.store, account.id)));
+}
+
+/** The demo sign-in links a server process printed, by email. */
+export function printedSignInLinks(output: string): Map<string, string> {
+  const links = new Map<string, string>();
+  for (const match of output.matchAll(/(\S+@demo\.accord)\s+(http:\/\/\S+\/signin\/\S+)/g)) links.set(match[1]!, match[2]!);
+  return links;
+}
+
+/** fetch with a session cookie and, for writes, our own Origin. */
+export function api(baseUrl: string, cookie: string | undefined) {
+  return async (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
+    if (cookie) headers.cookie = cookie;
+    if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers.origin ??= baseUrl;
+    }
+    const res = await fetch(`${baseUrl}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const text = await res.text();
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body };
+  };
+}
