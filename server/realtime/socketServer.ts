@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import { ID_PATTERN, limits } from '../../shared/limits.ts';
-import { ErrorCode, type ClientToServerEvents, type ErrorBody, type ServerToClientEvents } from '../../shared/protocol.ts';
+import { ErrorCode, type ClientToServerEvents, type ErrorBody, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import { isCrossSite } from '../auth/origin.ts';
 import { accountOfRequest } from '../auth/sessions.ts';
@@ -49,9 +49,22 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
     next();
   });
 
-  io.on('connection', (socket) => {
-    socket.on('document:join', async (payload, ack) => {
+  /**
+   * Wraps an event handler: a missing ack is ignored, and a failure is logged
+   * and answered with an internal error instead of an unhandled rejection.
+   */
+  const handler =
+    <P, R>(name: string, run: (payload: P, ack: (reply: R) => void) => Promise<void>) =>
+    (payload: P, ack: (reply: R) => void) => {
       if (typeof ack !== 'function') return;
+      run(payload, ack).catch((error: unknown) => {
+        logger.error({ err: error, event: name }, 'socket.io event failed');
+        ack(failure(ErrorCode.Internal, 'Internal error; it has been logged.') as R);
+      });
+    };
+
+  io.on('connection', (socket) => {
+    socket.on('document:join', handler('document:join', async (payload, ack: (reply: JoinReply) => void) => {
       const parsed = JoinPayload.safeParse(payload);
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:join needs { documentId } with a valid id'));
       const access = await loadAccess(store, socket.data.account, parsed.data.documentId);
@@ -60,16 +73,15 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
       await socket.join(roomOf(access.document.id));
       ack({ ok: true, document: access.document });
       await announce(access.document.id);
-    });
+    }));
 
-    socket.on('document:leave', async (payload, ack) => {
-      if (typeof ack !== 'function') return;
+    socket.on('document:leave', handler('document:leave', async (payload, ack: (reply: { ok: true } | ({ ok: false } & ErrorBody)) => void) => {
       const parsed = JoinPayload.safeParse(payload);
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:leave needs { documentId } with a valid id'));
       await socket.leave(roomOf(parsed.data.documentId));
       ack({ ok: true });
       await announce(parsed.data.documentId);
-    });
+    }));
 
     socket.on('disconnecting', () => {
       for (const room of socket.rooms) {
