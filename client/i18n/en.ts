@@ -1,0 +1,7 @@
+/** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
+export const en = {
+  'app.name': 'Accord',
+  'language.choose': 'Language',
+} as const;
+
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,7 @@
+import type { MessageKey } from './en.ts';
+
+/** Français. */
+export const fr: Record<MessageKey, string> = {
+  'app.name': 'Accord',
+  'language.choose': 'Langue',
+};

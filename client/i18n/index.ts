@@ -1,0 +1,63 @@
+import { LOCALES, isLocale, negotiateLocale, type Locale } from '../../shared/i18n.ts';
+import { en, type MessageKey } from './en.ts';
+import { fr } from './fr.ts';
+import { vi } from './vi.ts';
+
+/**
+ * The interface's strings: one catalogue per language (en is the reference;
+ * fr and vi must have every key — the type system and a test both check it).
+ * Messages use {name} placeholders; numbers in them are formatted for the
+ * language.
+ */
+export type { MessageKey };
+export type Catalogue = Record<MessageKey, string>;
+export const catalogues: Record<Locale, Catalogue> = { en, fr, vi };
+
+const STORAGE_KEY = 'accord.locale';
+let current: Locale = 'en';
+
+/** The language chosen by the person (saved), else the browser's preference. */
+export function initialLocale(accountLocale?: string | null): Locale {
+  if (isLocale(accountLocale)) return accountLocale;
+  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  if (isLocale(saved)) return saved;
+  return negotiateLocale(globalThis.navigator?.languages ?? []);
+}
+
+export function setLocale(locale: Locale): void {
+  current = locale;
+  globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+  if (globalThis.document) document.documentElement.lang = locale;
+}
+
+export function getLocale(): Locale {
+  return current;
+}
+
+/** The message for a key in the current language, with {placeholders} filled in. */
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template = catalogues[current][key] ?? en[key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? formatNumber(value) : value;
+  });
+}
+
+export function formatNumber(value: number): string {
+  return new Intl.NumberFormat(current).format(value);
+}
+
+/** A date and time for people: "23 thg 11, 2026, 10:05" / "23 nov. 2026, 10:05" / "Nov 23, 2026, 10:05 AM". */
+export function formatDateTime(value: Date | string): string {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(value));
+}
+
+export function formatDate(value: Date | string): string {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'long' }).format(new Date(value));
+}
+
+/** Each language's own name, for the language chooser. */
+export const LOCALE_NAMES: Record<Locale, string> = { vi: 'Tiếng Việt', fr: 'Français', en: 'English' };
+
+export { LOCALES, type Locale };

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { catalogues, formatNumber, setLocale, t } from '../../client/i18n/index.ts';
+import { LOCALES, negotiateLocale } from '../../shared/i18n.ts';
+
+const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('interface catalogues', () => {
+  const reference = catalogues.en;
+  const keys = Object.keys(reference).sort();
+
+  for (const locale of LOCALES) {
+    it(`${locale} has every key, no extra key, no empty message and the same placeholders`, () => {
+      const catalogue = catalogues[locale] as Record<string, string>;
+      expect(Object.keys(catalogue).sort()).toEqual(keys);
+      for (const key of keys) {
+        expect(catalogue[key]!.trim(), `${locale}:${key}`).not.toBe('');
+        expect(placeholders(catalogue[key]!), `${locale}:${key}`).toEqual(placeholders((reference as Record<string, string>)[key]!));
+      }
+    });
+  }
+
+  it('follows the browser’s preferred language, else English', () => {
+    expect(negotiateLocale(['fr-FR', 'en'])).toBe('fr');
+    expect(negotiateLocale(['vi-VN'])).toBe('vi');
+    expect(negotiateLocale(['de-DE', 'ja'])).toBe('en');
+  });
+
+  it('formats numbers in messages for the chosen language', () => {
+    setLocale('fr');
+    expect(formatNumber(12345.5)).toBe('12\u202F345,5');
+    setLocale('vi');
+    expect(formatNumber(12345.5)).toBe('12.345,5');
+    setLocale('en');
+    expect(formatNumber(12345.5)).toBe('12,345.5');
+    expect(t('language.choose')).toBe('Language');
+  });
+});
