@@ -59,16 +59,38 @@ export function readCell(fragment: Y.XmlFragment): CellContent {
   return paragraphs;
 }
 
-/** Appends runs at the end of a paragraph element, creating its text node if needed. */
+/**
+ * Appends runs at the end of a paragraph element, creating its text node if needed.
+ * A paragraph can hold several text nodes (two editors typing into the same empty
+ * paragraph each create one), so the runs go into the last one, not the first.
+ */
 export function appendRuns(element: Y.XmlElement, runs: TextRun[]): void {
   if (runs.length === 0) return;
-  let text = paragraphXmlText(element);
+  const last = element.length > 0 ? element.get(element.length - 1) : undefined;
+  let text = last instanceof Y.XmlText ? last : undefined;
   if (!text) {
     text = new Y.XmlText();
-    element.insert(0, [text]);
+    element.insert(element.length, [text]);
   }
   for (const run of runs) {
     if (run.text.length) text.insert(text.length, run.text, runAttributes(run));
+  }
+}
+
+/**
+ * Deletes the characters of a paragraph from `from` to its end, across all its
+ * text nodes (see appendRuns: there can be more than one).
+ */
+export function truncateParagraph(element: Y.XmlElement, from: number): void {
+  let pos = 0;
+  for (const child of element.toArray()) {
+    if (!(child instanceof Y.XmlText)) continue;
+    const end = pos + child.length;
+    if (end > from) {
+      const start = Math.max(from, pos);
+      child.delete(start - pos, end - start);
+    }
+    pos = end;
   }
 }
 

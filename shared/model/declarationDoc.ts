@@ -5,12 +5,12 @@ import { cellPlainText } from '../text.ts';
 import {
   insertParagraphs,
   appendRuns,
-  paragraphXmlText,
   readCell,
   readParagraph,
   runsLength,
   sliceRuns,
   toCellContent,
+  truncateParagraph,
 } from './cells.ts';
 import { LANGS, isPairKind, type CellContent, type CellInput, type Lang, type PairKind, type PairText } from './types.ts';
 
@@ -181,6 +181,14 @@ export function setPairKind(doc: Y.Doc, id: string, kind: PairKind): void {
   pair.map.set('kind', kind);
 }
 
+/** Throws unless `offset` is a valid cut in a cell of paragraphs (joined by one "\n"). */
+function checkOffset(paragraphs: CellContent, offset: number): void {
+  const total = paragraphs.reduce((n, p) => n + runsLength(p), 0) + Math.max(0, paragraphs.length - 1);
+  if (!Number.isInteger(offset) || offset < 0 || offset > total) {
+    throw new ModelError(ModelErrorReason.InvalidOffset, `Cannot split at ${offset}: the text has ${total} characters.`);
+  }
+}
+
 /**
  * Cuts a cell at a character offset of its stored text (paragraphs joined by
  * one "\n") and returns the part after the offset, removed from the cell.
@@ -188,10 +196,7 @@ export function setPairKind(doc: Y.Doc, id: string, kind: PairKind): void {
 function cutCellTail(fragment: Y.XmlFragment, offset: number): CellContent {
   const elements = fragment.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
   const paragraphs = elements.map(readParagraph);
-  const total = paragraphs.reduce((n, p) => n + runsLength(p), 0) + Math.max(0, paragraphs.length - 1);
-  if (!Number.isInteger(offset) || offset < 0 || offset > total) {
-    throw new ModelError(ModelErrorReason.InvalidOffset, `Cannot split at ${offset}: the text has ${total} characters.`);
-  }
+  checkOffset(paragraphs, offset);
   let pos = 0;
   for (let i = 0; i < elements.length; i++) {
     const runs = paragraphs[i] ?? [];
@@ -203,7 +208,7 @@ function cutCellTail(fragment: Y.XmlFragment, offset: number): CellContent {
       // when the cut is at its very start and something precedes it).
       fragment.delete(i + 1, elements.length - i - 1);
       if (k === 0 && i > 0) fragment.delete(i, 1);
-      else paragraphXmlText(elements[i]!)?.delete(k, length - k);
+      else truncateParagraph(elements[i]!, k);
       return tail;
     }
     pos += length + 1;
@@ -218,6 +223,11 @@ function cutCellTail(fragment: Y.XmlFragment, offset: number): CellContent {
  */
 export function splitPair(doc: Y.Doc, id: string, at: Partial<Record<Lang, number>>): string {
   const pair = requirePair(doc, id);
+  // Check every offset first, so that a bad one leaves the other language uncut.
+  for (const lang of LANGS) {
+    const offset = at[lang];
+    if (offset !== undefined) checkOffset(readCell(pair.cell(lang)), offset);
+  }
   const newPairId = newId('p');
   doc.transact(() => {
     const tails: Record<Lang, CellContent> = { vi: [[]], fr: [[]] };
@@ -241,8 +251,17 @@ function appendCell(target: Y.XmlFragment, content: CellContent): void {
   if (isBlankCell(content)) return;
   const existing = readCell(target);
   if (isBlankCell(existing)) {
-    target.delete(0, target.length);
-    insertParagraphs(target, 0, content);
+    // Fill the first (empty) paragraph rather than recreate it, so that text typed
+    // into it concurrently is kept; the other empty paragraphs go.
+    const first = target.length > 0 ? target.get(0) : undefined;
+    if (!(first instanceof Y.XmlElement)) {
+      target.delete(0, target.length);
+      insertParagraphs(target, 0, content);
+      return;
+    }
+    target.delete(1, target.length - 1);
+    appendRuns(first, content[0] ?? []);
+    insertParagraphs(target, 1, content.slice(1));
     return;
   }
   const last = target.get(target.length - 1);
