@@ -19,14 +19,33 @@ let current: Locale = 'en';
 /** The language chosen by the person (saved), else the browser's preference. */
 export function initialLocale(accountLocale?: string | null): Locale {
   if (isLocale(accountLocale)) return accountLocale;
-  const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+  const saved = readSaved();
   if (isLocale(saved)) return saved;
   return negotiateLocale(globalThis.navigator?.languages ?? []);
 }
 
-export function setLocale(locale: Locale): void {
+function readSaved(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+/**
+ * Makes `locale` the interface language. `remember: false` leaves the saved
+ * choice alone, so a language merely negotiated from the browser does not
+ * become sticky.
+ */
+export function setLocale(locale: Locale, options: { remember?: boolean } = {}): void {
   current = locale;
-  globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+  if (options.remember !== false) {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+    } catch {
+      // storage disabled: the choice lasts for this page (and the account keeps it)
+    }
+  }
   if (globalThis.document) document.documentElement.lang = locale;
 }
 
@@ -60,4 +79,4 @@ export function formatDate(value: Date | string): string {
 /** Each language's own name, for the language chooser. */
 export const LOCALE_NAMES: Record<Locale, string> = { vi: 'Tiếng Việt', fr: 'Français', en: 'English' };
 
-export { LOCALES, type Locale };
+export { LOCALES, isLocale, type Locale };

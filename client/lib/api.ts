@@ -1,50 +1,121 @@
-import type { DocumentSummary, ErrorBody } from '../../shared/protocol.ts';
+import type { Locale } from '../../shared/i18n.ts';
+import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
+import type { Action, Role } from '../../shared/roles.ts';
+import { request } from './http.ts';
 
-/** A failed API call: the HTTP status and the server's error code and message when it sent one. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
+/**
+ * The REST API of the server, one typed function per route
+ * (server/routes/*.ts). Errors are ApiError (lib/http.ts).
+ */
+
+export { ApiError, isSignedOut } from './http.ts';
+
+/** The signed-in person (GET /api/me). */
+export interface Account {
+  id: string;
+  name: string;
+  email: string | null;
+  /** The interface language they chose; null: follow the browser. */
+  locale: Locale | null;
+  /** Global secretariat: creates declarations and administers every one. */
+  isSecretariat: boolean;
 }
 
-function isErrorBody(value: unknown): value is ErrorBody {
-  const error = (value as ErrorBody | null)?.error;
-  return typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string';
+/** One of the person's roles, in one declaration. */
+export interface Membership {
+  documentId: string;
+  accountId: string;
+  partyId: string | null;
+  role: Role;
+  createdAt: string;
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, signal });
-  } catch (cause) {
-    if (signal?.aborted) throw cause;
-    throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection and try again.');
-  }
-  let body: unknown = undefined;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON: reported below.
-  }
-  if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
-    throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
-  }
-  if (body === undefined) throw new ApiError(response.status, 'bad_response', 'The server sent an answer this page cannot read.');
-  return body as T;
+export interface Me {
+  account: Account;
+  memberships: Membership[];
 }
 
-export async function listDocuments(signal?: AbortSignal): Promise<DocumentSummary[]> {
-  const body = await getJson<{ documents: DocumentSummary[] }>('/api/documents', signal);
-  return body.documents;
+/** A declaration in the person's list, with their role in it. */
+export interface MyDocument extends DocumentSummary {
+  me: { role: Role; partyId: string | null };
 }
 
-export async function getDocument(id: string, signal?: AbortSignal): Promise<DocumentSummary> {
-  const body = await getJson<{ document: DocumentSummary }>(`/api/documents/${encodeURIComponent(id)}`, signal);
-  return body.document;
+/** The person as one declaration sees them: role, delegation and what they may do. */
+export interface DocumentMe {
+  accountId: string;
+  name: string;
+  role: Role;
+  partyId: string | null;
+  actions: Action[];
+}
+
+/** A member as the members list shows them (the email only to the secretariat). */
+export interface Member {
+  accountId: string;
+  name: string;
+  email?: string | null;
+  role: Role;
+  partyId: string | null;
+  since: string;
+}
+
+export interface Invitation {
+  name: string;
+  email: string | null;
+  role: Role;
+  partyId: string | null;
+}
+
+export interface NewDocument {
+  id: string;
+  title: { vi: string; fr: string };
+  parties: PartySummary[];
+}
+
+const documentPath = (id: string): string => `/api/documents/${encodeURIComponent(id)}`;
+
+export function getMe(signal?: AbortSignal): Promise<Me> {
+  return request<Me>('GET', '/api/me', { signal });
+}
+
+/** Saves the interface language of the account (null: follow the browser). */
+export async function saveLocale(locale: Locale | null): Promise<Account> {
+  return (await request<{ account: Account }>('PATCH', '/api/me', { body: { locale } })).account;
+}
+
+export async function signOut(): Promise<void> {
+  await request<{ ok: true }>('POST', '/api/session/logout');
+}
+
+export async function listDocuments(signal?: AbortSignal): Promise<MyDocument[]> {
+  return (await request<{ documents: MyDocument[] }>('GET', '/api/documents', { signal })).documents;
+}
+
+export function getDocument(id: string, signal?: AbortSignal): Promise<{ document: DocumentSummary; me: DocumentMe }> {
+  return request('GET', documentPath(id), { signal });
+}
+
+export async function createDocument(document: NewDocument): Promise<DocumentSummary> {
+  return (await request<{ document: DocumentSummary }>('POST', '/api/documents', { body: document })).document;
+}
+
+export async function addParty(documentId: string, party: PartySummary): Promise<DocumentSummary> {
+  return (await request<{ document: DocumentSummary }>('POST', `${documentPath(documentId)}/parties`, { body: party })).document;
+}
+
+export async function listMembers(documentId: string, signal?: AbortSignal): Promise<Member[]> {
+  return (await request<{ members: Member[] }>('GET', `${documentPath(documentId)}/members`, { signal })).members;
+}
+
+export function inviteMember(documentId: string, invitation: Invitation): Promise<{ member: Member; signInUrl: string }> {
+  return request('POST', `${documentPath(documentId)}/members`, { body: invitation });
+}
+
+export async function revokeMember(documentId: string, accountId: string): Promise<void> {
+  await request<{ ok: true }>('DELETE', `${documentPath(documentId)}/members/${encodeURIComponent(accountId)}`);
+}
+
+/** A fresh single-use sign-in link for a member (the old ones stay valid until used or expired). */
+export async function newSignInLink(documentId: string, accountId: string): Promise<string> {
+  return (await request<{ signInUrl: string }>('POST', `${documentPath(documentId)}/members/${encodeURIComponent(accountId)}/link`)).signInUrl;
 }

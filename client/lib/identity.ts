@@ -1,21 +1,22 @@
+import type { Locale } from '../../shared/i18n.ts';
+import type { PartySummary } from '../../shared/protocol.ts';
+import type { Role } from '../../shared/roles.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
+
 /**
- * Who this browser is, until sign-in exists: an anonymous display name
- * ("Guest 123") and a colour, kept in localStorage and editable.
+ * Who a signed-in person is in one declaration, for the people in front of
+ * the screen: their delegation's name in the interface language, their role
+ * in words, and the colour that marks them (cursors, presence).
  */
 
-export interface LocalUser {
-  name: string;
-  /** #rrggbb: y-prosemirror only accepts 6-digit hex colours. */
-  color: string;
-}
-
-const STORAGE_KEY = 'accord.user';
-export const MAX_NAME_LENGTH = 40;
-
-/** Calm colours that stay readable with white text and as a 44% tint behind text. */
-export const USER_COLORS = [
-  '#1f6feb', // blue
+/**
+ * One colour per party, by its position in the document's parties. Calm
+ * colours that stay readable with white text and as a tint behind text.
+ * (#rrggbb: y-prosemirror only accepts 6-digit hex colours.)
+ */
+export const PARTY_COLORS = [
   '#b0413e', // brick
+  '#1f6feb', // blue
   '#2f7d4f', // green
   '#8a4fbf', // violet
   '#c26a00', // amber
@@ -24,61 +25,35 @@ export const USER_COLORS = [
   '#5a6b1f', // olive
 ] as const;
 
-function randomInt(max: number): number {
-  const bytes = new Uint32Array(1);
-  crypto.getRandomValues(bytes);
-  return (bytes[0] ?? 0) % max;
+/** The colour of people who speak for no party (secretariat, observers). */
+export const NEUTRAL_COLOR = '#6b7380';
+
+const ROLE_KEYS: Record<Role, MessageKey> = {
+  secretariat: 'role.secretariat',
+  head: 'role.head',
+  drafter: 'role.drafter',
+  observer: 'role.observer',
+};
+
+/** The role in the interface language ("Drafter", "Rédacteur", "Người soạn thảo"). */
+export function roleLabel(role: Role): string {
+  return t(ROLE_KEYS[role]);
 }
 
-function isColor(value: unknown): value is string {
-  return typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value);
+/** A party's name in the interface language: the Vietnamese name in Vietnamese, the French one otherwise. */
+export function partyName(party: PartySummary, locale: Locale): string {
+  return locale === 'vi' ? party.name.vi : party.name.fr;
 }
 
-export function normalizeName(name: string): string {
-  return name.replace(/\s+/g, ' ').trim().normalize('NFC').slice(0, MAX_NAME_LENGTH);
+/** The name of the party with this id, or the "no delegation" wording. */
+export function delegationLabel(parties: readonly PartySummary[], partyId: string | null, locale: Locale): string {
+  const party = partyId === null ? undefined : parties.find((p) => p.id === partyId);
+  return party ? partyName(party, locale) : t('identity.noParty');
 }
 
-function newUser(): LocalUser {
-  return {
-    name: `Guest ${100 + randomInt(900)}`,
-    color: USER_COLORS[randomInt(USER_COLORS.length)] ?? USER_COLORS[0],
-  };
-}
-
-function readStorage(): string | null {
-  try {
-    return localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null; // storage disabled: a fresh guest per page load
-  }
-}
-
-export function loadUser(): LocalUser {
-  const raw = readStorage();
-  if (raw) {
-    try {
-      const parsed = JSON.parse(raw) as Partial<LocalUser>;
-      const name = typeof parsed.name === 'string' ? normalizeName(parsed.name) : '';
-      if (name && isColor(parsed.color)) return { name, color: parsed.color };
-    } catch {
-      // corrupt entry: replaced below
-    }
-  }
-  const user = newUser();
-  saveUser(user);
-  return user;
-}
-
-export function saveUser(user: LocalUser): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(user));
-  } catch {
-    // storage disabled: the name lasts for this page only
-  }
-}
-
-/** The next colour of the palette after `color` (to let people pick another). */
-export function nextColor(color: string): string {
-  const i = USER_COLORS.indexOf(color as (typeof USER_COLORS)[number]);
-  return USER_COLORS[(i + 1) % USER_COLORS.length] ?? USER_COLORS[0];
+/** The colour of a member: their party's, or neutral for the secretariat and observers. */
+export function memberColor(parties: readonly PartySummary[], role: Role, partyId: string | null): string {
+  if (role === 'secretariat' || role === 'observer' || partyId === null) return NEUTRAL_COLOR;
+  const index = parties.findIndex((p) => p.id === partyId);
+  return index < 0 ? NEUTRAL_COLOR : (PARTY_COLORS[index % PARTY_COLORS.length] ?? NEUTRAL_COLOR);
 }

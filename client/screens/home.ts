@@ -1,17 +1,36 @@
 import { h, replaceChildren } from '../lib/dom.ts';
-import { ApiError, listDocuments } from '../lib/api.ts';
-import type { DocumentSummary } from '../../shared/protocol.ts';
+import { ApiError, isSignedOut, listDocuments, type MyDocument } from '../lib/api.ts';
+import type { AppContext, Screen } from '../lib/context.ts';
+import { delegationLabel, memberColor, partyName, roleLabel } from '../lib/identity.ts';
+import { accountBar } from '../components/accountBar.ts';
+import { pageHeader } from '../components/pageHeader.ts';
+import { retryButton } from '../components/failurePanel.ts';
+import { formatDateTime, getLocale, t, type MessageKey } from '../i18n/index.ts';
 
-/** The home page (`/`): every declaration, each a link to its page. */
+/**
+ * The home page (`/`): who is signed in and the declarations they belong to,
+ * with their role and delegation in each.
+ */
 
-function formatDate(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' }).format(date);
-}
+/** A sign-in link refused while a session is open: the person is still in, say so calmly. */
+export type SignInNotice = 'used' | 'expired' | 'unknown';
 
-function documentCard(doc: DocumentSummary): HTMLElement {
-  const created = formatDate(doc.createdAt);
+const NOTICE_KEYS: Record<SignInNotice, MessageKey> = {
+  used: 'home.signinNotice.used',
+  expired: 'home.signinNotice.expired',
+  unknown: 'home.signinNotice.unknown',
+};
+
+function documentCard(doc: MyDocument): HTMLElement {
+  const locale = getLocale();
+  const role = h('span', { class: 'doc-card__role', text: roleLabel(doc.me.role), attrs: { 'data-testid': 'document-role' } });
+  const party = h('span', {
+    class: 'doc-card__party',
+    text: delegationLabel(doc.parties, doc.me.partyId, locale),
+    attrs: { 'data-testid': 'document-party' },
+  });
+  const swatch = h('span', { class: 'doc-card__swatch', attrs: { 'aria-hidden': 'true' } });
+  swatch.style.setProperty('--user-color', memberColor(doc.parties, doc.me.role, doc.me.partyId));
   return h(
     'li',
     { class: 'doc-card', attrs: { 'data-testid': 'document-item', 'data-document-id': doc.id } },
@@ -21,56 +40,54 @@ function documentCard(doc: DocumentSummary): HTMLElement {
       h('span', { class: 'doc-card__vi', text: doc.title.vi, attrs: { lang: 'vi' } }),
       h('span', { class: 'doc-card__fr', text: doc.title.fr, attrs: { lang: 'fr' } }),
     ),
+    h('p', { class: 'doc-card__me' }, swatch, h('span', { class: 'doc-card__you', text: t('home.you') }), role, h('span', { class: 'sep', text: '·', attrs: { 'aria-hidden': 'true' } }), party),
     h(
       'p',
       { class: 'doc-card__meta' },
-      doc.parties.map((p) => p.name.fr).join(' · '),
-      created ? h('span', { class: 'doc-card__date', text: `Created ${created}` }) : null,
+      t('home.parties', { parties: doc.parties.map((p) => partyName(p, locale)).join(' · ') || t('home.noParties') }),
+      h('span', { class: 'doc-card__date', text: t('home.created', { date: formatDateTime(doc.createdAt) }) }),
     ),
   );
 }
 
-export function homeScreen(root: HTMLElement): { destroy(): void } {
-  const content = h('div', { class: 'home__content', attrs: { 'aria-busy': 'true' } }, h('p', { class: 'muted', text: 'Loading the declarations…' }));
+export function homeScreen(root: HTMLElement, ctx: AppContext, options: { signinNotice?: SignInNotice } = {}): Screen {
+  const content = h('div', { class: 'home__content', attrs: { 'aria-busy': 'true' } }, h('p', { class: 'muted', text: t('home.loading') }));
+  const notice = options.signinNotice
+    ? h('p', { class: 'banner', attrs: { role: 'status', 'data-testid': 'signin-notice' }, text: t(NOTICE_KEYS[options.signinNotice], { name: ctx.me.account.name }) })
+    : null;
   replaceChildren(
     root,
-    h(
-      'header',
-      { class: 'page-header page-header--home' },
-      h('div', { class: 'page-header__top container' }, h('a', { class: 'brand', text: 'Accord', attrs: { href: '/' } })),
-    ),
+    pageHeader(accountBar(ctx)),
     h(
       'main',
-      { class: 'page-main container home' },
-      h('h1', { class: 'home__title', text: 'Declarations' }),
-      h('p', { class: 'home__lede', text: 'Joint declarations drafted side by side in Vietnamese and French. Open one to edit it with the other delegation, live.' }),
+      { class: 'page-main container home', attrs: { 'data-testid': 'home' } },
+      notice,
+      h('p', { class: 'home__greeting', text: t('home.greeting', { name: ctx.me.account.name }) }),
+      h('h1', { class: 'home__title', text: t('home.title') }),
+      h('p', { class: 'home__lede', text: t('home.lede') }),
       content,
     ),
   );
-  document.title = 'Declarations — Accord';
+  document.title = `${t('home.title')} — ${t('app.name')}`;
 
   const abort = new AbortController();
   listDocuments(abort.signal).then(
     (documents) => {
       content.removeAttribute('aria-busy');
       if (documents.length === 0) {
-        replaceChildren(content, h('p', { class: 'muted', text: 'There are no declarations yet.' }));
+        replaceChildren(content, h('p', { class: 'muted', attrs: { 'data-testid': 'no-documents' }, text: t('home.empty') }));
         return;
       }
       replaceChildren(content, h('ul', { class: 'doc-list', attrs: { 'data-testid': 'document-list' } }, ...documents.map(documentCard)));
     },
     (error: unknown) => {
       if (abort.signal.aborted) return;
+      if (isSignedOut(error)) return ctx.signedOut('ended');
       content.removeAttribute('aria-busy');
-      const message = error instanceof ApiError ? error.message : 'The declarations could not be loaded.';
+      const message = error instanceof ApiError ? error.message : t('home.loadFailed');
       replaceChildren(
         content,
-        h(
-          'div',
-          { class: 'failure', attrs: { role: 'alert' } },
-          h('p', { class: 'failure__detail', text: message }),
-          h('button', { class: 'button', text: 'Try again', attrs: { type: 'button' }, on: { click: () => location.reload() } }),
-        ),
+        h('div', { class: 'failure', attrs: { role: 'alert' } }, h('p', { class: 'failure__detail', text: message }), retryButton()),
       );
     },
   );

@@ -3,25 +3,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { DEMO } from '../helpers/auth.ts';
 import {
   artifactPath,
   cell,
   cellText,
+  eventually,
   launchBrowser,
   openDeclaration,
-  openDrafter,
   placeCaret,
   row,
+  sessionCookie,
   shownOrder,
+  signIn,
   startServer,
+  storedPairs,
   waitForConnectionState,
-  type Drafter,
+  type Member,
   type RunningServer,
 } from './helpers.ts';
 
 /**
  * Two delegations at their own computers, on the real server and in real
  * Chromium: what one drafter does in the declaration, the other sees live.
+ * Lan drafts for the Vietnamese side, Julien for the French side; each signs
+ * in with their own single-use link.
  */
 
 const DOC = 'vn-fr-2023';
@@ -29,7 +35,7 @@ const DEMO_ORDER = ['title', 'preamble-1', 'preamble-2', 'environment', 'digital
 
 let server: RunningServer;
 let browser: Browser;
-let drafters: Drafter[] = [];
+let drafters: Member[] = [];
 
 beforeAll(async () => {
   server = await startServer();
@@ -48,37 +54,37 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function twoDrafters(): Promise<[Drafter, Drafter]> {
-  const hoa = await openDrafter(browser, { name: 'Nguyễn Thu Hoa', color: '#b0413e' });
-  const claire = await openDrafter(browser, { name: 'Claire Martin', color: '#1f6feb' });
-  drafters.push(hoa, claire);
-  await Promise.all([openDeclaration(hoa.page, server.url, DOC), openDeclaration(claire.page, server.url, DOC)]);
-  return [hoa, claire];
-}
+/** The colours of the two delegations (first and second party of the declaration). */
+const VN_COLOR = 'rgb(176, 65, 62)'; // #b0413e
+const FR_COLOR = 'rgb(31, 111, 235)'; // #1f6feb
 
-/** Waits until `read()` returns a value that passes `check`, or fails with the last value. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeout = 10_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  let value = await read();
-  while (!check(value)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
+async function twoDrafters(): Promise<[Member, Member]> {
+  const [lan, julien] = await Promise.all([signIn(browser, server, DEMO.vnDrafter), signIn(browser, server, DEMO.frDrafter)]);
+  drafters.push(lan, julien);
+  expect([lan.name, julien.name]).toEqual(['Lê Thị Lan', 'Julien Martin']);
+  await Promise.all([openDeclaration(lan.page, server.url, DOC), openDeclaration(julien.page, server.url, DOC)]);
+  return [lan, julien];
 }
 
 /** The text of the remote cursor labels shown in one cell of one pair. */
-function remoteCursorNames(drafter: Drafter, pairId: string, lang: 'vi' | 'fr'): Promise<string[]> {
+function remoteCursorNames(drafter: Member, pairId: string, lang: 'vi' | 'fr'): Promise<string[]> {
   return cell(drafter.page, pairId, lang)
     .locator('.ProseMirror-yjs-cursor')
     .evaluateAll((cursors) => cursors.map((c) => (c.textContent ?? '').replace(/\u2060/g, '').trim()));
 }
 
+/** The background colour of the first remote cursor label in a cell. */
+function remoteCursorColor(drafter: Member, pairId: string, lang: 'vi' | 'fr'): Promise<string> {
+  return cell(drafter.page, pairId, lang)
+    .locator('.ProseMirror-yjs-cursor > div')
+    .first()
+    .evaluate((label) => getComputedStyle(label).backgroundColor);
+}
+
 describe('collaborative editing of a declaration', () => {
   it('shows the declaration as aligned Vietnamese / French rows, connected', async () => {
-    const [hoa] = await twoDrafters();
-    const page = hoa.page;
+    const [lan] = await twoDrafters();
+    const page = lan.page;
     expect(await shownOrder(page)).toEqual(DEMO_ORDER);
     expect(await page.locator('[data-testid="connection-state"]').getAttribute('data-state')).toBe('connected');
     expect(await page.locator('[data-testid="connection-state"]').textContent()).toContain('Connected');
@@ -99,126 +105,126 @@ describe('collaborative editing of a declaration', () => {
   });
 
   it("two drafters see each other's edits and cursors in the same pair", async () => {
-    const [hoa, claire] = await twoDrafters();
+    const [lan, julien] = await twoDrafters();
     const pair = 'environment';
     const viAddition = ' Hai bên nhất trí hành động ngay.';
     const frAddition = ' Les deux parties conviennent d’agir sans tarder.';
 
-    // At the same time: Hoa types at the end of the Vietnamese cell, Claire at the end of the French one.
-    await Promise.all([placeCaret(hoa.page, pair, 'vi', 'end'), placeCaret(claire.page, pair, 'fr', 'end')]);
-    await Promise.all([hoa.page.keyboard.type(viAddition, { delay: 15 }), claire.page.keyboard.type(frAddition, { delay: 15 })]);
+    // At the same time: Lan types at the end of the Vietnamese cell, Julien at the end of the French one.
+    await Promise.all([placeCaret(lan.page, pair, 'vi', 'end'), placeCaret(julien.page, pair, 'fr', 'end')]);
+    await Promise.all([lan.page.keyboard.type(viAddition, { delay: 15 }), julien.page.keyboard.type(frAddition, { delay: 15 })]);
 
-    for (const drafter of [hoa, claire]) {
+    for (const drafter of [lan, julien]) {
       await eventually(() => cellText(drafter.page, pair, 'vi'), (t) => t.endsWith(viAddition), `${drafter.name} to see the Vietnamese addition`);
       await eventually(() => cellText(drafter.page, pair, 'fr'), (t) => t.endsWith(frAddition), `${drafter.name} to see the French addition`);
     }
     // Each sees the other's cursor, with their name, in the cell they are typing in.
-    await eventually(() => remoteCursorNames(claire, pair, 'vi'), (names) => names.includes(hoa.name), "Hoa's cursor on Claire's page");
-    await eventually(() => remoteCursorNames(hoa, pair, 'fr'), (names) => names.includes(claire.name), "Claire's cursor on Hoa's page");
-    expect(await remoteCursorNames(hoa, pair, 'vi'), 'no cursor of its own').toEqual([]);
+    await eventually(() => remoteCursorNames(julien, pair, 'vi'), (names) => names.includes(lan.name), "Lan's cursor on Julien's page");
+    await eventually(() => remoteCursorNames(lan, pair, 'fr'), (names) => names.includes(julien.name), "Julien's cursor on Lan's page");
+    expect(await remoteCursorNames(lan, pair, 'vi'), 'no cursor of its own').toEqual([]);
+    // Cursors wear the colour of the person's delegation (first party, second party).
+    expect(await remoteCursorColor(julien, pair, 'vi')).toBe(VN_COLOR);
+    expect(await remoteCursorColor(lan, pair, 'fr')).toBe(FR_COLOR);
     // …and each is listed among the people present, with where they are.
-    await eventually(() => hoa.page.locator('[data-testid="presence-list"]').textContent(), (t) => !!t?.includes(claire.name), 'Claire in the presence list');
-    await eventually(() => claire.page.locator('[data-testid="presence-list"]').textContent(), (t) => !!t?.includes(`${hoa.name}¶4 VI`), 'Hoa in the presence list, in ¶4 VI');
+    await eventually(() => lan.page.locator('[data-testid="presence-list"]').textContent(), (t) => !!t?.includes(julien.name), 'Julien in the presence list');
+    await eventually(() => julien.page.locator('[data-testid="presence-list"]').textContent(), (t) => !!t?.includes(`${lan.name}¶4 VI`), 'Lan in the presence list, in ¶4 VI');
 
-    // Now both in the same cell at the same time: Hoa at the start of the French text, Claire at its end.
-    await placeCaret(hoa.page, pair, 'fr', 'start');
-    await placeCaret(claire.page, pair, 'fr', 'end');
-    const hoaPrefix = 'Texte révisé. ';
-    const claireSuffix = ' (Accord du 16 avril.)';
-    await Promise.all([hoa.page.keyboard.type(hoaPrefix, { delay: 15 }), claire.page.keyboard.type(claireSuffix, { delay: 15 })]);
+    // Now both in the same cell at the same time: Lan at the start of the French text, Julien at its end.
+    await placeCaret(lan.page, pair, 'fr', 'start');
+    await placeCaret(julien.page, pair, 'fr', 'end');
+    const lanPrefix = 'Texte révisé. ';
+    const julienSuffix = ' (Accord du 16 avril.)';
+    await Promise.all([lan.page.keyboard.type(lanPrefix, { delay: 15 }), julien.page.keyboard.type(julienSuffix, { delay: 15 })]);
 
     const expectedFr = await eventually(
-      () => cellText(hoa.page, pair, 'fr'),
-      (t) => t.startsWith(hoaPrefix) && t.endsWith(frAddition + claireSuffix),
-      "both drafters' French edits on Hoa's page",
+      () => cellText(lan.page, pair, 'fr'),
+      (t) => t.startsWith(lanPrefix) && t.endsWith(frAddition + julienSuffix),
+      "both drafters' French edits on Lan's page",
     );
-    await eventually(() => cellText(claire.page, pair, 'fr'), (t) => t === expectedFr, "Claire's page to converge on the same French text");
-    await eventually(() => remoteCursorNames(claire, pair, 'fr'), (names) => names.includes(hoa.name), "Hoa's cursor in the French cell on Claire's page");
-    await eventually(() => remoteCursorNames(hoa, pair, 'fr'), (names) => names.includes(claire.name), "Claire's cursor in the French cell on Hoa's page");
+    await eventually(() => cellText(julien.page, pair, 'fr'), (t) => t === expectedFr, "Julien's page to converge on the same French text");
+    await eventually(() => remoteCursorNames(julien, pair, 'fr'), (names) => names.includes(lan.name), "Lan's cursor in the French cell on Julien's page");
+    await eventually(() => remoteCursorNames(lan, pair, 'fr'), (names) => names.includes(julien.name), "Julien's cursor in the French cell on Lan's page");
 
     // Bold via the toolbar reaches the other page as bold.
-    await claire.page.keyboard.press('Shift+Home');
-    await claire.page.locator('[data-testid="bold"]').click();
+    await julien.page.keyboard.press('Shift+Home');
+    await julien.page.locator('[data-testid="bold"]').click();
     await eventually(
-      () => cell(hoa.page, pair, 'fr').locator('strong').allTextContents(),
+      () => cell(lan.page, pair, 'fr').locator('strong').allTextContents(),
       (texts) => texts.some((t) => t.includes('Accord du 16 avril')),
-      'the bold text on Hoa\'s page',
+      'the bold text on Lan\'s page',
     );
 
-    for (const drafter of [hoa, claire]) {
+    for (const drafter of [lan, julien]) {
       expect(await drafter.page.locator('[data-testid="connection-state"]').getAttribute('data-state')).toBe('connected');
     }
     // The server has stored what both typed.
+    const cookie = await sessionCookie(server, DEMO.vnHead);
     const stored = await eventually(
-      async () => {
-        const response = await fetch(`${server.url}/api/documents/${DOC}/pairs`);
-        const body = (await response.json()) as { pairs: Array<{ id: string; vi: string; fr: string }> };
-        return body.pairs.find((p) => p.id === pair);
-      },
+      async () => (await storedPairs(server.url, cookie, DOC)).find((p) => p.id === pair),
       (p) => !!p && p.vi.endsWith(viAddition) && p.fr === expectedFr,
       'the server to store both edits',
     );
     expect(stored?.fr).toBe(expectedFr);
 
-    for (const drafter of [hoa, claire]) await row(drafter.page, pair).evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await hoa.page.screenshot({ path: artifactPath('collaborative-editing.png') });
-    await claire.page.screenshot({ path: artifactPath('collaborative-editing-second-drafter.png') });
+    for (const drafter of [lan, julien]) await row(drafter.page, pair).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await lan.page.screenshot({ path: artifactPath('collaborative-editing.png') });
+    await julien.page.screenshot({ path: artifactPath('collaborative-editing-second-drafter.png') });
   });
 
   it('a pair added, moved and deleted on one page shows on the other, without recreating other editors', async () => {
-    const [hoa, claire] = await twoDrafters();
-    // Tag Claire's editor of an untouched pair: it must survive every change below.
-    await cell(claire.page, 'digital', 'vi').evaluate((el) => el.setAttribute('data-survivor', 'yes'));
-    const before = await shownOrder(hoa.page);
+    const [lan, julien] = await twoDrafters();
+    // Tag Julien's editor of an untouched pair: it must survive every change below.
+    await cell(julien.page, 'digital', 'vi').evaluate((el) => el.setAttribute('data-survivor', 'yes'));
+    const before = await shownOrder(lan.page);
 
-    // Hoa adds a pair after "environment" and writes in it.
-    await row(hoa.page, 'environment').locator('[data-testid="add-after"]').click();
-    const withNew = await eventually(() => shownOrder(claire.page), (ids) => ids.length === before.length + 1, 'the new row on Claire\'s page');
+    // Lan adds a pair after "environment" and writes in it.
+    await row(lan.page, 'environment').locator('[data-testid="add-after"]').click();
+    const withNew = await eventually(() => shownOrder(julien.page), (ids) => ids.length === before.length + 1, 'the new row on Julien\'s page');
     const at = before.indexOf('environment') + 1;
     const newId = withNew[at]!;
     expect(withNew.filter((id) => id !== newId)).toEqual(before);
-    expect(await shownOrder(hoa.page)).toEqual(withNew);
-    await hoa.page.keyboard.type('Hai bên thúc đẩy hợp tác văn hóa.');
-    await eventually(() => cellText(claire.page, newId, 'vi'), (t) => t === 'Hai bên thúc đẩy hợp tác văn hóa.', 'the new text on Claire\'s page');
-    expect(await row(claire.page, newId).locator('[data-testid="pair-number"]').textContent()).toBe(String(at + 1));
+    expect(await shownOrder(lan.page)).toEqual(withNew);
+    await lan.page.keyboard.type('Hai bên thúc đẩy hợp tác văn hóa.');
+    await eventually(() => cellText(julien.page, newId, 'vi'), (t) => t === 'Hai bên thúc đẩy hợp tác văn hóa.', 'the new text on Julien\'s page');
+    expect(await row(julien.page, newId).locator('[data-testid="pair-number"]').textContent()).toBe(String(at + 1));
 
-    // Hoa moves it up: Claire sees it one place earlier, renumbered.
-    await row(hoa.page, newId).locator('[data-testid="move-up"]').click();
-    await eventually(() => shownOrder(claire.page), (ids) => ids.indexOf(newId) === at - 1, 'the moved row on Claire\'s page');
-    expect(await row(claire.page, newId).locator('[data-testid="pair-number"]').textContent()).toBe(String(at));
-    expect(await row(claire.page, 'environment').locator('[data-testid="pair-number"]').textContent()).toBe(String(at + 1));
+    // Lan moves it up: Julien sees it one place earlier, renumbered.
+    await row(lan.page, newId).locator('[data-testid="move-up"]').click();
+    await eventually(() => shownOrder(julien.page), (ids) => ids.indexOf(newId) === at - 1, 'the moved row on Julien\'s page');
+    expect(await row(julien.page, newId).locator('[data-testid="pair-number"]').textContent()).toBe(String(at));
+    expect(await row(julien.page, 'environment').locator('[data-testid="pair-number"]').textContent()).toBe(String(at + 1));
 
-    // Claire moves "environment" down: Hoa sees it.
-    await row(claire.page, 'environment').locator('[data-testid="move-down"]').click();
-    const moved = await eventually(() => shownOrder(hoa.page), (ids) => ids.indexOf('environment') === at + 1, 'the row Claire moved, on Hoa\'s page');
-    expect(await shownOrder(claire.page)).toEqual(moved);
+    // Julien moves "environment" down: Lan sees it.
+    await row(julien.page, 'environment').locator('[data-testid="move-down"]').click();
+    const moved = await eventually(() => shownOrder(lan.page), (ids) => ids.indexOf('environment') === at + 1, 'the row Julien moved, on Lan\'s page');
+    expect(await shownOrder(julien.page)).toEqual(moved);
 
-    // Hoa deletes the new pair; it has text, so she is asked to confirm.
+    // Lan deletes the new pair; it has text, so she is asked to confirm.
     let asked = '';
-    hoa.page.once('dialog', (dialog) => {
+    lan.page.once('dialog', (dialog) => {
       asked = dialog.message();
       void dialog.accept();
     });
-    await row(hoa.page, newId).locator('[data-testid="delete-pair"]').click();
+    await row(lan.page, newId).locator('[data-testid="delete-pair"]').click();
     expect(asked).toContain('Delete paragraph');
-    const after = await eventually(() => shownOrder(claire.page), (ids) => !ids.includes(newId), 'the deleted row gone from Claire\'s page');
+    const after = await eventually(() => shownOrder(julien.page), (ids) => !ids.includes(newId), 'the deleted row gone from Julien\'s page');
     expect(after.length).toBe(before.length);
-    expect(await shownOrder(hoa.page)).toEqual(after);
-    const numbers = await claire.page.locator('[data-testid="pair-number"]').allTextContents();
+    expect(await shownOrder(lan.page)).toEqual(after);
+    const numbers = await julien.page.locator('[data-testid="pair-number"]').allTextContents();
     expect(numbers).toEqual(after.map((_, i) => String(i + 1)));
 
-    // Claire's editor of the untouched pair is the very same element: never recreated.
-    expect(await cell(claire.page, 'digital', 'vi').getAttribute('data-survivor')).toBe('yes');
+    // Julien's editor of the untouched pair is the very same element: never recreated.
+    expect(await cell(julien.page, 'digital', 'vi').getAttribute('data-survivor')).toBe('yes');
     // An empty pair is deleted without asking.
-    await row(claire.page, 'closing').locator('[data-testid="add-after"]').click();
-    const withEmpty = await eventually(() => shownOrder(hoa.page), (ids) => ids.length === after.length + 1, 'the empty row on Hoa\'s page');
+    await row(julien.page, 'closing').locator('[data-testid="add-after"]').click();
+    const withEmpty = await eventually(() => shownOrder(lan.page), (ids) => ids.length === after.length + 1, 'the empty row on Lan\'s page');
     let askedAgain = false;
-    claire.page.once('dialog', (dialog) => {
+    julien.page.once('dialog', (dialog) => {
       askedAgain = true;
       void dialog.dismiss();
     });
-    await row(claire.page, withEmpty.at(-1)!).locator('[data-testid="delete-pair"]').click();
-    await eventually(() => shownOrder(hoa.page), (ids) => ids.length === after.length, 'the empty row gone from Hoa\'s page');
+    await row(julien.page, withEmpty.at(-1)!).locator('[data-testid="delete-pair"]').click();
+    await eventually(() => shownOrder(lan.page), (ids) => ids.length === after.length, 'the empty row gone from Lan\'s page');
     expect(askedAgain).toBe(false);
   });
 
@@ -227,34 +233,31 @@ describe('collaborative editing of a declaration', () => {
     let own = await startServer({ dataDir });
     try {
       const port = new URL(own.url).port;
-      const hoa = await openDrafter(browser, { name: 'Nguyễn Thu Hoa', color: '#b0413e' });
-      drafters.push(hoa);
-      await openDeclaration(hoa.page, own.url, DOC);
+      const lan = await signIn(browser, own, DEMO.vnDrafter);
+      drafters.push(lan);
+      await openDeclaration(lan.page, own.url, DOC);
 
       await own.stop();
-      await waitForConnectionState(hoa.page, 'offline');
-      expect(await hoa.page.locator('[data-testid="connection-state"]').textContent()).toContain(
+      await waitForConnectionState(lan.page, 'offline');
+      expect(await lan.page.locator('[data-testid="connection-state"]').textContent()).toContain(
         'Offline — your edits are kept and will be sent on reconnect',
       );
       const addition = ' Bản nháp soạn khi mất kết nối.';
-      await placeCaret(hoa.page, 'closing', 'vi', 'end');
-      await hoa.page.keyboard.type(addition);
-      expect(await cellText(hoa.page, 'closing', 'vi')).toMatch(/Bản nháp soạn khi mất kết nối\.$/);
-      await hoa.page.screenshot({ path: artifactPath('offline.png') });
+      await placeCaret(lan.page, 'closing', 'vi', 'end');
+      await lan.page.keyboard.type(addition);
+      expect(await cellText(lan.page, 'closing', 'vi')).toMatch(/Bản nháp soạn khi mất kết nối\.$/);
+      await lan.page.screenshot({ path: artifactPath('offline.png') });
 
       own = await startServer({ dataDir, env: { PORT: port } });
-      await waitForConnectionState(hoa.page, 'connected', 20_000);
+      await waitForConnectionState(lan.page, 'connected', 20_000);
+      const cookie = await sessionCookie(own, DEMO.vnHead);
       await eventually(
-        async () => {
-          const response = await fetch(`${own.url}/api/documents/${DOC}/pairs`);
-          const body = (await response.json()) as { pairs: Array<{ id: string; vi: string }> };
-          return body.pairs.find((p) => p.id === 'closing')?.vi ?? '';
-        },
+        async () => (await storedPairs(own.url, cookie, DOC)).find((p) => p.id === 'closing')?.vi ?? '',
         (vi) => vi.endsWith(addition),
         'the server to receive the offline edit',
       );
       // The connection errors logged while the server was down are expected.
-      hoa.errors.length = 0;
+      lan.errors.length = 0;
     } finally {
       await own.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -262,16 +265,16 @@ describe('collaborative editing of a declaration', () => {
   });
 
   it('an unknown declaration shows a clear message and no editors', async () => {
-    const guest = await openDrafter(browser, { name: 'Guest 404', color: '#2f7d4f' });
-    drafters.push(guest);
+    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    drafters.push(lan);
     // The page asks the server for a missing document: the 404 in the console is expected.
-    await guest.page.goto(`${server.url}/d/no-such-declaration`);
-    const message = guest.page.locator('[data-testid="fatal-error"]');
+    await lan.page.goto(`${server.url}/d/no-such-declaration`);
+    const message = lan.page.locator('[data-testid="fatal-error"]');
     await message.waitFor();
-    expect(await message.textContent()).toContain('This declaration does not exist (4404)');
-    await waitForConnectionState(guest.page, 'failed');
-    expect(await guest.page.locator('[data-testid="pair-row"]').count()).toBe(0);
-    expect(await guest.page.locator('.ProseMirror').count()).toBe(0);
-    guest.errors.length = 0;
+    expect(await message.textContent()).toContain('This declaration does not exist');
+    expect(await message.textContent()).toContain('no-such-declaration');
+    expect(await lan.page.locator('[data-testid="pair-row"]').count()).toBe(0);
+    expect(await lan.page.locator('.ProseMirror').count()).toBe(0);
+    lan.errors.length = 0;
   });
 });

@@ -4,11 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { issueSignInToken, signInUrl } from '../../server/commands/members.ts';
+import { SqliteStore } from '../../server/store/sqliteStore.ts';
+import { followSignInLink, printedSignInLinks } from '../helpers/auth.ts';
 
 /**
  * Helpers for the browser tests: start the real server as a child process on
- * a random port with a fresh data directory, launch Chromium, open a page as a
- * named drafter, and find rows and cells by their stable test ids.
+ * a random port with a fresh data directory, launch Chromium, sign a person in
+ * (each in their own browser context) by following a single-use sign-in link,
+ * and find rows and cells by their stable test ids.
  */
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +25,8 @@ export interface RunningServer {
   process: ChildProcess;
   /** Everything the server printed so far (for failure messages). */
   output(): string;
+  /** The demo sign-in links the server printed at start, by email (each works once). */
+  printedLinks(): Map<string, string>;
   /** SIGTERM (SIGKILL after a grace period); removes the data dir unless it was given. */
   stop(): Promise<void>;
 }
@@ -92,6 +98,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     dataDir,
     process: child,
     output: () => output,
+    printedLinks: () => printedSignInLinks(output),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -123,45 +130,84 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export interface Drafter {
+/**
+ * A fresh single-use sign-in link for the account with this email, issued the
+ * way the CLI does (`npm run accord -- link`): on the server's own SQLite file,
+ * which the running server shares (WAL; SQLite serialises the writes).
+ */
+export async function signInLink(server: Pick<RunningServer, 'url' | 'dataDir'>, email: string): Promise<string> {
+  const store = new SqliteStore(server.dataDir);
+  try {
+    const account = await store.findAccountByEmail(email);
+    if (!account) throw new Error(`No account with email ${email} in ${server.dataDir}`);
+    return signInUrl(server.url, await issueSignInToken(store, account.id));
+  } finally {
+    await store.close();
+  }
+}
+
+/** A session cookie ("name=value") for calling the API from the test as this person. */
+export async function sessionCookie(server: Pick<RunningServer, 'url' | 'dataDir'>, email: string): Promise<string> {
+  return followSignInLink(await signInLink(server, email));
+}
+
+/** The server's stored text of every pair (GET /api/documents/:id/pairs), as seen by the holder of `cookie`. */
+export async function storedPairs(baseUrl: string, cookie: string, documentId: string): Promise<Array<{ id: string; vi: string; fr: string }>> {
+  const response = await fetch(`${baseUrl}/api/documents/${encodeURIComponent(documentId)}/pairs`, { headers: { cookie } });
+  if (!response.ok) throw new Error(`GET pairs: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { pairs: Array<{ id: string; vi: string; fr: string }> }).pairs;
+}
+
+export interface Member {
+  /** The account's name, as the page shows it. */
   name: string;
-  color: string;
+  email: string;
   context: BrowserContext;
   page: Page;
   /** Browser console errors and uncaught exceptions seen on the page. */
   errors: string[];
 }
 
-export interface DrafterOptions {
-  name: string;
-  /** #rrggbb */
-  color: string;
+export interface PersonOptions {
   viewport?: { width: number; height: number };
+  /** The browser's language (navigator.languages), e.g. "fr-FR". */
+  locale?: string;
 }
 
 /**
- * A person at their own computer: a fresh browser context (own storage, so
- * its own identity) with the given display name and colour already chosen.
+ * A person at their own computer: a fresh browser context (own cookies and
+ * storage), not signed in yet.
  */
-export async function openDrafter(browser: Browser, options: DrafterOptions): Promise<Drafter> {
+export async function openBrowserContext(browser: Browser, options: PersonOptions = {}): Promise<Omit<Member, 'name' | 'email'>> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1440, height: 900 },
     deviceScaleFactor: 1,
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
   });
-  await context.addInitScript(
-    ({ name, color }) => {
-      localStorage.setItem('accord.user', JSON.stringify({ name, color }));
-    },
-    { name: options.name, color: options.color },
-  );
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
-  return { name: options.name, color: options.color, context, page, errors };
+  return { context, page, errors };
+}
+
+/** Follows a sign-in link in the page and waits for the home page that greets the person. */
+export async function followLink(page: Page, link: string): Promise<string> {
+  await page.goto(link);
+  await page.locator('[data-testid="home"]').waitFor();
+  return (await page.locator('[data-testid="account-name"]').textContent()) ?? '';
+}
+
+/**
+ * A demo member signed in in their own browser context, by following a fresh
+ * sign-in link (or `link`, e.g. one the server printed).
+ */
+export async function signIn(browser: Browser, server: RunningServer, email: string, options: PersonOptions & { link?: string } = {}): Promise<Member> {
+  const person = await openBrowserContext(browser, options);
+  const name = await followLink(person.page, options.link ?? (await signInLink(server, email)));
+  return { ...person, name, email };
 }
 
 /** Opens a declaration page and waits until it is synced with the server. */
@@ -207,4 +253,26 @@ export async function placeCaret(page: Page, pairId: string, lang: 'vi' | 'fr', 
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, name);
+}
+
+/** Waits until `read()` returns a value that passes `check`, or fails with the last value. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeout = 10_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let value = await read();
+  while (!check(value)) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/**
+ * Forgets the console lines Chromium prints for HTTP errors a test provoked
+ * on purpose ("Failed to load resource: … status of 409"), keeping any other.
+ */
+export function forgetHttpErrors(person: { errors: string[] }, ...statuses: number[]): void {
+  const expected = new RegExp(`Failed to load resource: the server responded with a status of (${statuses.join('|')})\\b`);
+  const kept = person.errors.filter((e) => !expected.test(e));
+  person.errors.splice(0, person.errors.length, ...kept);
 }

@@ -19,6 +19,20 @@ describe('interface catalogues', () => {
     });
   }
 
+  it('French messages put a no-break space before : ; ! ? and inside « »', () => {
+    for (const [key, message] of Object.entries(catalogues.fr)) {
+      // Placeholders are filled later; a "{x}" right before a colon is still text followed by punctuation.
+      expect(message, `fr:${key}`).not.toMatch(/[^\u00A0\u202F][:;!?](\s|$)/u);
+      expect(message, `fr:${key}`).not.toMatch(/«(?!\u00A0)|(?<!\u00A0)»/u);
+    }
+  });
+
+  it('every message is in Unicode NFC (Vietnamese arrives in NFC and NFD alike)', () => {
+    for (const locale of LOCALES) {
+      for (const [key, message] of Object.entries(catalogues[locale])) expect(message, `${locale}:${key}`).toBe(message.normalize('NFC'));
+    }
+  });
+
   it('follows the browser’s preferred language, else English', () => {
     expect(negotiateLocale(['fr-FR', 'en'])).toBe('fr');
     expect(negotiateLocale(['vi-VN'])).toBe('vi');

@@ -1,17 +1,19 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { EditorState, Plugin, type Command } from 'prosemirror-state';
+import { EditorState, Plugin, type Command, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
-import { ySyncPlugin, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
+import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
 import { cellSchema } from '../../../shared/editor/schema.ts';
 import type { Lang } from '../../../shared/model/index.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
 
 /**
  * One cell editor: a ProseMirror view bound to one language of one pair
  * (a Y.XmlFragment), with remote cursors from the shared awareness, its own
  * undo history (only this user's edits), bold/italic and the base keymap.
+ * Read-only cells (observers) show the live text and cursors, nothing else.
  */
 
 export const toggleStrong: Command = toggleMark(cellSchema.marks.strong!);
@@ -19,17 +21,26 @@ export const toggleEm: Command = toggleMark(cellSchema.marks.em!);
 export const undo: Command = undoCommand;
 export const redo: Command = redoCommand;
 
-const PLACEHOLDER: Record<Lang, string> = {
-  vi: 'Nhập văn bản tiếng Việt…',
-  fr: 'Saisir le texte français…',
-};
+const PLACEHOLDER: Record<Lang, MessageKey> = { vi: 'cell.placeholder.vi', fr: 'cell.placeholder.fr' };
+const LANGUAGE_NAME: Record<Lang, MessageKey> = { vi: 'lang.vi', fr: 'lang.fr' };
 
-const LANGUAGE_NAME: Record<Lang, string> = { vi: 'Vietnamese', fr: 'French' };
+/** Transactions that y-prosemirror makes to show the shared text (remote edits, first render). */
+function fromSharedText(tr: Transaction): boolean {
+  return (tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin === true;
+}
+
+/**
+ * Read-only cells refuse every local content change. The view is not
+ * editable already; this also stops paste, drop and IME paths, so nothing
+ * reaches the Y.Doc (the server would drop it anyway, but the page would
+ * show text nobody else has).
+ */
+const readOnlyGuard = new Plugin({ filterTransaction: (tr) => !tr.docChanged || fromSharedText(tr) });
 
 /** A remote cursor: a thin bar in the user's colour with their name above it. */
 function cursorBuilder(user: { name?: unknown; color?: unknown }): HTMLElement {
   const color = typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#777777';
-  const name = typeof user.name === 'string' ? user.name : 'Guest';
+  const name = typeof user.name === 'string' && user.name.trim() ? user.name : t('presence.someone');
   const cursor = document.createElement('span');
   cursor.className = 'ProseMirror-yjs-cursor';
   cursor.style.borderColor = color;
@@ -55,6 +66,8 @@ export interface CellEditorOptions {
   fragment: Y.XmlFragment;
   awareness: Awareness;
   lang: Lang;
+  /** False for people whose role does not let them edit the text. */
+  editable: boolean;
   /** For the accessible name, e.g. "Paragraph 3". */
   describe(): string;
   /** Called after every state change (selection or content) and on focus. */
@@ -77,7 +90,8 @@ export interface CellEditor {
 
 export function createCellEditor(mount: HTMLElement, options: CellEditorOptions): CellEditor {
   const { lang } = options;
-  let label = `${options.describe()}, ${LANGUAGE_NAME[lang]}`;
+  const labelText = (): string => t('cell.label', { paragraph: options.describe(), language: t(LANGUAGE_NAME[lang]) });
+  let label = labelText();
 
   const activity = new Plugin({
     view: () => ({ update: (v) => options.onActivity?.(v) }),
@@ -92,26 +106,26 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
     },
   });
 
+  const shared = [ySyncPlugin(options.fragment), yCursorPlugin(options.awareness, { cursorBuilder, selectionBuilder })];
+  const editing = [
+    yUndoPlugin(),
+    keymap({
+      'Mod-z': undo,
+      'Mod-y': redo,
+      'Mod-Shift-z': redo,
+      'Mod-b': toggleStrong,
+      'Mod-i': toggleEm,
+    }),
+    keymap(baseKeymap),
+  ];
   const state = EditorState.create({
     schema: cellSchema,
-    plugins: [
-      ySyncPlugin(options.fragment),
-      yCursorPlugin(options.awareness, { cursorBuilder, selectionBuilder }),
-      yUndoPlugin(),
-      keymap({
-        'Mod-z': undo,
-        'Mod-y': redo,
-        'Mod-Shift-z': redo,
-        'Mod-b': toggleStrong,
-        'Mod-i': toggleEm,
-      }),
-      keymap(baseKeymap),
-      activity,
-    ],
+    plugins: options.editable ? [...shared, ...editing, activity] : [...shared, readOnlyGuard, activity],
   });
 
   const view = new EditorView(mount, {
     state,
+    editable: () => options.editable,
     ...(options.scrollMargin ? { scrollMargin: options.scrollMargin, scrollThreshold: options.scrollMargin } : {}),
     // y-prosemirror queues awareness updates for the next tick and may then
     // dispatch on a view destroyed meanwhile (its pair deleted): ignore those.
@@ -124,9 +138,10 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
       lang,
       spellcheck: 'true',
       'data-testid': `cell-${lang}`,
-      'data-placeholder': PLACEHOLDER[lang],
+      'data-placeholder': options.editable ? t(PLACEHOLDER[lang]) : t('cell.empty'),
       'aria-multiline': 'true',
       role: 'textbox',
+      'aria-readonly': String(!options.editable),
       'aria-label': label,
     }),
   });
@@ -135,7 +150,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
     view,
     lang,
     relabel() {
-      label = `${options.describe()}, ${LANGUAGE_NAME[lang]}`;
+      label = labelText();
       view.dom.setAttribute('aria-label', label);
     },
     destroy() {

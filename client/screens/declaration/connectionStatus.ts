@@ -1,15 +1,13 @@
 import { h } from '../../lib/dom.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
 import type { ConnectionState, Session } from './session.ts';
 
-/** What the connection indicator says in each state. */
-export const CONNECTION_TEXT: Record<ConnectionState, { label: string; detail: string }> = {
-  connected: { label: 'Connected', detail: 'Your edits are shared as you type.' },
-  syncing: { label: 'Syncing…', detail: 'Bringing this page up to date with the server.' },
-  offline: {
-    label: 'Offline — your edits are kept and will be sent on reconnect',
-    detail: 'Keep this page open: edits made now are sent when the connection returns.',
-  },
-  failed: { label: 'Disconnected', detail: 'The server closed this declaration for this page.' },
+/** What the connection indicator says in each state (catalogue keys). */
+export const CONNECTION_TEXT: Record<ConnectionState, { label: MessageKey; detail: MessageKey }> = {
+  connected: { label: 'connection.connected', detail: 'connection.connected.detail' },
+  syncing: { label: 'connection.syncing', detail: 'connection.syncing.detail' },
+  offline: { label: 'connection.offline', detail: 'connection.offline.detail' },
+  failed: { label: 'connection.failed', detail: 'connection.failed.detail' },
 };
 
 /**
@@ -29,8 +27,8 @@ export function connectionStatus(session: Session): { element: HTMLElement; dest
   );
   const render = (state: ConnectionState): void => {
     element.dataset.state = state;
-    label.textContent = CONNECTION_TEXT[state].label;
-    element.title = CONNECTION_TEXT[state].detail;
+    label.textContent = t(CONNECTION_TEXT[state].label);
+    element.title = t(CONNECTION_TEXT[state].detail);
   };
   render(session.state());
   const off = session.onStateChange(render);

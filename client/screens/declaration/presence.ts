@@ -1,14 +1,24 @@
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { h, replaceChildren } from '../../lib/dom.ts';
-import { MAX_NAME_LENGTH, nextColor, normalizeName, saveUser, type LocalUser } from '../../lib/identity.ts';
 import { paragraphsMap, LANGS, type Lang } from '../../../shared/model/index.ts';
+import { t } from '../../i18n/index.ts';
 
 /**
- * Who is here: the local user's name and colour (editable, published in the
- * awareness `user` field that y-prosemirror reads for cursors) and the list of
- * other people present, with where their cursor is.
+ * Who is here: publishes the signed-in person in the awareness `user` field
+ * (y-prosemirror reads it for cursors) and lists the other people present,
+ * with where their cursor is.
  */
+
+/** What a page publishes about its person; anyone can write awareness, so it is display only. */
+export interface AwarenessUser {
+  name: string;
+  /** #rrggbb: y-prosemirror only accepts 6-digit hex colours. */
+  color: string;
+}
+
+/** Longest name shown for someone else (awareness is written by clients: keep it bounded). */
+const MAX_SHOWN_NAME = 80;
 
 export interface RemoteUser {
   clientId: number;
@@ -52,7 +62,7 @@ export function remoteUsers(awareness: Awareness, doc: Y.Doc): RemoteUser[] {
     if (clientId === awareness.clientID) return;
     const user = (state as { user?: { name?: unknown; color?: unknown } }).user;
     if (!user) return;
-    const name = typeof user.name === 'string' && user.name.trim() ? user.name.trim().slice(0, MAX_NAME_LENGTH) : `Guest ${clientId % 1000}`;
+    const name = typeof user.name === 'string' && user.name.trim() ? user.name.trim().slice(0, MAX_SHOWN_NAME) : t('presence.someone');
     const color = typeof user.color === 'string' && COLOR_RE.test(user.color) ? user.color : '#777777';
     const at = locateCursor(doc, (state as { cursor?: unknown }).cursor);
     users.push(at ? { clientId, name, color, at } : { clientId, name, color });
@@ -63,7 +73,8 @@ export function remoteUsers(awareness: Awareness, doc: Y.Doc): RemoteUser[] {
 export interface PresenceOptions {
   awareness: Awareness;
   doc: Y.Doc;
-  user: LocalUser;
+  /** The signed-in person as others see them: y-prosemirror reads `name` and `color` for cursors. */
+  user: AwarenessUser;
   /** 1-based number of a pair in reading order, if it is shown. */
   pairNumber(pairId: string): number | undefined;
   /** Called with the people in each pair whenever presence changes. */
@@ -71,11 +82,8 @@ export interface PresenceOptions {
 }
 
 export interface Presence {
-  /** The local user's name and colour control. */
-  self: HTMLElement;
   /** The list of other people present. */
   others: HTMLElement;
-  user(): LocalUser;
   /** Re-renders (e.g. after the pair numbers changed). */
   refresh(): void;
   destroy(): void;
@@ -83,86 +91,28 @@ export interface Presence {
 
 export function presence(options: PresenceOptions): Presence {
   const { awareness, doc } = options;
-  let user = { ...options.user };
+  // Published once: the identity comes from the session, it is not editable here.
+  awareness.setLocalStateField('user', { name: options.user.name, color: options.user.color });
 
-  const publish = (): void => {
-    awareness.setLocalStateField('user', { name: user.name, color: user.color });
-    saveUser(user);
-    self.style.setProperty('--user-color', user.color);
-    nameButton.textContent = user.name;
-  };
-
-  // --- the local user: colour swatch (click for the next colour) and name (click to edit)
-  const swatch = h('button', {
-    class: 'me__swatch',
-    attrs: { type: 'button', title: 'Change your colour', 'aria-label': 'Change your colour', 'data-testid': 'user-color' },
-    on: {
-      click: () => {
-        user = { ...user, color: nextColor(user.color) };
-        publish();
-      },
-    },
-  });
-  const nameButton = h('button', {
-    class: 'me__name',
-    attrs: { type: 'button', title: 'Change the name others see', 'data-testid': 'user-name' },
-    on: { click: () => startEditing() },
-  });
-  const nameInput = h('input', {
-    class: 'me__input',
-    attrs: { type: 'text', maxlength: MAX_NAME_LENGTH, 'aria-label': 'Your name', 'data-testid': 'user-name-input', hidden: true },
-  });
-  const self = h('div', { class: 'me' }, h('span', { class: 'me__you', text: 'You' }), swatch, nameButton, nameInput);
-
-  const startEditing = (): void => {
-    nameInput.value = user.name;
-    nameButton.hidden = true;
-    nameInput.hidden = false;
-    nameInput.focus();
-    nameInput.select();
-  };
-  const stopEditing = (save: boolean): void => {
-    if (nameInput.hidden) return;
-    const name = normalizeName(nameInput.value);
-    nameInput.hidden = true;
-    nameButton.hidden = false;
-    if (save && name && name !== user.name) {
-      user = { ...user, name };
-      publish();
-    }
-  };
-  nameInput.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') {
-      event.preventDefault();
-      stopEditing(true);
-      nameButton.focus();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      stopEditing(false);
-      nameButton.focus();
-    }
-  });
-  nameInput.addEventListener('blur', () => stopEditing(true));
-
-  // --- the others
-  const others = h('ul', { class: 'people', attrs: { 'data-testid': 'presence-list', 'aria-label': 'Also here' } });
+  const others = h('ul', { class: 'people', attrs: { 'data-testid': 'presence-list', 'aria-label': t('presence.label') } });
   const render = (): void => {
     const users = remoteUsers(awareness, doc);
     others.dataset.count = String(users.length);
     if (users.length === 0) {
-      replaceChildren(others, h('li', { class: 'people__alone', text: 'No one else here' }));
+      replaceChildren(others, h('li', { class: 'people__alone', text: t('presence.alone') }));
     } else {
       replaceChildren(
         others,
         ...users.map((u) => {
           const n = u.at ? options.pairNumber(u.at.pairId) : undefined;
-          const where = u.at && n !== undefined ? `¶${n} ${u.at.lang.toUpperCase()}` : '';
+          const where = u.at && n !== undefined ? t('presence.where', { number: n, lang: u.at.lang.toUpperCase() }) : '';
+          const title =
+            u.at && n !== undefined
+              ? t('presence.whereLong', { name: u.name, number: n, language: t(u.at.lang === 'vi' ? 'lang.vi' : 'lang.fr') })
+              : u.name;
           const item = h(
             'li',
-            {
-              class: 'person',
-              attrs: { 'data-testid': 'present-user', title: where ? `${u.name} — paragraph ${n}, ${u.at?.lang === 'vi' ? 'Vietnamese' : 'French'}` : u.name },
-            },
+            { class: 'person', attrs: { 'data-testid': 'present-user', title } },
             h('span', { class: 'person__dot', attrs: { 'aria-hidden': 'true' } }),
             h('span', { class: 'person__name', text: u.name }),
             where ? h('span', { class: 'person__where', text: where }) : null,
@@ -177,13 +127,10 @@ export function presence(options: PresenceOptions): Presence {
 
   // Awareness 'change' fires for real changes only (not the 15 s keep-alive renewals).
   awareness.on('change', render);
-  publish();
   render();
 
   return {
-    self,
     others,
-    user: () => user,
     refresh: render,
     destroy() {
       awareness.off('change', render);

@@ -4,19 +4,22 @@ import type { EditorView } from 'prosemirror-view';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
 import { createCellEditor, type CellEditor } from './cellEditor.ts';
+import { t, type MessageKey } from '../../i18n/index.ts';
 import type { RemoteUser } from './presence.ts';
 
 /**
  * One row of the declaration: a paragraph pair with its number, its kind, the
  * Vietnamese editor on the left and the French one on the right (one grid row,
- * so both cells always share the same height), and its actions.
+ * so both cells always share the same height), and its actions. For people
+ * who may not edit, the kind is plain text and the actions are not there.
  */
 
-export const KIND_LABEL: Record<PairKind, string> = {
-  title: 'Title',
-  preamble: 'Preamble',
-  operative: 'Operative',
-  closing: 'Closing',
+/** The catalogue key of each paragraph kind's name. */
+export const KIND_LABEL: Record<PairKind, MessageKey> = {
+  title: 'kind.title',
+  preamble: 'kind.preamble',
+  operative: 'kind.operative',
+  closing: 'kind.closing',
 };
 
 export interface RowActions {
@@ -30,6 +33,8 @@ export interface RowOptions {
   pair: PairHandle;
   awareness: Awareness;
   actions: RowActions;
+  /** False for people whose role does not let them edit the text. */
+  editable: boolean;
   onActivity(view: EditorView): void;
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
 }
@@ -62,23 +67,29 @@ export function createRow(options: RowOptions): Row {
   let number = 0;
 
   const numberEl = h('span', { class: 'row__number', attrs: { 'data-testid': 'pair-number' } });
-  const kindSelect = h(
-    'select',
-    {
-      class: 'row__kind',
-      attrs: { 'data-testid': 'pair-kind', 'aria-label': 'Kind of paragraph' },
-      on: {
-        change: () => actions.setKind(id, kindSelect.value as PairKind),
-      },
-    },
-    ...PAIR_KINDS.map((kind) => h('option', { text: KIND_LABEL[kind], attrs: { value: kind } })),
-  );
+  // Editors choose the kind; readers just see it.
+  const kindSelect = options.editable
+    ? h(
+        'select',
+        {
+          class: 'row__kind',
+          attrs: { 'data-testid': 'pair-kind', 'aria-label': t('row.kind') },
+          on: { change: () => actions.setKind(id, kindSelect!.value as PairKind) },
+        },
+        ...PAIR_KINDS.map((kind) => h('option', { text: t(KIND_LABEL[kind]), attrs: { value: kind } })),
+      )
+    : null;
+  const kindText = options.editable ? null : h('span', { class: 'row__kind row__kind--text', attrs: { 'data-testid': 'pair-kind-label' } });
   const people = h('div', { class: 'row__people', attrs: { 'aria-hidden': 'true' } });
 
-  const moveUp = iconButton('move-up', 'Move up', '↑', () => actions.move(id, -1));
-  const moveDown = iconButton('move-down', 'Move down', '↓', () => actions.move(id, 1));
-  const addAfter = iconButton('add-after', 'Add a paragraph after this one', '+', () => actions.addAfter(id));
-  const remove = iconButton('delete-pair', 'Delete this paragraph', '×', () => actions.remove(id));
+  const buttons = options.editable
+    ? {
+        moveUp: iconButton('move-up', t('row.moveUp'), '↑', () => actions.move(id, -1)),
+        moveDown: iconButton('move-down', t('row.moveDown'), '↓', () => actions.move(id, 1)),
+        addAfter: iconButton('add-after', t('row.addAfter'), '+', () => actions.addAfter(id)),
+        remove: iconButton('delete-pair', t('row.delete'), '×', () => actions.remove(id)),
+      }
+    : null;
 
   const cells = {} as Record<Lang, HTMLElement>;
   for (const lang of LANGS) {
@@ -88,19 +99,29 @@ export function createRow(options: RowOptions): Row {
   const element = h(
     'section',
     { class: 'row', attrs: { 'data-testid': 'pair-row', 'data-pair-id': id } },
-    h('div', { class: 'row__meta' }, numberEl, kindSelect, people),
+    h('div', { class: 'row__meta' }, numberEl, kindSelect ?? kindText, people),
     cells.vi,
     cells.fr,
-    h('div', { class: 'row__actions', attrs: { role: 'group', 'aria-label': 'Paragraph actions' } }, moveUp, moveDown, addAfter, remove),
+    buttons
+      ? h(
+          'div',
+          { class: 'row__actions', attrs: { role: 'group', 'aria-label': t('row.actions') } },
+          buttons.moveUp,
+          buttons.moveDown,
+          buttons.addAfter,
+          buttons.remove,
+        )
+      : null,
   );
 
-  const describe = (): string => `Paragraph ${number}`;
+  const describe = (): string => t('row.paragraph', { number: number });
   const editors = {} as Record<Lang, CellEditor>;
   for (const lang of LANGS) {
     editors[lang] = createCellEditor(cells[lang], {
       fragment: pair.cell(lang),
       awareness: options.awareness,
       lang,
+      editable: options.editable,
       describe,
       onActivity: options.onActivity,
       ...(options.scrollMargin ? { scrollMargin: options.scrollMargin } : {}),
@@ -111,7 +132,8 @@ export function createRow(options: RowOptions): Row {
     const raw = pair.map.get('kind');
     const kind: PairKind = (PAIR_KINDS as readonly unknown[]).includes(raw) ? (raw as PairKind) : 'operative';
     element.dataset.kind = kind;
-    if (kindSelect.value !== kind) kindSelect.value = kind;
+    if (kindSelect && kindSelect.value !== kind) kindSelect.value = kind;
+    if (kindText) kindText.textContent = t(KIND_LABEL[kind]);
   };
   const onMapChange = (event: Y.YMapEvent<unknown>): void => {
     if (event.keysChanged.has('kind')) renderKind();
@@ -131,8 +153,10 @@ export function createRow(options: RowOptions): Row {
         element.setAttribute('aria-label', describe());
         for (const lang of LANGS) editors[lang].relabel();
       }
-      moveUp.disabled = isFirst;
-      moveDown.disabled = isLast;
+      if (buttons) {
+        buttons.moveUp.disabled = isFirst;
+        buttons.moveDown.disabled = isLast;
+      }
     },
     showPeople(users) {
       replaceChildren(

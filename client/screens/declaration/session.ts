@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { CloseCode, FATAL_CLOSE_CODES, SYNC_PATH } from '../../../shared/protocol.ts';
+import * as authProtocol from 'y-protocols/auth';
+import { CloseCode, FATAL_CLOSE_CODES, MessageType, SYNC_PATH } from '../../../shared/protocol.ts';
+import { t } from '../../i18n/index.ts';
 
 /**
  * The live link between this page and one declaration: the Y.Doc, the
@@ -27,6 +29,8 @@ export interface Session {
   fatal(): FatalClose | undefined;
   onStateChange(listener: (state: ConnectionState) => void): () => void;
   onFatal(listener: (close: FatalClose) => void): () => void;
+  /** The server answered y-protocols' "permission denied" (it dropped an update), with its reason. */
+  onPermissionDenied(listener: (reason: string) => void): () => void;
   /** Stops for good for a reason found outside the socket (e.g. the API says 404). */
   markFatal(close: FatalClose): void;
   destroy(): void;
@@ -40,17 +44,18 @@ export function syncServerUrl(location: Location = window.location): string {
 
 /** A sentence for the people in front of the screen, per fatal close code. */
 export function describeFatalClose(close: FatalClose): string {
+  const code = String(close.code);
   switch (close.code) {
     case CloseCode.DocumentNotFound:
-      return `This declaration does not exist (${close.code}).`;
+      return t('sync.closed.notFound', { code });
     case CloseCode.Unauthorized:
-      return `You need to sign in to open this declaration (${close.code}).`;
+      return t('sync.closed.unauthorized', { code });
     case CloseCode.Forbidden:
-      return `You are not allowed to open this declaration (${close.code}).`;
+      return t('sync.closed.forbidden', { code });
     case CloseCode.MalformedMessage:
-      return `The server refused a message from this page (${close.code}). Reload the page to continue.`;
+      return t('sync.closed.malformed', { code });
     default:
-      return `The server closed the connection (${close.code}${close.reason ? `: ${close.reason}` : ''}).`;
+      return close.reason ? t('sync.closed.otherWithReason', { code, reason: close.reason }) : t('sync.closed.other', { code });
   }
 }
 
@@ -62,6 +67,13 @@ export function openSession(documentId: string): Session {
   });
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const fatalListeners = new Set<(close: FatalClose) => void>();
+  const deniedListeners = new Set<(reason: string) => void>();
+  // y-websocket only logs "permission denied" to the console; the page must tell the person.
+  provider.messageHandlers[MessageType.Auth] = (_encoder, decoder) => {
+    authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
+      for (const listener of deniedListeners) listener(reason);
+    });
+  };
   let fatal: FatalClose | undefined;
   /** Set once a connection was lost: from then on "connecting" reads as offline until it opens. */
   let lostConnection = false;
@@ -135,6 +147,10 @@ export function openSession(documentId: string): Session {
       fatalListeners.add(listener);
       return () => fatalListeners.delete(listener);
     },
+    onPermissionDenied(listener) {
+      deniedListeners.add(listener);
+      return () => deniedListeners.delete(listener);
+    },
     markFatal: stop,
     destroy() {
       window.removeEventListener('online', update);
@@ -148,6 +164,7 @@ export function openSession(documentId: string): Session {
       doc.destroy();
       stateListeners.clear();
       fatalListeners.clear();
+      deniedListeners.clear();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { MarkType } from 'prosemirror-model';
 import { yUndoPluginKey } from 'y-prosemirror';
 import { h } from '../../lib/dom.ts';
 import { cellSchema } from '../../../shared/editor/schema.ts';
+import { t } from '../../i18n/index.ts';
 import { redo, toggleEm, toggleStrong, undo } from './cellEditor.ts';
 
 /**
@@ -40,7 +41,7 @@ export function toolbar(): Toolbar {
     const el = h('button', {
       class: `tool tool--${testid}`,
       text: content,
-      attrs: { type: 'button', 'data-testid': testid, 'aria-label': label, title: `${label} (${shortcut})`, disabled: true },
+      attrs: { type: 'button', 'data-testid': testid, 'aria-label': label, title: t('toolbar.withShortcut', { action: label, shortcut }), disabled: true },
       on: {
         // Keep the focus (and selection) in the editor.
         mousedown: (event) => event.preventDefault(),
@@ -55,14 +56,15 @@ export function toolbar(): Toolbar {
     return el;
   };
 
-  const bold = button('bold', 'Bold', `${mod}B`, 'B', (v) => toggleStrong(v.state, v.dispatch, v));
-  const italic = button('italic', 'Italic', `${mod}I`, 'I', (v) => toggleEm(v.state, v.dispatch, v));
-  const undoButton = button('undo', 'Undo', `${mod}Z`, '↶', (v) => undo(v.state, v.dispatch, v));
-  const redoButton = button('redo', 'Redo', isMac ? '⇧⌘Z' : 'Ctrl+Y', '↷', (v) => redo(v.state, v.dispatch, v));
+  // The letters on the buttons follow the language too (French word processors show G for "gras").
+  const bold = button('bold', t('toolbar.bold'), `${mod}B`, t('toolbar.bold.glyph'), (v) => toggleStrong(v.state, v.dispatch, v));
+  const italic = button('italic', t('toolbar.italic'), `${mod}I`, t('toolbar.italic.glyph'), (v) => toggleEm(v.state, v.dispatch, v));
+  const undoButton = button('undo', t('toolbar.undo'), `${mod}Z`, '↶', (v) => undo(v.state, v.dispatch, v));
+  const redoButton = button('redo', t('toolbar.redo'), isMac ? '⇧⌘Z' : 'Ctrl+Y', '↷', (v) => redo(v.state, v.dispatch, v));
 
   const element = h(
     'div',
-    { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Formatting' } },
+    { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': t('toolbar.label'), 'data-testid': 'toolbar' } },
     h('div', { class: 'toolbar__group' }, bold, italic),
     h('div', { class: 'toolbar__group' }, undoButton, redoButton),
   );

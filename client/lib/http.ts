@@ -1,0 +1,70 @@
+import type { ErrorBody } from '../../shared/protocol.ts';
+import { t } from '../i18n/index.ts';
+
+/**
+ * JSON over HTTP to the Accord API. Every failure becomes an ApiError whose
+ * message is the server's own (it explains what went wrong) or, when the
+ * server said nothing readable, a sentence from the catalogue.
+ */
+
+/** A failed API call: the HTTP status (0: no answer) and the server's error code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  const error = (value as ErrorBody | null)?.error;
+  return typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string';
+}
+
+export interface RequestOptions {
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends one request and returns the parsed JSON answer. Same-origin fetch
+ * sends the Origin header by itself, which the server requires for writes.
+ */
+export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (cause) {
+    if (options.signal?.aborted) throw cause;
+    throw new ApiError(0, 'network_error', t('error.network'));
+  }
+  let body: unknown = undefined;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON: reported below.
+  }
+  if (!response.ok) {
+    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    throw new ApiError(response.status, 'http_error', t('error.http', { status: String(response.status) }));
+  }
+  if (body === undefined) throw new ApiError(response.status, 'bad_response', t('error.badResponse'));
+  return body as T;
+}
+
+/** True for "no valid session": the person must sign in again. */
+export function isSignedOut(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}

@@ -1,0 +1,212 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { DEMO } from '../helpers/auth.ts';
+import {
+  artifactPath,
+  eventually,
+  followLink,
+  forgetHttpErrors,
+  launchBrowser,
+  openBrowserContext,
+  openDeclaration,
+  signIn,
+  startServer,
+  type Member,
+  type RunningServer,
+} from './helpers.ts';
+
+/**
+ * The secretariat's admin page, driven like a person would: invite someone
+ * through the form, hand over the link it shows, and that link signs the
+ * person in — in another browser — with the role chosen. Refused input shows
+ * the server's words and changes nothing.
+ */
+
+const DOC = 'vn-fr-2023';
+const OTHER_DOC = 'hanoi-toulouse-2023';
+
+let server: RunningServer;
+let browser: Browser;
+let people: Array<Pick<Member, 'context' | 'errors'> & { name?: string }> = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  const errors = people.flatMap((p) => p.errors.map((e) => `${p.name ?? 'visitor'}: ${e}`));
+  await Promise.all(people.map((p) => p.context.close()));
+  people = [];
+  expect(errors, 'no errors in the browser console').toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const panel = (page: Page, documentId: string): Locator => page.locator(`[data-testid="admin-document"][data-document-id="${documentId}"]`);
+const memberNames = (section: Locator): Promise<string[]> => section.locator('[data-testid="member"] .members__name > span:nth-child(2)').allTextContents();
+
+/** Fills and sends the invite form of a declaration's panel. */
+async function invite(section: Locator, person: { name: string; email: string; role: string; party: string }): Promise<void> {
+  const form = section.locator('[data-testid="invite-form"]');
+  await form.locator('[data-testid="invite-name"]').fill(person.name);
+  await form.locator('[data-testid="invite-email"]').fill(person.email);
+  await form.locator('[data-testid="invite-role"]').selectOption(person.role);
+  if (person.party !== '') await form.locator('[data-testid="invite-party"]').selectOption(person.party);
+  await form.locator('[data-testid="invite-submit"]').click();
+}
+
+describe('the admin page', () => {
+  it('the secretariat invites a member; the link shown signs that person in with the right role', async () => {
+    const ha = await signIn(browser, server, DEMO.secretariat);
+    people.push(ha);
+    await ha.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const page = ha.page;
+    await page.locator('[data-testid="admin-link"]').click();
+    await page.waitForURL(/\/admin$/);
+    const section = panel(page, DOC);
+    await section.locator('[data-testid="member"]').first().waitFor();
+    expect(await page.locator('[data-testid="admin-document"]').count()).toBe(2);
+    const before = await memberNames(section);
+    expect(before).toHaveLength(6);
+
+    // Bad input: the server's own words next to the form, and nothing changes.
+    await invite(section, { name: 'Phạm Quốc Bảo', email: 'bao@example.org', role: 'drafter', party: '' });
+    const error = section.locator('[data-testid="invite-error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe('A drafter belongs to a party: choose one.');
+    await invite(section, { name: 'Phạm Quốc Bảo', email: 'not an email', role: 'drafter', party: 'vn' });
+    await eventually(() => error.textContent(), (text) => text === 'email: must be an email address', 'the email refusal');
+    expect(await memberNames(section)).toEqual(before);
+    // The typed name is kept, so the person only corrects what was refused.
+    expect(await section.locator('[data-testid="invite-name"]').inputValue()).toBe('Phạm Quốc Bảo');
+    // The secretariat speaks for no delegation: no delegation field for that role.
+    await section.locator('[data-testid="invite-role"]').selectOption('secretariat');
+    expect(await section.locator('[data-testid="invite-party"]').isVisible()).toBe(false);
+
+    // A good invitation: the link appears with a Copy button; the table gains the member.
+    await invite(section, { name: 'Phạm Quốc Bảo', email: 'bao@example.org', role: 'drafter', party: 'vn' });
+    const linkBox = section.locator('[data-testid="link-box"]');
+    await linkBox.waitFor();
+    expect(await error.isHidden()).toBe(true);
+    expect(await linkBox.textContent()).toContain('Sign-in link for Phạm Quốc Bảo');
+    const link = await linkBox.locator('[data-testid="sign-in-url"]').inputValue();
+    expect(link).toMatch(new RegExp(`^${server.url}/signin/[A-Za-z0-9_-]+$`));
+    await linkBox.locator('[data-testid="copy-link"]').click();
+    await linkBox.getByText('Copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await eventually(() => memberNames(section), (names) => names.includes('Phạm Quốc Bảo'), 'the new member in the table');
+    const bao = section.locator('[data-testid="member"]', { hasText: 'Phạm Quốc Bảo' });
+    expect(await bao.locator('[data-testid="member-role"]').textContent()).toBe('Drafter');
+    expect(await bao.locator('[data-testid="member-party"]').textContent()).toBe('Partie vietnamienne');
+    expect(await bao.locator('.members__email').textContent()).toBe('bao@example.org');
+    await page.screenshot({ path: artifactPath('admin.png'), fullPage: true });
+
+    // In another browser, the link signs Bảo in: his declaration, his role, his delegation.
+    const other = await openBrowserContext(browser);
+    people.push({ ...other, name: 'Phạm Quốc Bảo' });
+    expect(await followLink(other.page, link)).toBe('Phạm Quốc Bảo');
+    const cards = other.page.locator('[data-testid="document-item"]');
+    await cards.first().waitFor();
+    expect(await cards.evaluateAll((items) => items.map((i) => i.getAttribute('data-document-id')))).toEqual([DOC]);
+    expect(await cards.first().locator('[data-testid="document-role"]').textContent()).toBe('Drafter');
+    expect(await cards.first().locator('[data-testid="document-party"]').textContent()).toBe('Partie vietnamienne');
+    expect(await other.page.locator('[data-testid="admin-link"]').count()).toBe(0);
+    await openDeclaration(other.page, server.url, DOC);
+    expect(await other.page.locator('[data-testid="me-role"]').textContent()).toBe('Drafter');
+    expect(await other.page.locator('[data-testid="me-party"]').textContent()).toBe('Partie vietnamienne');
+    expect(await other.page.locator('[data-testid="bold"]').count()).toBe(1);
+    // He is a member of this declaration only.
+    await other.page.goto(`${server.url}/d/${OTHER_DOC}`);
+    await other.page.locator('[data-testid="fatal-error"]').waitFor();
+    expect(await other.page.locator('[data-testid="fatal-error"]').textContent()).toContain('You are not a member of this declaration');
+    expect(await other.page.locator('.ProseMirror').count()).toBe(0);
+
+    // "New link" gives a fresh link; the one already used now says so.
+    await bao.locator('[data-testid="new-link"]').click();
+    await eventually(() => linkBox.locator('[data-testid="sign-in-url"]').inputValue(), (url) => url !== link && /\/signin\//.test(url), 'a fresh link');
+    const third = await openBrowserContext(browser);
+    people.push({ ...third, name: 'a second browser' });
+    await third.page.goto(link);
+    await third.page.locator('[data-testid="signed-out"][data-reason="used"]').waitFor();
+    forgetHttpErrors(third, 401); // /api/me without a session
+
+    // Revoking asks first, then removes him; his page no longer opens the declaration.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await bao.locator('[data-testid="revoke"]').click();
+    await eventually(() => memberNames(section), (names) => !names.includes('Phạm Quốc Bảo'), 'Bảo gone from the table');
+    expect(asked).toContain('Remove Phạm Quốc Bảo from');
+    expect(await memberNames(section)).toEqual(before);
+    // The secretariat cannot revoke herself: the button is not offered.
+    expect(await section.locator('[data-testid="member"]', { hasText: 'Nguyễn Thu Hà' }).locator('[data-testid="revoke"]').count()).toBe(0);
+    await other.page.goto(`${server.url}/d/${DOC}`);
+    await other.page.locator('[data-testid="fatal-error"]').waitFor();
+    expect(await other.page.locator('[data-testid="fatal-error"]').textContent()).toContain('You are not a member of this declaration');
+    forgetHttpErrors(other, 403); // the refused declarations
+    forgetHttpErrors(ha, 400); // the refused invitations
+  });
+
+  it('adds a delegation and creates a declaration; a refused one changes nothing', async () => {
+    const ha = await signIn(browser, server, DEMO.secretariat);
+    people.push(ha);
+    const page = ha.page;
+    await page.goto(`${server.url}/admin`);
+    const section = panel(page, OTHER_DOC);
+    await section.locator('[data-testid="party"]').first().waitFor();
+    const parties = (): Promise<string[]> => section.locator('[data-testid="party"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-party-id') ?? ''));
+    expect(await parties()).toEqual(['hanoi', 'toulouse']);
+
+    await section.locator('summary').click();
+    const form = section.locator('[data-testid="party-form"]');
+    const addParty = async (id: string, vi: string, fr: string): Promise<void> => {
+      await form.locator('[data-testid="party-id"]').fill(id);
+      await form.locator('[data-testid="party-name-vi"]').fill(vi);
+      await form.locator('[data-testid="party-name-fr"]').fill(fr);
+      await form.locator('[data-testid="add-party"]').click();
+    };
+    await addParty('hanoi', 'Thành phố Hà Nội', 'Ville de Hà Nội');
+    const error = section.locator('[data-testid="party-error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`Declaration "${OTHER_DOC}" already has a party "hanoi".`);
+    expect(await parties()).toEqual(['hanoi', 'toulouse']);
+
+    await addParty('yenbai', 'Tỉnh Yên Bái', 'Province de Yên Bái');
+    await eventually(parties, (ids) => ids.length === 3, 'the new delegation in the list');
+    expect(await parties()).toEqual(['hanoi', 'toulouse', 'yenbai']);
+    // The invite form offers it at once.
+    expect(await section.locator('[data-testid="invite-party"] option').allTextContents()).toContain('Province de Yên Bái');
+
+    // A new declaration (global secretariat only).
+    const create = page.locator('[data-testid="create-document-form"]');
+    await create.locator('[data-testid="new-document-id"]').fill('bad id!');
+    await create.locator('[data-testid="new-document-title-vi"]').fill('Thỏa thuận hợp tác Yên Bái – Val-de-Marne');
+    await create.locator('[data-testid="new-document-title-fr"]').fill('Accord de coopération Yên Bái – Val-de-Marne');
+    await create.locator('[data-testid="create-document"]').click();
+    await page.locator('[data-testid="create-document-error"]').waitFor();
+    expect(await page.locator('[data-testid="create-document-error"]').textContent()).toContain('id');
+    expect(await page.locator('[data-testid="admin-document"]').count()).toBe(2);
+    await create.locator('[data-testid="new-document-id"]').fill('yenbai-vdm');
+    await create.locator('[data-testid="create-document"]').click();
+    await panel(page, 'yenbai-vdm').waitFor();
+    expect(await page.locator('[data-testid="admin-document"]').count()).toBe(3);
+    expect(await panel(page, 'yenbai-vdm').locator('h2').textContent()).toBe('Thỏa thuận hợp tác Yên Bái – Val-de-Marne');
+    // A fresh declaration has no delegation yet: its add form is open.
+    expect(await panel(page, 'yenbai-vdm').locator('[data-testid="party-form"]').isVisible()).toBe(true);
+
+    // The drafters' admin link is absent, and the page itself refuses them.
+    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    people.push(lan);
+    expect(await lan.page.locator('[data-testid="admin-link"]').count()).toBe(0);
+    await lan.page.goto(`${server.url}/admin`);
+    await lan.page.locator('[data-testid="fatal-error"]').waitFor();
+    expect(await lan.page.locator('[data-testid="fatal-error"]').textContent()).toContain('This page is for the secretariat');
+    forgetHttpErrors(ha, 400, 409); // the refused delegation and declaration
+  });
+});
