@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createSocketServer } from './realtime/socketServer.ts';
 import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
 import { documentsRouter } from './routes/documents.ts';
+import { commentsRouter } from './routes/comments.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
@@ -82,14 +83,16 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', session.api);
   app.use('/api', documentsRouter(store, sync));
   app.use('/api', membersRouter(store));
+
+  const httpServer = http.createServer(app);
+  const { io, notifier } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
   });
   app.use(clientRoutes());
   app.use(errorHandler(logger));
 
-  const httpServer = http.createServer(app);
-  const io = createSocketServer(httpServer, store, logger);
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname.startsWith(`${SYNC_PATH}/`)) sync.handleUpgrade(request, socket, head);

@@ -1,3 +1,5 @@
+import type { ThreadView } from './comments.ts';
+
 /**
  * The wire protocol of Accord in one module: the sync endpoint, its message
  * types and close codes, and the socket.io events with their payloads.
@@ -108,6 +110,8 @@ export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false }
 
 /** socket.io: events the server pushes. */
 export interface ServerToClientEvents {
+  /** A comment thread was created or changed (sent only to members allowed to see it). */
+  'thread:changed': (payload: { documentId: string; thread: ThreadView }) => void;
   /** Presence in a document room changed: how many connections follow it. */
   'document:presence': (payload: { documentId: string; followers: number }) => void;
 }

@@ -4,6 +4,59 @@ import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import { isRole } from '../../shared/roles.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
+import type { StoredComment, StoredThread } from './commentTypes.ts';
+
+interface ThreadRow {
+  id: string;
+  document_id: string;
+  pair_id: string;
+  lang: 'vi' | 'fr';
+  anchor_start: string;
+  anchor_end: string;
+  quote: string;
+  visibility: 'shared' | 'internal';
+  delegation: string;
+  author_id: string;
+  status: 'open' | 'resolved';
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+interface CommentRow {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+const threadOf = (r: ThreadRow): StoredThread => ({
+  id: r.id,
+  documentId: r.document_id,
+  pairId: r.pair_id,
+  lang: r.lang,
+  anchorStart: r.anchor_start,
+  anchorEnd: r.anchor_end,
+  quote: r.quote,
+  visibility: r.visibility,
+  delegation: r.delegation,
+  authorId: r.author_id,
+  status: r.status,
+  createdAt: r.created_at,
+  resolvedAt: r.resolved_at,
+  resolvedBy: r.resolved_by,
+});
+const commentOf = (r: CommentRow): StoredComment => ({
+  id: r.id,
+  threadId: r.thread_id,
+  authorId: r.author_id,
+  body: r.body,
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
+});
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 
 /**
@@ -64,6 +117,33 @@ const MIGRATIONS: string[] = [
      expires_at TEXT NOT NULL,
      created_at TEXT NOT NULL
    );`,
+  `CREATE TABLE comment_threads (
+     id TEXT PRIMARY KEY,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     pair_id TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     anchor_start TEXT NOT NULL,
+     anchor_end TEXT NOT NULL,
+     quote TEXT NOT NULL,
+     visibility TEXT NOT NULL,
+     delegation TEXT NOT NULL,
+     author_id TEXT NOT NULL REFERENCES accounts(id),
+     status TEXT NOT NULL DEFAULT 'open',
+     created_at TEXT NOT NULL,
+     resolved_at TEXT,
+     resolved_by TEXT
+   );
+   CREATE INDEX comment_threads_by_document ON comment_threads (document_id, created_at);
+   CREATE TABLE comments (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+     author_id TEXT NOT NULL REFERENCES accounts(id),
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     edited_at TEXT,
+     deleted_at TEXT
+   );
+   CREATE INDEX comments_by_thread ON comments (thread_id, created_at);`,
 ];
 
 interface DocumentRow {
@@ -308,6 +388,71 @@ export class SqliteStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  // ---- comments -------------------------------------------------------------
+
+  async createThread(
+    t: Omit<StoredThread, 'status' | 'createdAt' | 'resolvedAt' | 'resolvedBy'>,
+    first: { id: string; body: string },
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO comment_threads (id, document_id, pair_id, lang, anchor_start, anchor_end, quote, visibility, delegation, author_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(t.id, t.documentId, t.pairId, t.lang, t.anchorStart, t.anchorEnd, t.quote, t.visibility, t.delegation, t.authorId, now);
+      this.db
+        .prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(first.id, t.id, t.authorId, first.body, now);
+    })();
+  }
+
+  async getThread(id: string): Promise<StoredThread | undefined> {
+    const row = this.db.prepare<[string], ThreadRow>('SELECT * FROM comment_threads WHERE id = ?').get(id);
+    return row && threadOf(row);
+  }
+
+  async listThreads(documentId: string): Promise<StoredThread[]> {
+    return this.db
+      .prepare<[string], ThreadRow>('SELECT * FROM comment_threads WHERE document_id = ? ORDER BY created_at, id')
+      .all(documentId)
+      .map(threadOf);
+  }
+
+  async listComments(threadIds: string[]): Promise<StoredComment[]> {
+    if (threadIds.length === 0) return [];
+    const rows = this.db
+      .prepare<[string], CommentRow>('SELECT * FROM comments WHERE thread_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id')
+      .all(JSON.stringify(threadIds));
+    return rows.map(commentOf);
+  }
+
+  async getComment(id: string): Promise<StoredComment | undefined> {
+    const row = this.db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE id = ?').get(id);
+    return row && commentOf(row);
+  }
+
+  async addComment(c: { id: string; threadId: string; authorId: string; body: string }): Promise<void> {
+    this.db
+      .prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(c.id, c.threadId, c.authorId, c.body, new Date().toISOString());
+  }
+
+  async editComment(id: string, body: string): Promise<void> {
+    this.db.prepare('UPDATE comments SET body = ?, edited_at = ? WHERE id = ?').run(body, new Date().toISOString(), id);
+  }
+
+  async deleteComment(id: string): Promise<void> {
+    // The body goes; the row stays so the thread keeps its shape ("comment deleted").
+    this.db.prepare("UPDATE comments SET body = '', deleted_at = ? WHERE id = ?").run(new Date().toISOString(), id);
+  }
+
+  async setThreadStatus(id: string, status: 'open' | 'resolved', by: string | null): Promise<void> {
+    const at = status === 'resolved' ? new Date().toISOString() : null;
+    this.db.prepare('UPDATE comment_threads SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?').run(status, at, status === 'resolved' ? by : null, id);
   }
 
   async close(): Promise<void> {
