@@ -16,7 +16,11 @@ import { createLogger, type Logger } from './logger.ts';
 import { createSocketServer } from './realtime/socketServer.ts';
 import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
 import { documentsRouter } from './routes/documents.ts';
+import { ApprovalService } from './approvals/service.ts';
+import { agreementRouter } from './routes/agreement.ts';
 import { commentsRouter } from './routes/comments.ts';
+import { loadServerKey } from './versions/serverKey.ts';
+import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
@@ -28,6 +32,7 @@ export interface AccordServer {
   url: string;
   store: Store;
   sync: SyncServer;
+  versions: VersionService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -84,8 +89,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', documentsRouter(store, sync));
   app.use('/api', membersRouter(store));
 
+  const key = loadServerKey(config.dataDir);
+  const approvals = new ApprovalService(store, sync);
+  const versions = new VersionService(store, sync, key);
+  app.use('/api', agreementRouter(store, approvals, versions, key));
+
   const httpServer = http.createServer(app);
-  const { io, notifier } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  const { io, notifier, publish } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  approvals.setPublisher(publish);
   app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
@@ -112,6 +123,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     url,
     store,
     sync,
+    versions,
     logger,
     close() {
       closed ??= (async () => {

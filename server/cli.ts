@@ -7,6 +7,8 @@ import { HttpError } from './errors.ts';
 import { parse } from './routes/context.ts';
 import { InviteBody } from './routes/schemas.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
+import { loadServerKey } from './versions/serverKey.ts';
+import { verifyChain } from './versions/service.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -25,6 +27,7 @@ Commands:
   revoke --document ID --account ACCOUNT_ID
   link --email E                         a fresh single-use sign-in link
   secretariat --name NAME --email E      create a global secretariat account and print its link
+  verify --document ID                   check the version chain and every signature (exit 1 on tampering)
 
 Options:
   --base-url URL   the address people use to reach the server (default http://HOST:PORT from the environment)
@@ -40,7 +43,7 @@ function required(options: Options, name: string): string {
 
 class UsageError extends Error {}
 
-async function run(store: Store, command: string | undefined, options: Options, baseUrl: string): Promise<string> {
+async function run(store: Store, command: string | undefined, options: Options, baseUrl: string, dataDir: string): Promise<string> {
   switch (command) {
     case 'list': {
       const lines: string[] = [];
@@ -100,6 +103,17 @@ async function run(store: Store, command: string | undefined, options: Options, 
       const account = await ensureAccount(store, { name: required(options, 'name'), email: required(options, 'email'), isSecretariat: true });
       return `Secretariat account ${account.id}.\nSign-in link: ${signInUrl(baseUrl, await issueSignInToken(store, account.id))}`;
     }
+    case 'verify': {
+      const documentId = required(options, 'document');
+      if (!(await store.getDocument(documentId))) throw new UsageError(`No declaration with id "${documentId}".`);
+      const report = await verifyChain(store, loadServerKey(dataDir), documentId);
+      const lines = [`Server key fingerprint ${report.keyFingerprint}`];
+      if (report.versions.length === 0) lines.push('No versions yet.');
+      for (const v of report.versions) lines.push(`version ${v.number}: ${v.ok ? 'OK' : `TAMPERED — ${v.problems.join('; ')}`}`);
+      lines.push(report.ok ? 'The chain and every signature verify.' : 'VERIFICATION FAILED.');
+      if (!report.ok) process.exitCode = 1;
+      return lines.join('\n');
+    }
     default:
       throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
   }
@@ -128,8 +142,8 @@ async function main(): Promise<number> {
   const options: Options = { ...values, party: positionals[0] === 'invite' ? values.party?.[0] : values.party };
   const store = new SqliteStore(config.dataDir);
   try {
-    console.log(await run(store, positionals[0], options, baseUrl));
-    return 0;
+    console.log(await run(store, positionals[0], options, baseUrl, config.dataDir));
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
     else if (error instanceof HttpError) console.error(error.message);

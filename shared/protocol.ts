@@ -1,3 +1,4 @@
+import type { ApprovalView } from './approvals.ts';
 import type { ThreadView } from './comments.ts';
 
 /**
@@ -112,6 +113,10 @@ export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false }
 export interface ServerToClientEvents {
   /** A comment thread was created or changed (sent only to members allowed to see it). */
   'thread:changed': (payload: { documentId: string; thread: ThreadView }) => void;
+  /** Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale. */
+  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null> }) => void;
+  /** A head approved, reserved or withdrew: the pair's approvals now. */
+  'approval:changed': (payload: { documentId: string; pairId: string; approvals: ApprovalView[] }) => void;
   /** Presence in a document room changed: how many connections follow it. */
   'document:presence': (payload: { documentId: string; followers: number }) => void;
 }

@@ -44,6 +44,9 @@ export function syncDocumentId(url: string | undefined): string | undefined {
 export class SyncServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxSyncMessageBytes });
   private readonly rooms = new Map<string, Promise<Room>>();
+  /** Called when a room opens; each returns what to run when it closes. */
+  private readonly roomObservers: Array<(documentId: string, doc: Y.Doc) => () => void> = [];
+  private readonly roomDisposers = new Map<Room, Array<() => void>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
   /** Connections that answered the last ping; the others are terminated. */
@@ -117,9 +120,11 @@ export class SyncServer {
   private getRoom(documentId: string): Promise<Room> {
     let room = this.rooms.get(documentId);
     if (!room) {
-      room = RoomPersistence.load(this.store, documentId).then(
-        ({ doc, persistence }) => new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure)),
-      );
+      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence }) => {
+        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure));
+        this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+        return opened;
+      });
       room.catch(() => this.rooms.delete(documentId));
       this.rooms.set(documentId, room);
     }
@@ -135,8 +140,15 @@ export class SyncServer {
     });
   }
 
+  /** Registers an observer of every live document (e.g. the approval hash tracker). */
+  observeRooms(observer: (documentId: string, doc: Y.Doc) => () => void): void {
+    this.roomObservers.push(observer);
+  }
+
   private evict(room: Room, code: number): void {
     this.rooms.delete(room.documentId);
+    for (const dispose of this.roomDisposers.get(room) ?? []) dispose();
+    this.roomDisposers.delete(room);
     room.close(code, code === CloseCode.StorageFailure ? 'the server could not store an update; reconnect to resend it' : 'document unloaded');
   }
 

@@ -120,5 +120,9 @@ export function createSocketServer(
       }
     },
   };
-  return { io, notifier };
+  /** Sends an event to every follower of a document (approval status, pair hashes). */
+  const publish = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => {
+    (io.to(roomOf(documentId)) as unknown as { emit(event: string, payload: unknown): void }).emit(event, payload);
+  };
+  return { io, notifier, publish };
 }
