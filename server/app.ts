@@ -18,6 +18,7 @@ import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.t
 import { documentsRouter } from './routes/documents.ts';
 import { ApprovalService } from './approvals/service.ts';
 import { agreementRouter } from './routes/agreement.ts';
+import { exportRouter } from './routes/export.ts';
 import { commentsRouter } from './routes/comments.ts';
 import { loadServerKey } from './versions/serverKey.ts';
 import { VersionService } from './versions/service.ts';
@@ -93,6 +94,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const approvals = new ApprovalService(store, sync);
   const versions = new VersionService(store, sync, key);
   app.use('/api', agreementRouter(store, approvals, versions, key));
+  app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);
   const { io, notifier, publish } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));

@@ -8,7 +8,12 @@ import { parse } from './routes/context.ts';
 import { InviteBody } from './routes/schemas.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import { loadServerKey } from './versions/serverKey.ts';
-import { verifyChain } from './versions/service.ts';
+import fs from 'node:fs';
+import { SyncServer } from './collaboration/syncServer.ts';
+import { buildExportModel, LAYOUTS, type Layout } from './export/model.ts';
+import { FORMATS, renderExport, type Format } from './export/render.ts';
+import { createLogger } from './logger.ts';
+import { VersionService, verifyChain } from './versions/service.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -28,6 +33,7 @@ Commands:
   link --email E                         a fresh single-use sign-in link
   secretariat --name NAME --email E      create a global secretariat account and print its link
   verify --document ID                   check the version chain and every signature (exit 1 on tampering)
+  export --document ID [--version N] [--format pdf|docx] [--layout parallel|vi|fr|sequential] --out FILE
 
 Options:
   --base-url URL   the address people use to reach the server (default http://HOST:PORT from the environment)
@@ -114,6 +120,27 @@ async function run(store: Store, command: string | undefined, options: Options, 
       if (!report.ok) process.exitCode = 1;
       return lines.join('\n');
     }
+    case 'export': {
+      const documentId = required(options, 'document');
+      const document = await store.getDocument(documentId);
+      if (!document) throw new UsageError(`No declaration with id "${documentId}".`);
+      const format = (options.format as string | undefined) ?? 'pdf';
+      const layout = (options.layout as string | undefined) ?? 'parallel';
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format "${format}": use pdf or docx.`);
+      if (!(LAYOUTS as readonly string[]).includes(layout)) throw new UsageError(`--layout "${layout}": use parallel, vi, fr or sequential.`);
+      const version = typeof options.version === 'string' ? Number(options.version) : 'draft';
+      if (version !== 'draft' && !(Number.isInteger(version) && version > 0)) throw new UsageError(`--version "${String(options.version)}": a version number.`);
+      const out = required(options, 'out');
+      // Without a running server the text comes from the stored update log.
+      const sync = new SyncServer(store, { authenticate: async () => { throw new Error('no connections from the CLI'); } }, createLogger('silent'));
+      try {
+        const model = await buildExportModel(store, new VersionService(store, sync, loadServerKey(dataDir)), document, version);
+        fs.writeFileSync(out, await renderExport(model, format as Format, layout as Layout));
+      } finally {
+        await sync.close();
+      }
+      return `Wrote ${out}.`;
+    }
     default:
       throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
   }
@@ -135,6 +162,10 @@ async function main(): Promise<number> {
       role: { type: 'string' },
       account: { type: 'string' },
       'base-url': { type: 'string' },
+      format: { type: 'string' },
+      layout: { type: 'string' },
+      version: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const config = loadConfig();
