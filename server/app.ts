@@ -7,7 +7,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { limits } from '../shared/limits.ts';
 import { ErrorCode, SYNC_PATH } from '../shared/protocol.ts';
 import type { SyncHooks } from './collaboration/hooks.ts';
-import { sessionHooks } from './collaboration/sessionHooks.ts';
+import { connectionContextOf, sessionHooks } from './collaboration/sessionHooks.ts';
+import { loadAccess } from './policies/access.ts';
 import { SyncServer } from './collaboration/syncServer.ts';
 import type { Config } from './config.ts';
 import { seedDemo } from './demo/seedDemo.ts';
@@ -88,7 +89,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(session.pages);
   app.use('/api', session.api);
   app.use('/api', documentsRouter(store, sync));
-  app.use('/api', membersRouter(store));
+  // Set once socket.io exists (below); membership changes apply to open connections at once.
+  let applyMembership: (documentId: string, accountId: string) => Promise<void> = async () => {};
+  app.use('/api', membersRouter(store, (documentId, accountId) => applyMembership(documentId, accountId)));
 
   const key = loadServerKey(config.dataDir);
   const approvals = new ApprovalService(store, sync);
@@ -97,8 +100,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);
-  const { io, notifier, publish } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  const { io, notifier, publish, reauthorize } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
   approvals.setPublisher(publish);
+  applyMembership = async (documentId, accountId) => {
+    const account = await store.getAccount(accountId);
+    const access = account ? await loadAccess(store, account, documentId) : undefined;
+    await sync.reauthorize(documentId, accountId, access?.member ? connectionContextOf(access) : null);
+    await reauthorize(documentId, accountId, access?.member ?? null);
+  };
   app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);

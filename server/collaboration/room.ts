@@ -97,6 +97,21 @@ export class Room {
     }
   }
 
+  /**
+   * Applies a change of membership at once to every connection of an account:
+   * a new context (e.g. now read-only), or null to close them (revoked).
+   */
+  reauthorize(accountId: string, context: ConnectionContext | null): void {
+    for (const [socket, member] of [...this.members]) {
+      if (member.context.user.id !== accountId) continue;
+      if (context) member.context = context;
+      else {
+        this.leave(socket);
+        socket.close(CloseCode.Forbidden, 'membership revoked');
+      }
+    }
+  }
+
   /** Removes a connection and its cursors. */
   leave(socket: SyncSocket): void {
     const member = this.members.get(socket);

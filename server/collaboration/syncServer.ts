@@ -6,7 +6,7 @@ import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
-import { SyncRejection, type SyncHooks } from './hooks.ts';
+import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
@@ -138,6 +138,12 @@ export class SyncServer {
     void room.flushed().then(() => {
       if (room.size === 0 && this.rooms.get(room.documentId)) this.evict(room, CloseCode.ServiceRestart);
     });
+  }
+
+  /** Applies a membership change to the account's open connections to a document (null: revoked). */
+  async reauthorize(documentId: string, accountId: string, context: ConnectionContext | null): Promise<void> {
+    const room = this.rooms.get(documentId);
+    if (room) (await room).reauthorize(accountId, context);
   }
 
   /** Registers an observer of every live document (e.g. the approval hash tracker). */

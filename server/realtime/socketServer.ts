@@ -124,5 +124,16 @@ export function createSocketServer(
   const publish = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => {
     (io.to(roomOf(documentId)) as unknown as { emit(event: string, payload: unknown): void }).emit(event, payload);
   };
-  return { io, notifier, publish };
+  /** Applies a membership change at once to the account's sockets following a document (null: revoked). */
+  const reauthorize = async (documentId: string, accountId: string, member: MemberRole | null) => {
+    for (const socket of await io.in(roomOf(documentId)).fetchSockets()) {
+      if (socket.data.account.id !== accountId) continue;
+      if (member) socket.data.roles[documentId] = member;
+      else {
+        delete socket.data.roles[documentId];
+        socket.leave(roomOf(documentId));
+      }
+    }
+  };
+  return { io, notifier, publish, reauthorize };
 }
