@@ -48,6 +48,11 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The document id names no document. */
   DocumentNotFound: 4404,
+  /**
+   * An update writes content outside the declaration model (a node or mark the
+   * schema does not have, an attribute, an embed, an unknown top-level type).
+   */
+  ContentNotAllowed: 4422,
   /** More messages sent before authentication completed than allowed. */
   TooManyMessagesBeforeAuth: 4429,
   /** The server could not store an update: the room is closed so nothing unsaved is acknowledged. */
@@ -61,6 +66,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.Unauthorized,
   CloseCode.Forbidden,
   CloseCode.DocumentNotFound,
+  CloseCode.ContentNotAllowed,
 ]);
 
 /** Reason sent (y-protocols auth message) when a read-only connection tries to write. */

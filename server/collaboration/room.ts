@@ -12,6 +12,7 @@ import {
   encodeUpdate,
   parseMessage,
 } from './messages.ts';
+import { ContentNotAllowedError } from './contentPolicy.ts';
 import type { RoomPersistence } from './persistence.ts';
 import type { SyncSocket } from './socket.ts';
 
@@ -66,6 +67,11 @@ export class Room {
     try {
       message = parseMessage(data);
     } catch (error) {
+      if (error instanceof ContentNotAllowedError) {
+        this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
+        socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
+        return;
+      }
       const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
       this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
       socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
