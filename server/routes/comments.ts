@@ -52,6 +52,13 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
   const present = async (documentId: string, threads: Awaited<ReturnType<Store['listThreads']>>) =>
     (await sync.readDocument(documentId, (doc) => presentThreads(store, doc, threads)))!;
 
+  /** Pushes a changed thread to those allowed to see it and returns it as the author sees it. */
+  const announce = async (documentId: string, threadId: string) => {
+    await notifier.threadChanged(documentId, threadId);
+    const [thread] = await present(documentId, [(await store.getThread(threadId))!]);
+    return thread;
+  };
+
   router.get('/documents/:documentId/threads', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
     const filters = parse(ThreadFilters, req.query);
@@ -79,9 +86,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
     const access = await authorize(store, req.account, documentId, 'comment');
     const input = parse(NewThreadBody, req.body);
     const threadId = await createThread(store, sync, access, input);
-    await notifier.threadChanged(documentId, threadId);
-    const [thread] = await present(documentId, [(await store.getThread(threadId))!]);
-    res.status(201).json({ thread });
+    res.status(201).json({ thread: await announce(documentId, threadId) });
   });
 
   router.post('/documents/:documentId/threads/:threadId/comments', async (req, res) => {
@@ -89,9 +94,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
     const access = await authorize(store, req.account, documentId, 'comment');
     const { body } = parse(CommentBody, req.body);
     await replyToThread(store, access, threadId, body);
-    await notifier.threadChanged(documentId, threadId);
-    const [thread] = await present(documentId, [(await store.getThread(threadId))!]);
-    res.status(201).json({ thread });
+    res.status(201).json({ thread: await announce(documentId, threadId) });
   });
 
   router.patch('/documents/:documentId/threads/:threadId', async (req, res) => {
@@ -99,9 +102,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
     const access = await authorize(store, req.account, documentId, 'comment');
     const { status } = parse(StatusBody, req.body);
     await setThreadStatus(store, access, threadId, status);
-    await notifier.threadChanged(documentId, threadId);
-    const [thread] = await present(documentId, [(await store.getThread(threadId))!]);
-    res.json({ thread });
+    res.json({ thread: await announce(documentId, threadId) });
   });
 
   router.patch('/documents/:documentId/comments/:commentId', async (req, res) => {

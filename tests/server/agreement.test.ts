@@ -7,26 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { PairApprovals } from '../../shared/approvals.ts';
 import { pairHash } from '../../shared/hash.ts';
-import { getPair, readPairText } from '../../shared/model/index.ts';
+import { readPairText } from '../../shared/model/index.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
-import { DEMO, api, signInAs } from '../helpers/auth.ts';
+import { DEMO, api, signInAll } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-function xmlText(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr'): Y.XmlText {
-  return (getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
 
 describe('approvals bound to the text, versions, signatures', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
-  const cookies: Record<keyof typeof DEMO, string> = {} as never;
+  let cookies: Record<keyof typeof DEMO, string>;
   let drafter: ReturnType<typeof connectProvider>;
 
   beforeAll(async () => {
     server = await startTestServer();
-    for (const [key, email] of Object.entries(DEMO)) cookies[key as keyof typeof DEMO] = await signInAs(server, email);
+    cookies = await signInAll(server);
     drafter = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: cookies.vnDrafter });
     await synced(drafter.provider);
   });
@@ -54,13 +52,13 @@ describe('approvals bound to the text, versions, signatures', () => {
     await new Promise((resolve) => head.emit('document:join', { documentId: DOC }, resolve));
 
     // Re-typing a word in NFD (same text identity), as one edit: not a change.
-    const t = xmlText(drafter.doc, 'environment', 'vi');
+    const t = firstXmlText(drafter.doc, 'environment', 'vi');
     const at = t.toString().indexOf('môi trường');
     drafter.doc.transact(() => {
       t.delete(at, 'môi trường'.length);
       t.insert(at, 'môi trường'.normalize('NFD'));
     });
-    await waitFor(() => xmlText(drafter.doc, 'environment', 'vi').toString().includes('môi trường'.normalize('NFD')), 'NFD text');
+    await waitFor(() => firstXmlText(drafter.doc, 'environment', 'vi').toString().includes('môi trường'.normalize('NFD')), 'NFD text');
     await new Promise((r) => setTimeout(r, 300));
     expect(await hashOf('environment')).toBe(pairHash(text));
     expect(pushed).toEqual([]);
@@ -83,7 +81,7 @@ describe('approvals bound to the text, versions, signatures', () => {
     expect(changes.fr.every((p: { kind: string }) => p.kind === 'same')).toBe(true);
 
     // An edit in French too.
-    xmlText(drafter.doc, 'environment', 'fr').insert(0, 'Ainsi, ');
+    firstXmlText(drafter.doc, 'environment', 'fr').insert(0, 'Ainsi, ');
     await waitFor(() => pushed.length > 1, 'a second push', 2000);
     head.disconnect();
   });
@@ -132,7 +130,7 @@ describe('approvals bound to the text, versions, signatures', () => {
     // Immutable: no second signature, and the version's text is what it was.
     expect((await as('frHead')(`/api/documents/${DOC}/versions/2/signatures`, { method: 'POST', json: {} })).status).toBe(409);
     const frozen = (await as('observer')(`/api/documents/${DOC}/versions/2`)).body.version;
-    xmlText(drafter.doc, 'closing', 'vi').insert(0, 'SAU KHI KÝ ');
+    firstXmlText(drafter.doc, 'closing', 'vi').insert(0, 'SAU KHI KÝ ');
     await waitFor(() => readPairText(drafter.doc, 'closing')!.vi.startsWith('SAU'), 'edit');
     await new Promise((r) => setTimeout(r, 200));
     expect((await as('observer')(`/api/documents/${DOC}/versions/2`)).body.version).toEqual(frozen);

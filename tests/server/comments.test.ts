@@ -5,20 +5,18 @@ import { resolveAnchor } from '../../server/comments/anchors.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import type { ThreadView } from '../../shared/comments.ts';
 import { limits } from '../../shared/limits.ts';
-import { getPair, readPairText } from '../../shared/model/index.ts';
-import { DEMO, api, signInAs } from '../helpers/auth.ts';
+import { readPairText } from '../../shared/model/index.ts';
+import { DEMO, api, signInAll } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-function xmlText(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr'): Y.XmlText {
-  return (getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
 
 /** An anchor on the first occurrence of `words` in a cell of a synced client doc. */
 function anchorOn(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr', words: string) {
-  const text = xmlText(doc, pairId, lang);
+  const text = firstXmlText(doc, pairId, lang);
   const from = text.toString().indexOf(words);
   if (from < 0) throw new Error(`"${words}" not in ${pairId}/${lang}`);
   return anchorOfRange(text, from, from + words.length);
@@ -34,12 +32,12 @@ function follow(url: string, cookie: string, documentId = DOC) {
 
 describe('comments per delegation', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
-  const cookies: Record<keyof typeof DEMO, string> = {} as never;
+  let cookies: Record<keyof typeof DEMO, string>;
   let editor: ReturnType<typeof connectProvider>;
 
   beforeAll(async () => {
     server = await startTestServer();
-    for (const [key, email] of Object.entries(DEMO)) cookies[key as keyof typeof DEMO] = await signInAs(server, email);
+    cookies = await signInAll(server);
     editor = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: cookies.frDrafter });
     await synced(editor.provider);
   });
@@ -65,7 +63,7 @@ describe('comments per delegation', () => {
     const id = created.body.thread.id;
 
     // Another client edits before the range and inside it.
-    const text = xmlText(editor.doc, 'environment', 'vi');
+    const text = firstXmlText(editor.doc, 'environment', 'vi');
     text.insert(0, 'MỚI ');
     const inside = text.toString().indexOf('lý nước') + 3;
     text.insert(inside, 'tài nguyên ');

@@ -6,11 +6,12 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { anchorOfRange } from '../../shared/anchors.ts';
-import { getPair, insertPair, readAllPairs } from '../../shared/model/index.ts';
+import { insertPair, readAllPairs } from '../../shared/model/index.ts';
 import { inviteMember, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
-import { DEMO, api, followSignInLink, signInAs } from '../helpers/auth.ts';
-import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { connectProvider, synced } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
@@ -78,12 +79,12 @@ function pageCount(file: string): number {
 
 describe('export: PDF and DOCX', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
-  const cookies: Record<keyof typeof DEMO, string> = {} as never;
+  let cookies: Record<keyof typeof DEMO, string>;
   let pairs: ReturnType<typeof readAllPairs>;
 
   beforeAll(async () => {
     server = await startTestServer();
-    for (const [key, email] of Object.entries(DEMO)) cookies[key as keyof typeof DEMO] = await signInAs(server, email);
+    cookies = await signInAll(server);
     const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: cookies.vnDrafter });
     await synced(client.provider);
     insertPair(client.doc, { kind: 'operative', ...SPECIAL }, 'heritage');
@@ -98,7 +99,7 @@ describe('export: PDF and DOCX', () => {
     }
     pairs = expected;
     // An internal comment that must never reach an export.
-    const text = (getPair(client.doc, 'digital')!.cell('vi').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const text = firstXmlText(client.doc, 'digital', 'vi');
     const at = text.toString().indexOf('chuyển đổi số');
     const made = await call(`/api/documents/${DOC}/threads`, {
       method: 'POST',

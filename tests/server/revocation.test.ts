@@ -4,18 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
-import { getPair, readPairText } from '../../shared/model/index.ts';
+import { readPairText } from '../../shared/model/index.ts';
 import { CloseCode, MessageType, READ_ONLY_REASON, type JoinReply } from '../../shared/protocol.ts';
 import type { ThreadView } from '../../shared/comments.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-function xmlText(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr'): Y.XmlText {
-  return (getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
 
 describe('revocation takes effect at once', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -49,7 +47,7 @@ describe('revocation takes effect at once', () => {
     // The same, still open connection now writes: refused with the reason, nothing stored.
     const scratch = new Y.Doc();
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(local.doc));
-    xmlText(scratch, 'closing', 'fr').insert(0, 'APRÈS RÉTROGRADATION ');
+    firstXmlText(scratch, 'closing', 'fr').insert(0, 'APRÈS RÉTROGRADATION ');
     raw.ws.send(encodeUpdate(Y.encodeStateAsUpdate(scratch, Y.encodeStateVector(local.doc))));
     const denied = () =>
       raw.messages.some((m) => {
@@ -61,7 +59,7 @@ describe('revocation takes effect at once', () => {
     expect(readPairText(local.doc, 'closing')!.fr).not.toContain('APRÈS');
 
     // Comments and approvals follow the new role on the next request too.
-    const text = xmlText(local.doc, 'closing', 'fr');
+    const text = firstXmlText(local.doc, 'closing', 'fr');
     const at = text.toString().indexOf('Agenda 2030');
     const comment = await api(server.url, drafter)(`/api/documents/${DOC}/threads`, {
       method: 'POST',
@@ -96,7 +94,7 @@ describe('revocation takes effect at once', () => {
     const vn = await signInAs(server, DEMO.vnDrafter);
     const local = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
     await synced(local.provider);
-    const text = xmlText(local.doc, 'heritage', 'vi');
+    const text = firstXmlText(local.doc, 'heritage', 'vi');
     const at = text.toString().indexOf('di sản');
     const made = await api(server.url, vn)(`/api/documents/${DOC}/threads`, {
       method: 'POST',
