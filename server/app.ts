@@ -7,7 +7,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { limits } from '../shared/limits.ts';
 import { ErrorCode, SYNC_PATH } from '../shared/protocol.ts';
 import type { SyncHooks } from './collaboration/hooks.ts';
-import { sessionHooks } from './collaboration/sessionHooks.ts';
+import { connectionContextOf, sessionHooks } from './collaboration/sessionHooks.ts';
+import { loadAccess } from './policies/access.ts';
 import { SyncServer } from './collaboration/syncServer.ts';
 import type { Config } from './config.ts';
 import { seedDemo } from './demo/seedDemo.ts';
@@ -16,6 +17,12 @@ import { createLogger, type Logger } from './logger.ts';
 import { createSocketServer } from './realtime/socketServer.ts';
 import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
 import { documentsRouter } from './routes/documents.ts';
+import { ApprovalService } from './approvals/service.ts';
+import { agreementRouter } from './routes/agreement.ts';
+import { exportRouter } from './routes/export.ts';
+import { commentsRouter } from './routes/comments.ts';
+import { loadServerKey } from './versions/serverKey.ts';
+import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
@@ -27,6 +34,7 @@ export interface AccordServer {
   url: string;
   store: Store;
   sync: SyncServer;
+  versions: VersionService;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -81,15 +89,32 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(session.pages);
   app.use('/api', session.api);
   app.use('/api', documentsRouter(store, sync));
-  app.use('/api', membersRouter(store));
+  // Set once socket.io exists (below); membership changes apply to open connections at once.
+  let applyMembership: (documentId: string, accountId: string) => Promise<void> = async () => {};
+  app.use('/api', membersRouter(store, (documentId, accountId) => applyMembership(documentId, accountId)));
+
+  const key = loadServerKey(config.dataDir);
+  const approvals = new ApprovalService(store, sync);
+  const versions = new VersionService(store, sync, key);
+  app.use('/api', agreementRouter(store, approvals, versions, key));
+  app.use('/api', exportRouter(store, versions));
+
+  const httpServer = http.createServer(app);
+  const { io, notifier, publish, reauthorize } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  approvals.setPublisher(publish);
+  applyMembership = async (documentId, accountId) => {
+    const account = await store.getAccount(accountId);
+    const access = account ? await loadAccess(store, account, documentId) : undefined;
+    await sync.reauthorize(documentId, accountId, access?.member ? connectionContextOf(access) : null);
+    await reauthorize(documentId, accountId, access?.member ?? null);
+  };
+  app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
   });
   app.use(clientRoutes());
   app.use(errorHandler(logger));
 
-  const httpServer = http.createServer(app);
-  const io = createSocketServer(httpServer, store, logger);
   httpServer.on('upgrade', (request, socket, head) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (pathname.startsWith(`${SYNC_PATH}/`)) sync.handleUpgrade(request, socket, head);
@@ -109,6 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     url,
     store,
     sync,
+    versions,
     logger,
     close() {
       closed ??= (async () => {

@@ -7,6 +7,13 @@ import { HttpError } from './errors.ts';
 import { parse } from './routes/context.ts';
 import { InviteBody } from './routes/schemas.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
+import { loadServerKey } from './versions/serverKey.ts';
+import fs from 'node:fs';
+import { SyncServer } from './collaboration/syncServer.ts';
+import { buildExportModel, LAYOUTS, type Layout } from './export/model.ts';
+import { FORMATS, renderExport, type Format } from './export/render.ts';
+import { createLogger } from './logger.ts';
+import { VersionService, verifyChain } from './versions/service.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -25,6 +32,8 @@ Commands:
   revoke --document ID --account ACCOUNT_ID
   link --email E                         a fresh single-use sign-in link
   secretariat --name NAME --email E      create a global secretariat account and print its link
+  verify --document ID                   check the version chain and every signature (exit 1 on tampering)
+  export --document ID [--version N] [--format pdf|docx] [--layout parallel|vi|fr|sequential] --out FILE
 
 Options:
   --base-url URL   the address people use to reach the server (default http://HOST:PORT from the environment)
@@ -40,7 +49,7 @@ function required(options: Options, name: string): string {
 
 class UsageError extends Error {}
 
-async function run(store: Store, command: string | undefined, options: Options, baseUrl: string): Promise<string> {
+async function run(store: Store, command: string | undefined, options: Options, baseUrl: string, dataDir: string): Promise<string> {
   switch (command) {
     case 'list': {
       const lines: string[] = [];
@@ -100,6 +109,38 @@ async function run(store: Store, command: string | undefined, options: Options, 
       const account = await ensureAccount(store, { name: required(options, 'name'), email: required(options, 'email'), isSecretariat: true });
       return `Secretariat account ${account.id}.\nSign-in link: ${signInUrl(baseUrl, await issueSignInToken(store, account.id))}`;
     }
+    case 'verify': {
+      const documentId = required(options, 'document');
+      if (!(await store.getDocument(documentId))) throw new UsageError(`No declaration with id "${documentId}".`);
+      const report = await verifyChain(store, loadServerKey(dataDir), documentId);
+      const lines = [`Server key fingerprint ${report.keyFingerprint}`];
+      if (report.versions.length === 0) lines.push('No versions yet.');
+      for (const v of report.versions) lines.push(`version ${v.number}: ${v.ok ? 'OK' : `TAMPERED — ${v.problems.join('; ')}`}`);
+      lines.push(report.ok ? 'The chain and every signature verify.' : 'VERIFICATION FAILED.');
+      if (!report.ok) process.exitCode = 1;
+      return lines.join('\n');
+    }
+    case 'export': {
+      const documentId = required(options, 'document');
+      const document = await store.getDocument(documentId);
+      if (!document) throw new UsageError(`No declaration with id "${documentId}".`);
+      const format = (options.format as string | undefined) ?? 'pdf';
+      const layout = (options.layout as string | undefined) ?? 'parallel';
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format "${format}": use pdf or docx.`);
+      if (!(LAYOUTS as readonly string[]).includes(layout)) throw new UsageError(`--layout "${layout}": use parallel, vi, fr or sequential.`);
+      const version = typeof options.version === 'string' ? Number(options.version) : 'draft';
+      if (version !== 'draft' && !(Number.isInteger(version) && version > 0)) throw new UsageError(`--version "${String(options.version)}": a version number.`);
+      const out = required(options, 'out');
+      // Without a running server the text comes from the stored update log.
+      const sync = new SyncServer(store, { authenticate: async () => { throw new Error('no connections from the CLI'); } }, createLogger('silent'));
+      try {
+        const model = await buildExportModel(store, new VersionService(store, sync, loadServerKey(dataDir)), document, version);
+        fs.writeFileSync(out, await renderExport(model, format as Format, layout as Layout));
+      } finally {
+        await sync.close();
+      }
+      return `Wrote ${out}.`;
+    }
     default:
       throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
   }
@@ -121,6 +162,10 @@ async function main(): Promise<number> {
       role: { type: 'string' },
       account: { type: 'string' },
       'base-url': { type: 'string' },
+      format: { type: 'string' },
+      layout: { type: 'string' },
+      version: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -128,8 +173,8 @@ async function main(): Promise<number> {
   const options: Options = { ...values, party: positionals[0] === 'invite' ? values.party?.[0] : values.party };
   const store = new SqliteStore(config.dataDir);
   try {
-    console.log(await run(store, positionals[0], options, baseUrl));
-    return 0;
+    console.log(await run(store, positionals[0], options, baseUrl, config.dataDir));
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
     else if (error instanceof HttpError) console.error(error.message);

@@ -20,6 +20,12 @@ export const limits = {
    * replaces it by one merged update (compaction).
    */
   compactAfterUpdates: 500,
+  /** Longest comment body, in characters. */
+  maxCommentLength: 5000,
+  /** Longest quoted text a thread keeps. */
+  maxQuoteLength: 2000,
+  /** Longest encoded anchor (a Yjs relative position, base64). */
+  maxAnchorLength: 200,
 } as const;
 
 /** Ids of documents and pairs: short, URL-safe, no path tricks. */

@@ -1,3 +1,6 @@
+import type { ApprovalView } from './approvals.ts';
+import type { ThreadView } from './comments.ts';
+
 /**
  * The wire protocol of Accord in one module: the sync endpoint, its message
  * types and close codes, and the socket.io events with their payloads.
@@ -45,6 +48,11 @@ export const CloseCode = {
   Forbidden: 4403,
   /** The document id names no document. */
   DocumentNotFound: 4404,
+  /**
+   * An update writes content outside the declaration model (a node or mark the
+   * schema does not have, an attribute, an embed, an unknown top-level type).
+   */
+  ContentNotAllowed: 4422,
   /** More messages sent before authentication completed than allowed. */
   TooManyMessagesBeforeAuth: 4429,
   /** The server could not store an update: the room is closed so nothing unsaved is acknowledged. */
@@ -58,6 +66,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.Unauthorized,
   CloseCode.Forbidden,
   CloseCode.DocumentNotFound,
+  CloseCode.ContentNotAllowed,
 ]);
 
 /** Reason sent (y-protocols auth message) when a read-only connection tries to write. */
@@ -108,6 +117,12 @@ export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false }
 
 /** socket.io: events the server pushes. */
 export interface ServerToClientEvents {
+  /** A comment thread was created or changed (sent only to members allowed to see it). */
+  'thread:changed': (payload: { documentId: string; thread: ThreadView }) => void;
+  /** Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale. */
+  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null> }) => void;
+  /** A head approved, reserved or withdrew: the pair's approvals now. */
+  'approval:changed': (payload: { documentId: string; pairId: string; approvals: ApprovalView[] }) => void;
   /** Presence in a document room changed: how many connections follow it. */
   'document:presence': (payload: { documentId: string; followers: number }) => void;
 }

@@ -4,6 +4,7 @@ import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
+import { ContentNotAllowedError, checkUpdateContent } from './contentPolicy.ts';
 
 /**
  * Parsing and encoding of y-websocket frames. Parsing is strict and complete
@@ -23,7 +24,7 @@ export class MalformedMessageError extends Error {
   }
 }
 
-/** Decodes one frame; throws MalformedMessageError on anything unexpected. */
+/** Decodes one frame; throws MalformedMessageError on anything unexpected, ContentNotAllowedError on content outside the model. */
 export function parseMessage(data: Uint8Array): IncomingMessage {
   try {
     const decoder = decoding.createDecoder(data);
@@ -38,7 +39,7 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
         }
         if (subtype === SyncMessageType.Step2 || subtype === SyncMessageType.Update) {
           // A full decode first: Y.applyUpdate may integrate half a truncated update before it throws.
-          Y.decodeUpdate(payload);
+          checkUpdateContent(Y.decodeUpdate(payload));
           return { type: 'sync-update', update: payload };
         }
         throw new MalformedMessageError(`unknown sync message type ${subtype}`);
@@ -54,7 +55,7 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
         throw new MalformedMessageError(`unknown or server-only message type ${type}`);
     }
   } catch (error) {
-    if (error instanceof MalformedMessageError) throw error;
+    if (error instanceof MalformedMessageError || error instanceof ContentNotAllowedError) throw error;
     throw new MalformedMessageError(`undecodable frame (${(error as Error).message})`);
   }
 }

@@ -12,6 +12,7 @@ import {
   encodeUpdate,
   parseMessage,
 } from './messages.ts';
+import { ContentNotAllowedError } from './contentPolicy.ts';
 import type { RoomPersistence } from './persistence.ts';
 import type { SyncSocket } from './socket.ts';
 
@@ -66,6 +67,11 @@ export class Room {
     try {
       message = parseMessage(data);
     } catch (error) {
+      if (error instanceof ContentNotAllowedError) {
+        this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
+        socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
+        return;
+      }
       const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
       this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
       socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
@@ -94,6 +100,21 @@ export class Room {
       case 'query-awareness':
         socket.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
+    }
+  }
+
+  /**
+   * Applies a change of membership at once to every connection of an account:
+   * a new context (e.g. now read-only), or null to close them (revoked).
+   */
+  reauthorize(accountId: string, context: ConnectionContext | null): void {
+    for (const [socket, member] of [...this.members]) {
+      if (member.context.user.id !== accountId) continue;
+      if (context) member.context = context;
+      else {
+        this.leave(socket);
+        socket.close(CloseCode.Forbidden, 'membership revoked');
+      }
     }
   }
 

@@ -1,9 +1,9 @@
 import { CloseCode } from '../../shared/protocol.ts';
 import { isCrossSite } from '../auth/origin.ts';
 import { accountOfRequest } from '../auth/sessions.ts';
-import { isAllowed, loadAccess } from '../policies/access.ts';
+import { isAllowed, loadAccess, type DocumentAccess } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
-import { SyncRejection, type SyncHooks } from './hooks.ts';
+import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 
 /**
  * Authentication of sync connections by the session cookie, with the same
@@ -18,7 +18,12 @@ export function sessionHooks(store: Store): SyncHooks {
       if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
       const access = await loadAccess(store, account, documentId);
       if (!access?.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
-      return { user: { id: account.id, name: account.name }, readOnly: !isAllowed(access, 'edit_text') };
+      return connectionContextOf(access);
     },
   };
+}
+
+/** What a member's sync connection may do, from their access to the document. */
+export function connectionContextOf(access: DocumentAccess): ConnectionContext {
+  return { user: { id: access.account.id, name: access.account.name }, readOnly: !isAllowed(access, 'edit_text') };
 }

@@ -6,7 +6,7 @@ import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
-import { SyncRejection, type SyncHooks } from './hooks.ts';
+import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
@@ -44,6 +44,9 @@ export function syncDocumentId(url: string | undefined): string | undefined {
 export class SyncServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxSyncMessageBytes });
   private readonly rooms = new Map<string, Promise<Room>>();
+  /** Called when a room opens; each returns what to run when it closes. */
+  private readonly roomObservers: Array<(documentId: string, doc: Y.Doc) => () => void> = [];
+  private readonly roomDisposers = new Map<Room, Array<() => void>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
   /** Connections that answered the last ping; the others are terminated. */
@@ -117,9 +120,11 @@ export class SyncServer {
   private getRoom(documentId: string): Promise<Room> {
     let room = this.rooms.get(documentId);
     if (!room) {
-      room = RoomPersistence.load(this.store, documentId).then(
-        ({ doc, persistence }) => new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure)),
-      );
+      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence }) => {
+        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure));
+        this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+        return opened;
+      });
       room.catch(() => this.rooms.delete(documentId));
       this.rooms.set(documentId, room);
     }
@@ -135,8 +140,21 @@ export class SyncServer {
     });
   }
 
+  /** Applies a membership change to the account's open connections to a document (null: revoked). */
+  async reauthorize(documentId: string, accountId: string, context: ConnectionContext | null): Promise<void> {
+    const room = this.rooms.get(documentId);
+    if (room) (await room).reauthorize(accountId, context);
+  }
+
+  /** Registers an observer of every live document (e.g. the approval hash tracker). */
+  observeRooms(observer: (documentId: string, doc: Y.Doc) => () => void): void {
+    this.roomObservers.push(observer);
+  }
+
   private evict(room: Room, code: number): void {
     this.rooms.delete(room.documentId);
+    for (const dispose of this.roomDisposers.get(room) ?? []) dispose();
+    this.roomDisposers.delete(room);
     room.close(code, code === CloseCode.StorageFailure ? 'the server could not store an update; reconnect to resend it' : 'document unloaded');
   }
 

@@ -8,10 +8,17 @@ import { isCrossSite } from '../auth/origin.ts';
 import { accountOfRequest } from '../auth/sessions.ts';
 import { loadAccess } from '../policies/access.ts';
 import type { Account } from '../store/identityTypes.ts';
+import type { MemberRole } from '../../shared/roles.ts';
+import type * as Y from 'yjs';
+import { presentThreads } from '../comments/threads.ts';
+import { canSeeThread } from '../policies/commentPolicy.ts';
+import type { CommentNotifier } from '../routes/comments.ts';
 import type { Store } from '../store/types.ts';
 
 interface SocketData {
   account: Account;
+  /** The member's role in each document room joined, as checked at join. */
+  roles: Record<string, MemberRole>;
 }
 
 const JoinPayload = z.object({ documentId: z.string().regex(ID_PATTERN) });
@@ -26,7 +33,12 @@ function failure(code: ErrorCode, message: string): { ok: false } & ErrorBody {
  * Application events over socket.io, on the same HTTP server as the sync
  * WebSocket. Every event validates its payload and answers through its ack.
  */
-export function createSocketServer(httpServer: HttpServer, store: Store, logger: Logger) {
+export function createSocketServer(
+  httpServer: HttpServer,
+  store: Store,
+  logger: Logger,
+  readDocument: <T>(documentId: string, read: (doc: Y.Doc) => T) => Promise<T | undefined>,
+) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: limits.maxSocketIoPayloadBytes,
     // The sync endpoint handles its own upgrades; engine.io must not close them.
@@ -46,6 +58,7 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
     const account = await accountOfRequest(store, socket.request).catch(() => undefined);
     if (!account) return refuse(ErrorCode.Unauthorized, 'Sign in first: open the sign-in link you were sent.');
     socket.data.account = account;
+    socket.data.roles = {};
     next();
   });
 
@@ -70,6 +83,7 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
       const access = await loadAccess(store, socket.data.account, parsed.data.documentId);
       if (!access) return ack(failure(ErrorCode.DocumentNotFound, `No declaration with id "${parsed.data.documentId}".`));
       if (!access.member) return ack(failure(ErrorCode.Forbidden, `You are not a member of declaration "${access.document.id}".`));
+      socket.data.roles[access.document.id] = access.member;
       await socket.join(roomOf(access.document.id));
       ack({ ok: true, document: access.document });
       await announce(access.document.id);
@@ -79,6 +93,7 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
       const parsed = JoinPayload.safeParse(payload);
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:leave needs { documentId } with a valid id'));
       await socket.leave(roomOf(parsed.data.documentId));
+      delete socket.data.roles[parsed.data.documentId];
       ack({ ok: true });
       await announce(parsed.data.documentId);
     }));
@@ -91,5 +106,34 @@ export function createSocketServer(httpServer: HttpServer, store: Store, logger:
   });
 
   io.engine.on('connection_error', (err: { message: string }) => logger.debug({ err: err.message }, 'socket.io connection error'));
-  return io;
+
+  /** Pushes a changed thread to every follower of the document allowed to see it. */
+  const notifier: CommentNotifier = {
+    async threadChanged(documentId, threadId) {
+      const stored = await store.getThread(threadId);
+      if (!stored) return;
+      const views = await readDocument(documentId, (doc) => presentThreads(store, doc, [stored]));
+      const thread = (await views)?.[0];
+      if (!thread) return;
+      for (const socket of await io.in(roomOf(documentId)).fetchSockets()) {
+        if (canSeeThread(socket.data.roles[documentId], stored)) socket.emit('thread:changed', { documentId, thread });
+      }
+    },
+  };
+  /** Sends an event to every follower of a document (approval status, pair hashes). */
+  const publish = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => {
+    (io.to(roomOf(documentId)) as unknown as { emit(event: string, payload: unknown): void }).emit(event, payload);
+  };
+  /** Applies a membership change at once to the account's sockets following a document (null: revoked). */
+  const reauthorize = async (documentId: string, accountId: string, member: MemberRole | null) => {
+    for (const socket of await io.in(roomOf(documentId)).fetchSockets()) {
+      if (socket.data.account.id !== accountId) continue;
+      if (member) socket.data.roles[documentId] = member;
+      else {
+        delete socket.data.roles[documentId];
+        socket.leave(roomOf(documentId));
+      }
+    }
+  };
+  return { io, notifier, publish, reauthorize };
 }

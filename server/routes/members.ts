@@ -9,8 +9,11 @@ import { baseUrlOf, parse } from './context.ts';
 import { presentMember } from './presenters.ts';
 import { AddPartyBody, DocumentParams, InviteBody, MemberParams } from './schemas.ts';
 
+/** Told when an account's membership of a document changed, to apply it to open connections at once. */
+export type MembershipChanged = (documentId: string, accountId: string) => Promise<void>;
+
 /** Parties and members of a declaration: read by members, managed by the secretariat. */
-export function membersRouter(store: Store): Router {
+export function membersRouter(store: Store, membershipChanged: MembershipChanged): Router {
   const router = Router();
 
   router.get('/documents/:documentId/members', async (req, res) => {
@@ -29,6 +32,7 @@ export function membersRouter(store: Store): Router {
     await authorize(store, req.account, documentId, 'manage_members');
     const body = parse(InviteBody, req.body);
     const { account, membership, token } = await inviteMember(store, { documentId, ...body });
+    await membershipChanged(documentId, account.id);
     res.status(201).json({ member: presentMember(membership, account, true), signInUrl: signInUrl(baseUrlOf(req), token) });
   });
 
@@ -39,6 +43,7 @@ export function membersRouter(store: Store): Router {
       throw new HttpError(409, ErrorCode.Conflict, 'You cannot revoke yourself; ask another member of the secretariat.');
     }
     await revokeMember(store, documentId, accountId);
+    await membershipChanged(documentId, accountId);
     res.json({ ok: true });
   });
 

@@ -4,6 +4,60 @@ import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import { isRole } from '../../shared/roles.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
+import type { StoredComment, StoredThread } from './commentTypes.ts';
+import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+
+interface ThreadRow {
+  id: string;
+  document_id: string;
+  pair_id: string;
+  lang: 'vi' | 'fr';
+  anchor_start: string;
+  anchor_end: string;
+  quote: string;
+  visibility: 'shared' | 'internal';
+  delegation: string;
+  author_id: string;
+  status: 'open' | 'resolved';
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+}
+interface CommentRow {
+  id: string;
+  thread_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+}
+
+const threadOf = (r: ThreadRow): StoredThread => ({
+  id: r.id,
+  documentId: r.document_id,
+  pairId: r.pair_id,
+  lang: r.lang,
+  anchorStart: r.anchor_start,
+  anchorEnd: r.anchor_end,
+  quote: r.quote,
+  visibility: r.visibility,
+  delegation: r.delegation,
+  authorId: r.author_id,
+  status: r.status,
+  createdAt: r.created_at,
+  resolvedAt: r.resolved_at,
+  resolvedBy: r.resolved_by,
+});
+const commentOf = (r: CommentRow): StoredComment => ({
+  id: r.id,
+  threadId: r.thread_id,
+  authorId: r.author_id,
+  body: r.body,
+  createdAt: r.created_at,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
+});
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 
 /**
@@ -63,6 +117,66 @@ const MIGRATIONS: string[] = [
      account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
      expires_at TEXT NOT NULL,
      created_at TEXT NOT NULL
+   );`,
+  `CREATE TABLE comment_threads (
+     id TEXT PRIMARY KEY,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     pair_id TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     anchor_start TEXT NOT NULL,
+     anchor_end TEXT NOT NULL,
+     quote TEXT NOT NULL,
+     visibility TEXT NOT NULL,
+     delegation TEXT NOT NULL,
+     author_id TEXT NOT NULL REFERENCES accounts(id),
+     status TEXT NOT NULL DEFAULT 'open',
+     created_at TEXT NOT NULL,
+     resolved_at TEXT,
+     resolved_by TEXT
+   );
+   CREATE INDEX comment_threads_by_document ON comment_threads (document_id, created_at);
+   CREATE TABLE comments (
+     id TEXT PRIMARY KEY,
+     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
+     author_id TEXT NOT NULL REFERENCES accounts(id),
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     edited_at TEXT,
+     deleted_at TEXT
+   );
+   CREATE INDEX comments_by_thread ON comments (thread_id, created_at);`,
+  `CREATE TABLE approvals (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     pair_id TEXT NOT NULL,
+     party_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     reason TEXT,
+     hash TEXT NOT NULL,
+     text_vi TEXT NOT NULL,
+     text_fr TEXT NOT NULL,
+     account_id TEXT NOT NULL REFERENCES accounts(id),
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (document_id, pair_id, party_id)
+   );
+   CREATE TABLE versions (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     number INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     content TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     prev_hash TEXT,
+     PRIMARY KEY (document_id, number)
+   );
+   CREATE TABLE signatures (
+     document_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     party_id TEXT NOT NULL,
+     account_id TEXT NOT NULL REFERENCES accounts(id),
+     signed_at TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     PRIMARY KEY (document_id, version, party_id),
+     FOREIGN KEY (document_id, version) REFERENCES versions(document_id, number)
    );`,
 ];
 
@@ -308,6 +422,146 @@ export class SqliteStore implements Store {
 
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  // ---- comments -------------------------------------------------------------
+
+  async createThread(
+    t: Omit<StoredThread, 'status' | 'createdAt' | 'resolvedAt' | 'resolvedBy'>,
+    first: { id: string; body: string },
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO comment_threads (id, document_id, pair_id, lang, anchor_start, anchor_end, quote, visibility, delegation, author_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(t.id, t.documentId, t.pairId, t.lang, t.anchorStart, t.anchorEnd, t.quote, t.visibility, t.delegation, t.authorId, now);
+      this.db
+        .prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(first.id, t.id, t.authorId, first.body, now);
+    })();
+  }
+
+  async getThread(id: string): Promise<StoredThread | undefined> {
+    const row = this.db.prepare<[string], ThreadRow>('SELECT * FROM comment_threads WHERE id = ?').get(id);
+    return row && threadOf(row);
+  }
+
+  async listThreads(documentId: string): Promise<StoredThread[]> {
+    return this.db
+      .prepare<[string], ThreadRow>('SELECT * FROM comment_threads WHERE document_id = ? ORDER BY created_at, id')
+      .all(documentId)
+      .map(threadOf);
+  }
+
+  async listComments(threadIds: string[]): Promise<StoredComment[]> {
+    if (threadIds.length === 0) return [];
+    const rows = this.db
+      .prepare<[string], CommentRow>('SELECT * FROM comments WHERE thread_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, id')
+      .all(JSON.stringify(threadIds));
+    return rows.map(commentOf);
+  }
+
+  async getComment(id: string): Promise<StoredComment | undefined> {
+    const row = this.db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE id = ?').get(id);
+    return row && commentOf(row);
+  }
+
+  async addComment(c: { id: string; threadId: string; authorId: string; body: string }): Promise<void> {
+    this.db
+      .prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(c.id, c.threadId, c.authorId, c.body, new Date().toISOString());
+  }
+
+  async editComment(id: string, body: string): Promise<void> {
+    this.db.prepare('UPDATE comments SET body = ?, edited_at = ? WHERE id = ?').run(body, new Date().toISOString(), id);
+  }
+
+  async deleteComment(id: string): Promise<void> {
+    // The body goes; the row stays so the thread keeps its shape ("comment deleted").
+    this.db.prepare("UPDATE comments SET body = '', deleted_at = ? WHERE id = ?").run(new Date().toISOString(), id);
+  }
+
+  async setThreadStatus(id: string, status: 'open' | 'resolved', by: string | null): Promise<void> {
+    const at = status === 'resolved' ? new Date().toISOString() : null;
+    this.db.prepare('UPDATE comment_threads SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?').run(status, at, status === 'resolved' ? by : null, id);
+  }
+
+  // ---- approvals, versions, signatures ---------------------------------------
+
+  async setApproval(a: StoredApproval): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO approvals (document_id, pair_id, party_id, status, reason, hash, text_vi, text_fr, account_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (document_id, pair_id, party_id) DO UPDATE SET
+           status = excluded.status, reason = excluded.reason, hash = excluded.hash, text_vi = excluded.text_vi,
+           text_fr = excluded.text_fr, account_id = excluded.account_id, created_at = excluded.created_at`,
+      )
+      .run(a.documentId, a.pairId, a.partyId, a.status, a.reason, a.hash, a.vi, a.fr, a.accountId, a.createdAt);
+  }
+
+  async removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM approvals WHERE document_id = ? AND pair_id = ? AND party_id = ?').run(documentId, pairId, partyId).changes > 0;
+  }
+
+  async listApprovals(documentId: string): Promise<StoredApproval[]> {
+    type Row = { document_id: string; pair_id: string; party_id: string; status: 'agreed' | 'reserved'; reason: string | null; hash: string; text_vi: string; text_fr: string; account_id: string; created_at: string };
+    return this.db
+      .prepare<[string], Row>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
+      .all(documentId)
+      .map((r) => ({
+        documentId: r.document_id,
+        pairId: r.pair_id,
+        partyId: r.party_id,
+        status: r.status,
+        reason: r.reason,
+        hash: r.hash,
+        vi: r.text_vi,
+        fr: r.text_fr,
+        accountId: r.account_id,
+        createdAt: r.created_at,
+      }));
+  }
+
+  async insertVersion(v: StoredVersion): Promise<void> {
+    this.db
+      .prepare('INSERT INTO versions (document_id, number, created_at, created_by, content, hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(v.documentId, v.number, v.createdAt, v.createdBy, v.content, v.hash, v.prevHash);
+  }
+
+  private version(r: { document_id: string; number: number; created_at: string; created_by: string; content: string; hash: string; prev_hash: string | null }): StoredVersion {
+    return { documentId: r.document_id, number: r.number, createdAt: r.created_at, createdBy: r.created_by, content: r.content, hash: r.hash, prevHash: r.prev_hash };
+  }
+
+  async listVersions(documentId: string): Promise<StoredVersion[]> {
+    return this.db
+      .prepare<[string], Parameters<SqliteStore['version']>[0]>('SELECT * FROM versions WHERE document_id = ? ORDER BY number')
+      .all(documentId)
+      .map((r) => this.version(r));
+  }
+
+  async getVersion(documentId: string, number: number): Promise<StoredVersion | undefined> {
+    const row = this.db
+      .prepare<[string, number], Parameters<SqliteStore['version']>[0]>('SELECT * FROM versions WHERE document_id = ? AND number = ?')
+      .get(documentId, number);
+    return row && this.version(row);
+  }
+
+  async insertSignature(s: StoredSignature): Promise<void> {
+    this.db
+      .prepare('INSERT INTO signatures (document_id, version, party_id, account_id, signed_at, signature) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.documentId, s.version, s.partyId, s.accountId, s.signedAt, s.signature);
+  }
+
+  async listSignatures(documentId: string): Promise<StoredSignature[]> {
+    type Row = { document_id: string; version: number; party_id: string; account_id: string; signed_at: string; signature: string };
+    return this.db
+      .prepare<[string], Row>('SELECT * FROM signatures WHERE document_id = ? ORDER BY version, signed_at')
+      .all(documentId)
+      .map((r) => ({ documentId: r.document_id, version: r.version, partyId: r.party_id, accountId: r.account_id, signedAt: r.signed_at, signature: r.signature }));
   }
 
   async close(): Promise<void> {

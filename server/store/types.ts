@@ -1,4 +1,6 @@
 import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
+import type { AgreementStore } from './agreementTypes.ts';
+import type { CommentStore } from './commentTypes.ts';
 import type { IdentityStore } from './identityTypes.ts';
 
 /** What is needed to create a document. */
@@ -21,7 +23,7 @@ export interface StoredUpdates {
  * contract. Every write is durable when its promise resolves — callers
  * acknowledge (broadcast) only after that.
  */
-export interface Store extends IdentityStore {
+export interface Store extends IdentityStore, CommentStore, AgreementStore {
   listDocuments(): Promise<DocumentSummary[]>;
   getDocument(id: string): Promise<DocumentSummary | undefined>;
   /** Creates a document with its first Yjs update, atomically. */

@@ -53,3 +53,10 @@ export function api(baseUrl: string, cookie: string | undefined) {
     return { status: res.status, body };
   };
 }
+
+/** A session cookie for every demo member, by role key. */
+export async function signInAll(server: { url: string; store: Store }): Promise<Record<keyof typeof DEMO, string>> {
+  const cookies = {} as Record<keyof typeof DEMO, string>;
+  for (const [key, email] of Object.entries(DEMO)) cookies[key as keyof typeof DEMO] = await signInAs(server, email);
+  return cookies;
+}

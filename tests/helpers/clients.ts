@@ -45,9 +45,9 @@ export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise
 }
 
 /** Polls until `check` returns true (or throws with `what` after the timeout). */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -3,17 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncRejection, type SyncHooks } from '../../server/collaboration/hooks.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
-import { getPair, readPairText } from '../../shared/model/index.ts';
+import { readPairText } from '../../shared/model/index.ts';
 import { CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-function firstXmlText(doc: Y.Doc, pairId: string, lang: 'vi' | 'fr'): Y.XmlText {
-  return (getPair(doc, pairId)!.cell(lang).get(0) as Y.XmlElement).get(0) as Y.XmlText;
-}
 
 /** The reason of the first y-protocols "permission denied" message received. */
 function deniedReason(messages: Uint8Array[]): string | undefined {

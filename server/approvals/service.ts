@@ -1,0 +1,139 @@
+import type * as Y from 'yjs';
+import type { ApprovalView, PairApprovals } from '../../shared/approvals.ts';
+import { diffWords } from '../../shared/diff.ts';
+import { pairHash } from '../../shared/hash.ts';
+import { readOrder, readPairText } from '../../shared/model/index.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+import type { SyncServer } from '../collaboration/syncServer.ts';
+import { HttpError, pairNotFound } from '../errors.ts';
+import type { DocumentAccess } from '../policies/access.ts';
+import type { StoredApproval } from '../store/agreementTypes.ts';
+import type { Store } from '../store/types.ts';
+import { PairHashTracker, hashAllPairs } from './pairHashTracker.ts';
+
+/** Sends an event to every follower of a document (set by the socket.io server). */
+export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => void;
+
+/**
+ * Approvals bound to the text: keeps every live document's pair hashes current
+ * (pushing changes, which turn approvals stale on every screen), and records
+ * heads' approvals against the hash of the text they saw.
+ */
+export class ApprovalService {
+  private readonly trackers = new Map<string, PairHashTracker>();
+  private publish: DocumentPublisher = () => {};
+
+  constructor(
+    private readonly store: Store,
+    private readonly sync: SyncServer,
+  ) {
+    sync.observeRooms((documentId, doc) => {
+      const tracker = new PairHashTracker(doc, (changed) =>
+        this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(changed) }),
+      );
+      this.trackers.set(documentId, tracker);
+      return () => {
+        tracker.dispose();
+        this.trackers.delete(documentId);
+      };
+    });
+  }
+
+  setPublisher(publish: DocumentPublisher): void {
+    this.publish = publish;
+  }
+
+  /** Current hash of every pair. */
+  async currentHashes(documentId: string): Promise<Map<string, string>> {
+    const live = this.trackers.get(documentId);
+    if (live) return live.snapshot();
+    return (await this.sync.readDocument(documentId, hashAllPairs)) ?? new Map();
+  }
+
+  private async presentApprovals(approvals: StoredApproval[]): Promise<ApprovalView[]> {
+    const names = new Map<string, string>();
+    for (const id of new Set(approvals.map((a) => a.accountId))) names.set(id, (await this.store.getAccount(id))?.name ?? '—');
+    return approvals.map((a) => ({
+      partyId: a.partyId,
+      status: a.status,
+      reason: a.reason,
+      hash: a.hash,
+      accountId: a.accountId,
+      byName: names.get(a.accountId) ?? '—',
+      at: a.createdAt,
+    }));
+  }
+
+  /** The status matrix: every pair in reading order with its current hash and approvals. */
+  async matrix(documentId: string): Promise<PairApprovals[]> {
+    const order = (await this.sync.readDocument(documentId, (doc: Y.Doc) => readOrder(doc))) ?? [];
+    const hashes = await this.currentHashes(documentId);
+    const stored = await this.store.listApprovals(documentId);
+    const views = await this.presentApprovals(stored);
+    const byPair = new Map<string, ApprovalView[]>();
+    stored.forEach((a, i) => byPair.set(a.pairId, [...(byPair.get(a.pairId) ?? []), views[i]!]));
+    return order.map((pairId) => ({ pairId, hash: hashes.get(pairId) ?? '', approvals: byPair.get(pairId) ?? [] }));
+  }
+
+  private async pairApprovals(documentId: string, pairId: string): Promise<ApprovalView[]> {
+    return this.presentApprovals((await this.store.listApprovals(documentId)).filter((a) => a.pairId === pairId));
+  }
+
+  /**
+   * Records a head's "agreed" or "reserved" for their party, bound to the text
+   * they saw (`seenHash`); refused if the text changed since.
+   */
+  async approve(
+    access: DocumentAccess,
+    pairId: string,
+    input: { status: 'agreed' | 'reserved'; reason: string | null; hash: string },
+  ): Promise<ApprovalView[]> {
+    const documentId = access.document.id;
+    const text = await this.sync.readDocument(documentId, (doc) => readPairText(doc, pairId));
+    if (!text) throw pairNotFound(documentId, pairId);
+    const hash = pairHash(text);
+    if (hash !== input.hash) {
+      throw new HttpError(409, ErrorCode.Conflict, 'The text of this pair changed while you were reading it: review the new text, then approve again.');
+    }
+    await this.store.setApproval({
+      documentId,
+      pairId,
+      partyId: access.member!.partyId!,
+      status: input.status,
+      reason: input.status === 'reserved' ? input.reason : null,
+      hash,
+      vi: text.vi,
+      fr: text.fr,
+      accountId: access.account.id,
+      createdAt: new Date().toISOString(),
+    });
+    const approvals = await this.pairApprovals(documentId, pairId);
+    this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
+    return approvals;
+  }
+
+  /** Withdraws the party's approval or reservation of a pair. */
+  async withdraw(access: DocumentAccess, pairId: string): Promise<ApprovalView[]> {
+    const documentId = access.document.id;
+    if (!(await this.store.removeApproval(documentId, pairId, access.member!.partyId!))) {
+      throw new HttpError(404, ErrorCode.NotFound, `Your party has not approved or reserved pair "${pairId}".`);
+    }
+    const approvals = await this.pairApprovals(documentId, pairId);
+    this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
+    return approvals;
+  }
+
+  /** "What changed since we approved": word diffs between the approved text and the current one. */
+  async changesSince(documentId: string, pairId: string, partyId: string) {
+    const approval = (await this.store.listApprovals(documentId)).find((a) => a.pairId === pairId && a.partyId === partyId);
+    if (!approval) throw new HttpError(404, ErrorCode.NotFound, `Party "${partyId}" has not approved or reserved pair "${pairId}".`);
+    const current = (await this.sync.readDocument(documentId, (doc) => readPairText(doc, pairId))) ?? { vi: '', fr: '' };
+    return {
+      approved: { vi: approval.vi, fr: approval.fr, hash: approval.hash, at: approval.createdAt },
+      current: { vi: current.vi, fr: current.fr, hash: pairHash(current) },
+      stale: pairHash(current) !== approval.hash,
+      vi: diffWords(approval.vi, current.vi),
+      fr: diffWords(approval.fr, current.fr),
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  Header,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
+import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
+
+/**
+ * The DOCX export (the `docx` package), for delegations that continue in
+ * Word: same content as the PDF; the parallel layout is a table of three
+ * columns (number, Vietnamese, French), one row per pair.
+ */
+
+const FONT = 'Times New Roman';
+
+function para(text: string, options: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; lang?: string } = {}): Paragraph {
+  // Paragraphs inside a cell are separate Word paragraphs.
+  return new Paragraph({
+    alignment: options.align,
+    spacing: { after: 120 },
+    children: [new TextRun({ text, bold: options.bold, size: options.size ?? 22, font: FONT, language: options.lang ? { value: options.lang } : undefined })],
+  });
+}
+
+function paragraphsOf(text: string, options: Parameters<typeof para>[1] = {}): Paragraph[] {
+  return text.split('\n').map((line) => para(line, options));
+}
+
+const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
+
+function parallelTable(model: ExportModel): Table {
+  const cell = (children: Paragraph[], width: number) =>
+    new TableCell({ children, width: { size: width, type: WidthType.PERCENTAGE }, margins: { top: 60, bottom: 60, left: 80, right: 80 } });
+  const head = new TableRow({
+    tableHeader: true,
+    children: [cell([para('')], 6), cell([para('Tiếng Việt', { bold: true, size: 18 })], 47), cell([para('Français', { bold: true, size: 18 })], 47)],
+  });
+  const rows = model.pairs.map(
+    (pair) =>
+      new TableRow({
+        cantSplit: false,
+        children: [
+          cell([para(String(pair.number), { size: 18 })], 6),
+          cell(paragraphsOf(pair.vi, { bold: pair.kind === 'title', lang: 'vi-VN' }), 47),
+          cell(paragraphsOf(pair.fr, { bold: pair.kind === 'title', lang: 'fr-FR' }), 47),
+        ],
+      }),
+  );
+  return new Table({
+    width: { size: 100, type: WidthType.PERCENTAGE },
+    rows: [head, ...rows],
+    borders: { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER, insideVertical: NO_BORDER, insideHorizontal: { style: BorderStyle.SINGLE, size: 2, color: 'C9CED6' } },
+  });
+}
+
+function single(model: ExportModel, lang: 'vi' | 'fr'): Paragraph[] {
+  return model.pairs.flatMap((pair) => paragraphsOf(`${pair.number}. ${pair[lang]}`, { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR' }));
+}
+
+/** Renders the export model as a DOCX file in the given layout. */
+export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> {
+  const titles = layout === 'vi' ? [model.title.vi] : layout === 'fr' ? [model.title.fr] : [model.title.vi, model.title.fr];
+  const header = [
+    ...titles.map((t) => para(t, { bold: true, size: 30, align: AlignmentType.CENTER })),
+    para(model.parties.map((p) => `${p.name.vi} / ${p.name.fr}`).join('  ·  '), { size: 18, align: AlignmentType.CENTER }),
+    para(versionLine(model), { size: 18, align: AlignmentType.CENTER }),
+  ];
+  const body: Array<Paragraph | Table> =
+    layout === 'parallel' ? [parallelTable(model)] : layout === 'sequential' ? [...single(model, 'vi'), ...single(model, 'fr')] : single(model, layout);
+  const signOff = [
+    para(model.signedOff ? 'Đã ký / Signé par toutes les parties' : 'Chữ ký / Signatures', { bold: true }),
+    ...(model.signatures.length
+      ? model.signatures.map((s) => para(`${s.partyName} — ${s.headName} — ${formatUtc(s.signedAt)} — Ed25519 ${s.fingerprint}`, { size: 18 }))
+      : [para('Chưa có chữ ký / Aucune signature', { size: 18 })]),
+  ];
+  const document = new Document({
+    creator: 'Accord',
+    title: titles.join(' — '),
+    sections: [
+      {
+        headers: model.signedOff ? undefined : { default: new Header({ children: [para(DRAFT_WATERMARK, { bold: true, size: 18, align: AlignmentType.CENTER })] }) },
+        footers: {
+          default: new Footer({
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [new TextRun({ children: [PageNumber.CURRENT, ' / ', PageNumber.TOTAL_PAGES], size: 16, font: FONT })],
+              }),
+            ],
+          }),
+        },
+        children: [...header, ...body, ...signOff],
+      },
+    ],
+  });
+  return Packer.toBuffer(document);
+}

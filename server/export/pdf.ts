@@ -1,0 +1,225 @@
+import PDFDocument from 'pdfkit';
+import { FONTS } from './fonts.ts';
+import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
+
+/**
+ * The PDF export (pdfkit): A4, fonts embedded, numbered pairs, version and
+ * hash, sign-off block, DRAFT watermark on every page of anything not signed
+ * off, "n / N" page numbers. In the parallel layout each pair is one row:
+ * a row that does not fit moves to the next page, and a row longer than a page
+ * is split so both languages continue side by side.
+ */
+
+const PAGE = { width: 595.28, height: 841.89 };
+const MARGIN = { left: 54, right: 54, top: 60, bottom: 64 };
+const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
+const BOTTOM = PAGE.height - MARGIN.bottom;
+const TEXT = { font: 'serif', size: 10.5, lineGap: 2.5 };
+const NUMBER_WIDTH = 22;
+const GUTTER = 24;
+const COLUMN_WIDTH = (CONTENT_WIDTH - NUMBER_WIDTH - GUTTER) / 2;
+const ROW_GAP = 9;
+const INK = '#1d2430';
+const MUTED = '#5b6472';
+const RULE = '#c9ced6';
+
+type Doc = PDFKit.PDFDocument;
+
+function setText(doc: Doc, kind: 'serif' | 'serifBold' | 'serifItalic' | 'sans' | 'sansBold', size: number, color = INK): void {
+  doc.font(kind).fontSize(size).fillColor(color);
+}
+
+function heightOf(doc: Doc, text: string, width: number): number {
+  if (text === '') return 0;
+  return doc.heightOfString(text, { width, lineGap: TEXT.lineGap });
+}
+
+/**
+ * The longest prefix of `text` (cut at a breaking space) that fits in
+ * `height`; the rest starts the next page. Non-breaking spaces never split.
+ */
+function fitPrefix(doc: Doc, text: string, width: number, height: number): [string, string] {
+  if (heightOf(doc, text, width) <= height) return [text, ''];
+  const words = text.split(' ');
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (heightOf(doc, words.slice(0, mid).join(' '), width) <= height) lo = mid;
+    else hi = mid - 1;
+  }
+  return [words.slice(0, lo).join(' '), words.slice(lo).join(' ')];
+}
+
+function drawHeader(doc: Doc, model: ExportModel, languages: Layout): void {
+  const titles = languages === 'vi' ? [model.title.vi] : languages === 'fr' ? [model.title.fr] : [model.title.vi, model.title.fr];
+  setText(doc, 'serifBold', 15);
+  for (const title of titles) doc.text(title, MARGIN.left, doc.y, { width: CONTENT_WIDTH, align: 'center', lineGap: 2 });
+  doc.moveDown(0.6);
+  setText(doc, 'sans', 9, MUTED);
+  const parties = model.parties.map((p) => (languages === 'fr' ? p.name.fr : languages === 'vi' ? p.name.vi : `${p.name.vi} / ${p.name.fr}`));
+  doc.text(parties.join('  ·  '), MARGIN.left, doc.y, { width: CONTENT_WIDTH, align: 'center' });
+  doc.text(versionLine(model), MARGIN.left, doc.y + 2, { width: CONTENT_WIDTH, align: 'center' });
+  doc.moveDown(1);
+}
+
+function columnHeads(doc: Doc): void {
+  const y = doc.y;
+  setText(doc, 'sansBold', 8.5, MUTED);
+  doc.text('TIẾNG VIỆT', MARGIN.left + NUMBER_WIDTH, y, { width: COLUMN_WIDTH, lineBreak: false });
+  doc.text('FRANÇAIS', MARGIN.left + NUMBER_WIDTH + COLUMN_WIDTH + GUTTER, y, { width: COLUMN_WIDTH, lineBreak: false });
+  doc.moveTo(MARGIN.left, y + 13).lineTo(PAGE.width - MARGIN.right, y + 13).strokeColor(RULE).lineWidth(0.6).stroke();
+  doc.y = y + 20;
+}
+
+function newPage(doc: Doc, withColumnHeads: boolean): void {
+  doc.addPage();
+  doc.y = MARGIN.top;
+  if (withColumnHeads) columnHeads(doc);
+}
+
+function drawNumber(doc: Doc, number: number, y: number): void {
+  setText(doc, 'sans', 8.5, MUTED);
+  doc.text(String(number), MARGIN.left, y + 1.5, { width: NUMBER_WIDTH - 6, lineBreak: false });
+}
+
+function drawCell(doc: Doc, text: string, x: number, y: number, bold: boolean): void {
+  if (!text) return;
+  setText(doc, bold ? 'serifBold' : 'serif', TEXT.size);
+  doc.text(text, x, y, { width: COLUMN_WIDTH, lineGap: TEXT.lineGap });
+}
+
+function drawParallel(doc: Doc, model: ExportModel): void {
+  columnHeads(doc);
+  const firstRowY = () => MARGIN.top + 20;
+  for (const pair of model.pairs) {
+    let vi = pair.vi;
+    let fr = pair.fr;
+    let first = true;
+    const bold = pair.kind === 'title';
+    for (;;) {
+      setText(doc, bold ? 'serifBold' : 'serif', TEXT.size);
+      const available = BOTTOM - doc.y;
+      const height = Math.max(heightOf(doc, vi, COLUMN_WIDTH), heightOf(doc, fr, COLUMN_WIDTH));
+      const atTop = doc.y <= firstRowY() + 0.5;
+      if (height <= available) {
+        const y = doc.y;
+        if (first) drawNumber(doc, pair.number, y);
+        drawCell(doc, vi, MARGIN.left + NUMBER_WIDTH, y, bold);
+        drawCell(doc, fr, MARGIN.left + NUMBER_WIDTH + COLUMN_WIDTH + GUTTER, y, bold);
+        doc.y = y + height + ROW_GAP;
+        break;
+      }
+      // A short row (or one with little room left under it) moves to the next
+      // page whole; a longer one is split there, both languages side by side.
+      const lineHeight = doc.currentLineHeight(true);
+      const short = height <= 8 * lineHeight || available < 4 * lineHeight;
+      if (!atTop && short && height <= BOTTOM - firstRowY()) {
+        newPage(doc, true);
+        continue;
+      }
+      const [viHead, viTail] = fitPrefix(doc, vi, COLUMN_WIDTH, available);
+      const [frHead, frTail] = fitPrefix(doc, fr, COLUMN_WIDTH, available);
+      if (!viHead && !frHead) {
+        newPage(doc, true);
+        continue;
+      }
+      const y = doc.y;
+      if (first) drawNumber(doc, pair.number, y);
+      drawCell(doc, viHead, MARGIN.left + NUMBER_WIDTH, y, bold);
+      drawCell(doc, frHead, MARGIN.left + NUMBER_WIDTH + COLUMN_WIDTH + GUTTER, y, bold);
+      vi = viTail;
+      fr = frTail;
+      first = false;
+      newPage(doc, true);
+    }
+  }
+}
+
+function drawSingle(doc: Doc, model: ExportModel, lang: 'vi' | 'fr'): void {
+  for (const pair of model.pairs) {
+    const text = pair[lang];
+    const bold = pair.kind === 'title';
+    setText(doc, bold ? 'serifBold' : 'serif', TEXT.size + 0.5);
+    if (doc.y + doc.currentLineHeight(true) * 2 > BOTTOM) newPage(doc, false);
+    const y = doc.y;
+    drawNumber(doc, pair.number, y);
+    setText(doc, bold ? 'serifBold' : 'serif', TEXT.size + 0.5);
+    // Left-aligned, not justified: pdfkit justifies by turning every space
+    // (U+00A0 and U+202F too) into a gap, which would lose French non-breaking spaces.
+    doc.text(text, MARGIN.left + NUMBER_WIDTH, y, { width: CONTENT_WIDTH - NUMBER_WIDTH, lineGap: TEXT.lineGap });
+    doc.y += ROW_GAP;
+  }
+}
+
+function drawSignOff(doc: Doc, model: ExportModel): void {
+  if (doc.y + 120 > BOTTOM) newPage(doc, false);
+  doc.y += 10;
+  doc.moveTo(MARGIN.left, doc.y).lineTo(PAGE.width - MARGIN.right, doc.y).strokeColor(RULE).lineWidth(0.6).stroke();
+  doc.y += 10;
+  setText(doc, 'sansBold', 10);
+  doc.text(model.signedOff ? 'Đã ký / Signé par toutes les parties' : 'Chữ ký / Signatures', MARGIN.left, doc.y);
+  doc.moveDown(0.5);
+  setText(doc, 'sans', 9);
+  if (model.signatures.length === 0) doc.text('Chưa có chữ ký / Aucune signature', MARGIN.left, doc.y);
+  for (const s of model.signatures) {
+    doc.text(`${s.partyName} — ${s.headName} — ${formatUtc(s.signedAt)} — Ed25519 ${s.fingerprint}`, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
+    doc.moveDown(0.3);
+  }
+}
+
+function decoratePages(doc: Doc, model: ExportModel): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing in the bottom margin would otherwise make pdfkit start a new page.
+    doc.page.margins.bottom = 0;
+    const pageNumber = `${i - range.start + 1} / ${range.count}`;
+    setText(doc, 'sans', 8.5, MUTED);
+    // Footer text outside the margins must not add pages: no line break, fixed position.
+    doc.text(pageNumber, MARGIN.left, PAGE.height - 40, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+    if (!model.signedOff) {
+      doc.save();
+      doc.rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] });
+      doc.font('sansBold').fontSize(38).fillColor('#b4233c').fillOpacity(0.1);
+      // Wider than the page: rotated, the line runs corner to corner.
+      doc.text(DRAFT_WATERMARK, -150, PAGE.height / 2 - 19, { width: PAGE.width + 300, align: 'center', lineBreak: false });
+      doc.restore();
+    }
+  }
+}
+
+/** Renders the export model as a PDF in the given layout. */
+export function renderPdf(model: ExportModel, layout: Layout): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: MARGIN.top, bottom: MARGIN.bottom, left: MARGIN.left, right: MARGIN.right },
+    bufferPages: true,
+    info: {
+      Title: layout === 'fr' ? model.title.fr : model.title.vi,
+      Subject: versionLine(model),
+      Creator: 'Accord',
+    },
+  });
+  for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, file);
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  doc.y = MARGIN.top;
+  drawHeader(doc, model, layout);
+  if (layout === 'parallel') drawParallel(doc, model);
+  else if (layout === 'vi' || layout === 'fr') drawSingle(doc, model, layout);
+  else {
+    drawSingle(doc, model, 'vi');
+    newPage(doc, false);
+    drawSingle(doc, model, 'fr');
+  }
+  drawSignOff(doc, model);
+  decoratePages(doc, model);
+  doc.end();
+  return done;
+}

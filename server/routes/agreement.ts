@@ -1,0 +1,106 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { progressOf } from '../../shared/approvals.ts';
+import { diffVersions } from '../../shared/diff.ts';
+import type { ApprovalService } from '../approvals/service.ts';
+import { authorize } from '../policies/access.ts';
+import type { ServerKey } from '../versions/serverKey.ts';
+import { VersionService } from '../versions/service.ts';
+import type { Store } from '../store/types.ts';
+import { parse } from './context.ts';
+import { DocumentParams, Id, PairParams } from './schemas.ts';
+
+const ApprovalBody = z
+  .strictObject({
+    status: z.enum(['agreed', 'reserved']),
+    reason: z.string().trim().max(2000).nullable().default(null),
+    hash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 (hex) of the text you approve'),
+  })
+  .refine((b) => b.status !== 'reserved' || (b.reason !== null && b.reason.length > 0), {
+    message: 'a reservation needs a reason',
+    path: ['reason'],
+  });
+const VersionParams = DocumentParams.extend({ number: z.coerce.number().int().positive() });
+const ChangesParams = PairParams.extend({ partyId: Id });
+const DiffQuery = z.object({
+  from: z.coerce.number().int().positive(),
+  to: z.union([z.literal('draft'), z.coerce.number().int().positive()]).default('draft'),
+});
+
+/** Approvals, the status matrix, versions, signatures, diffs and verification. */
+export function agreementRouter(store: Store, approvals: ApprovalService, versions: VersionService, key: ServerKey): Router {
+  const router = Router();
+
+  router.get('/server-key', (_req, res) => {
+    res.json({ algorithm: 'Ed25519', publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint });
+  });
+
+  router.get('/documents/:documentId/approvals', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'read');
+    const pairs = await approvals.matrix(documentId);
+    res.json({ pairs, progress: progressOf(pairs, access.document.parties.map((p) => p.id)) });
+  });
+
+  router.put('/documents/:documentId/pairs/:pairId/approval', async (req, res) => {
+    const { documentId, pairId } = parse(PairParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'approve');
+    const body = parse(ApprovalBody, req.body);
+    res.json({ pairId, approvals: await approvals.approve(access, pairId, body) });
+  });
+
+  router.delete('/documents/:documentId/pairs/:pairId/approval', async (req, res) => {
+    const { documentId, pairId } = parse(PairParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'approve');
+    res.json({ pairId, approvals: await approvals.withdraw(access, pairId) });
+  });
+
+  router.get('/documents/:documentId/pairs/:pairId/approval/:partyId/changes', async (req, res) => {
+    const { documentId, pairId, partyId } = parse(ChangesParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    res.json(await approvals.changesSince(documentId, pairId, partyId));
+  });
+
+  router.get('/documents/:documentId/versions', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    res.json({ versions: await versions.list(documentId) });
+  });
+
+  router.post('/documents/:documentId/versions', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'cut_versions');
+    const version = await versions.cut(access);
+    res.status(201).json({ version: (await versions.list(documentId)).find((v) => v.number === version.number) });
+  });
+
+  router.get('/documents/:documentId/versions/:number', async (req, res) => {
+    const { documentId, number } = parse(VersionParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    const version = await versions.get(documentId, number);
+    res.json({ version: { ...VersionService.parse(version), hash: version.hash } });
+  });
+
+  router.post('/documents/:documentId/versions/:number/signatures', async (req, res) => {
+    const { documentId, number } = parse(VersionParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'sign');
+    const signature = await versions.sign(access, number);
+    res.status(201).json({ signature, version: (await versions.list(documentId)).find((v) => v.number === number) });
+  });
+
+  router.get('/documents/:documentId/diff', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const { from, to } = parse(DiffQuery, req.query);
+    await authorize(store, req.account, documentId, 'read');
+    const changes = diffVersions(await versions.pairsOf(documentId, from), await versions.pairsOf(documentId, to));
+    res.json({ from, to, changes });
+  });
+
+  router.get('/documents/:documentId/verify', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    res.json(await versions.verify(documentId));
+  });
+
+  return router;
+}

@@ -1,0 +1,109 @@
+import * as decoding from 'lib0/decoding';
+import { io as ioClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { encodeUpdate } from '../../server/collaboration/messages.ts';
+import { anchorOfRange } from '../../shared/anchors.ts';
+import { readPairText } from '../../shared/model/index.ts';
+import { CloseCode, MessageType, READ_ONLY_REASON, type JoinReply } from '../../shared/protocol.ts';
+import type { ThreadView } from '../../shared/comments.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
+import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const DOC = 'vn-fr-2023';
+
+
+describe('revocation takes effect at once', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let secretariat: string;
+  let drafter: string;
+  let accountId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    secretariat = await signInAs(server, DEMO.secretariat);
+    drafter = await signInAs(server, DEMO.frDrafter);
+    accountId = (await server.store.findAccountByEmail(DEMO.frDrafter))!.id;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('a drafter downgraded to observer while connected can no longer write from the next message on', async () => {
+    const raw = rawSyncSocket(server.wsUrl, DOC, { cookie: drafter });
+    await raw.opened;
+    await waitFor(() => raw.messages.length > 0, 'sync step 1');
+    const local = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(local.provider);
+
+    const downgrade = await api(server.url, secretariat)(`/api/documents/${DOC}/members`, {
+      method: 'POST',
+      json: { name: 'Julien Martin', email: DEMO.frDrafter, role: 'observer', partyId: 'fr' },
+    });
+    expect(downgrade.status).toBe(201);
+
+    // The same, still open connection now writes: refused with the reason, nothing stored.
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(local.doc));
+    firstXmlText(scratch, 'closing', 'fr').insert(0, 'APRÈS RÉTROGRADATION ');
+    raw.ws.send(encodeUpdate(Y.encodeStateAsUpdate(scratch, Y.encodeStateVector(local.doc))));
+    const denied = () =>
+      raw.messages.some((m) => {
+        const d = decoding.createDecoder(m);
+        return decoding.readVarUint(d) === MessageType.Auth && (decoding.readVarUint(d), decoding.readVarString(d)) === READ_ONLY_REASON;
+      });
+    await waitFor(denied, 'a permission-denied reply');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(readPairText(local.doc, 'closing')!.fr).not.toContain('APRÈS');
+
+    // Comments and approvals follow the new role on the next request too.
+    const text = firstXmlText(local.doc, 'closing', 'fr');
+    const at = text.toString().indexOf('Agenda 2030');
+    const comment = await api(server.url, drafter)(`/api/documents/${DOC}/threads`, {
+      method: 'POST',
+      json: { pairId: 'closing', lang: 'fr', anchor: anchorOfRange(text, at, at + 11), quote: 'Agenda 2030', visibility: 'shared', body: 'x' },
+    });
+    expect(comment.status).toBe(403);
+    local.provider.destroy();
+    raw.ws.close();
+  });
+
+  it('a revoked member’s open sync connection is closed and their socket.io pushes stop', async () => {
+    // Back to drafter, connected on both channels.
+    await api(server.url, secretariat)(`/api/documents/${DOC}/members`, {
+      method: 'POST',
+      json: { name: 'Julien Martin', email: DEMO.frDrafter, role: 'drafter', partyId: 'fr' },
+    });
+    const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: drafter });
+    await synced(client.provider);
+    const closes: number[] = [];
+    client.provider.on('connection-close', (event: CloseEvent | null) => event && closes.push(event.code));
+    const socket = ioClient(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie: drafter } });
+    const pushes: ThreadView[] = [];
+    socket.on('thread:changed', ({ thread }) => pushes.push(thread));
+    expect(await new Promise<JoinReply>((resolve) => socket.emit('document:join', { documentId: DOC }, resolve))).toMatchObject({ ok: true });
+
+    const revoked = await api(server.url, secretariat)(`/api/documents/${DOC}/members/${accountId}`, { method: 'DELETE', headers: { origin: server.url } });
+    expect(revoked.status).toBe(200);
+    await waitFor(() => closes.includes(CloseCode.Forbidden), 'the sync connection to close with 4403');
+    client.provider.destroy();
+
+    // A shared thread opened now does not reach the revoked member.
+    const vn = await signInAs(server, DEMO.vnDrafter);
+    const local = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    await synced(local.provider);
+    const text = firstXmlText(local.doc, 'heritage', 'vi');
+    const at = text.toString().indexOf('di sản');
+    const made = await api(server.url, vn)(`/api/documents/${DOC}/threads`, {
+      method: 'POST',
+      json: { pairId: 'heritage', lang: 'vi', anchor: anchorOfRange(text, at, at + 6), quote: 'di sản', visibility: 'shared', body: 'Chia sẻ' },
+    });
+    expect(made.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pushes).toEqual([]);
+    socket.disconnect();
+    local.provider.destroy();
+  });
+});
