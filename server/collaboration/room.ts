@@ -83,7 +83,9 @@ export class Room {
         return;
       case 'sync-update':
         if (member.context.readOnly) {
-          socket.send(encodePermissionDenied(READ_ONLY_REASON));
+          // Every client answers the server's step 1 with its state; from a
+          // reader that holds nothing new this is not a write attempt.
+          if (!this.bringsNothingNew(message.update)) socket.send(encodePermissionDenied(READ_ONLY_REASON));
           return;
         }
         if (this.failed) return;
@@ -116,6 +118,22 @@ export class Room {
         socket.close(CloseCode.Forbidden, 'membership revoked');
       }
     }
+  }
+
+  /** True when an update holds no struct and no deletion the document does not already have. */
+  private bringsNothingNew(update: Uint8Array): boolean {
+    const { structs, ds } = Y.decodeUpdate(update);
+    if (structs.some((s) => s.id.clock + s.length > Y.getState(this.doc.store, s.id.client))) return false;
+    if (ds.clients.size === 0) return true;
+    const known = Y.createDeleteSetFromStructStore(this.doc.store);
+    for (const [client, ranges] of ds.clients) {
+      for (const range of ranges) {
+        for (let clock = range.clock; clock < range.clock + range.len; clock++) {
+          if (!Y.isDeleted(known, { client, clock } as Y.ID)) return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Removes a connection and its cursors. */

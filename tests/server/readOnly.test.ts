@@ -1,10 +1,11 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncRejection, type SyncHooks } from '../../server/collaboration/hooks.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { readPairText } from '../../shared/model/index.ts';
-import { CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol.ts';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
@@ -12,6 +13,15 @@ import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
+
+/** A y-websocket sync step 2 frame. */
+function encodeStep2(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, SyncMessageType.Step2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
 
 /** The reason of the first y-protocols "permission denied" message received. */
 function deniedReason(messages: Uint8Array[]): string | undefined {
@@ -61,6 +71,28 @@ describe('read-only connections and the authentication seam', () => {
     expect((await server.store.loadUpdates(DOC)).updates.length).toBe(before + 1);
     observer.provider.destroy();
     drafter.provider.destroy();
+    raw.ws.close();
+  });
+
+  it('does not tell an observer “permission denied” for the state every client sends when it connects', async () => {
+    server = await startTestServer();
+    const cookie = await signInAs(server, DEMO.observer);
+    const reader = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
+    await synced(reader.provider);
+    // A second, raw connection answers the server's step 1 the way y-websocket does: with its whole state.
+    const raw = rawSyncSocket(server.wsUrl, DOC, { cookie });
+    await raw.opened;
+    await waitFor(() => raw.messages.length > 0, 'the server’s sync step 1');
+    raw.ws.send(encodeStep2(Y.encodeStateAsUpdate(reader.doc)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(deniedReason(raw.messages)).toBeUndefined();
+    // A real change is refused as before.
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(reader.doc));
+    firstXmlText(scratch, 'title', 'fr').insert(0, 'X');
+    raw.ws.send(encodeStep2(Y.encodeStateAsUpdate(scratch)));
+    await waitFor(() => deniedReason(raw.messages) !== undefined, 'a permission-denied reply');
+    reader.provider.destroy();
     raw.ws.close();
   });
 

@@ -297,10 +297,9 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     fail(describeFatalClose(close), detail);
   });
   session.onPermissionDenied((reason) => {
-    // A read-only connection's every sync reply is answered this way (even an
-    // empty one): expected, so it only completes the badge's explanation. On
-    // a page that thought it could edit, the person must know their edits
-    // were refused.
+    // On a read-only page this only completes the badge's explanation (the
+    // editors refuse changes before they are sent). On a page that thought it
+    // could edit, the person must know their edits were refused.
     if (!editable) identity.explainReadOnly(reason);
     else showNotice(t('notice.permissionDenied', { reason }), true);
   });
