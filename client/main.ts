@@ -4,11 +4,13 @@ import { ID_PATTERN } from '../shared/limits.ts';
 import { h, replaceChildren } from './lib/dom.ts';
 import { homeScreen } from './screens/home.ts';
 import { declarationScreen, failurePanel } from './screens/declaration/index.ts';
+import { agreementRoute } from './screens/status/routes.ts';
 
 /**
- * Entry point: a two-route router on the path.
+ * Entry point: a small router on the path.
  *   /                 the declarations
  *   /d/<documentId>   one declaration, edited live
+ *   /d/<documentId>/status, /d/<documentId>/versions   its approvals and versions
  * Links are ordinary links (a full page load), so each screen starts clean.
  */
 
@@ -27,6 +29,7 @@ function route(root: HTMLElement): void {
     homeScreen(root);
     return;
   }
+  if (agreementRoute(root, path)) return;
   const match = /^\/d\/([^/]+)\/?$/.exec(path);
   if (match) {
     let id = '';

@@ -20,6 +20,7 @@ import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
+import { declarationApprovals } from './approvals/index.ts';
 
 /**
  * The declaration page (`/d/<documentId>`): a sticky header (title, connection
@@ -56,6 +57,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
   const connection = connectionStatus(session);
   const tools = toolbar();
   const notice = h('div', { class: 'notice', attrs: { role: 'alert', 'data-testid': 'notice', hidden: true } });
+  const agreement = declarationApprovals({ documentId, doc });
 
   const onActivity = (view: EditorView): void => tools.track(view);
 
@@ -80,7 +82,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       h('div', { class: 'doc-title' }, titleVi, titleFr, parties),
       h('div', { class: 'page-header__status' }, connection.element, people.self),
     ),
-    h('div', { class: 'page-header__bar container' }, tools.element, notice, people.others),
+    h('div', { class: 'page-header__bar container' }, tools.element, notice, people.others, agreement.bar),
     h(
       'div',
       { class: 'columns container', attrs: { 'aria-hidden': 'true' } },
@@ -196,6 +198,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       const pair = getPair(doc, id);
       if (!wanted.has(id) || !pair || pair.map !== row.map) {
         for (const editor of Object.values(row.editors)) tools.forget(editor.view);
+        agreement.detach(id);
         row.destroy();
         rows.delete(id);
       }
@@ -211,6 +214,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
         if (!pair) return;
         row = createRow({ pair, awareness, actions, onActivity, scrollMargin });
         rows.set(id, row);
+        agreement.attach(id, row.slot);
       }
       if (row.element === cursor) cursor = cursor.nextSibling;
       else list.insertBefore(row.element, cursor);
@@ -313,6 +317,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       for (const row of rows.values()) row.destroy();
       rows.clear();
       people.destroy();
+      agreement.destroy();
       connection.destroy();
       session.destroy();
     },
