@@ -9,6 +9,7 @@ import { failurePanel, retryButton } from './components/failurePanel.ts';
 import { pageHeader } from './components/pageHeader.ts';
 import { adminScreen } from './screens/admin/index.ts';
 import { declarationScreen } from './screens/declaration/index.ts';
+import { agreementRoute } from './screens/status/routes.ts';
 import { homeScreen, type SignInNotice } from './screens/home.ts';
 import { notFoundScreen } from './screens/notFound.ts';
 import { signedOutScreen } from './screens/signedOut.ts';
@@ -19,6 +20,7 @@ import { signedOutScreen } from './screens/signedOut.ts';
  *   /                 the person's declarations
  *   /d/<documentId>   one declaration, edited live
  *   /admin            parties and members (secretariat)
+ *   /d/<documentId>/status, /d/<documentId>/versions   its approvals, versions and comparisons
  * Without a session every path shows the signed-out page. Links are ordinary
  * links (a full page load), so each screen starts clean.
  */
@@ -40,6 +42,8 @@ function route(root: HTMLElement, ctx: AppContext, signinNotice?: SignInNotice):
   const path = window.location.pathname;
   if (path === '/' || path === '/index.html') return homeScreen(root, ctx, signinNotice ? { signinNotice } : {});
   if (path === '/admin' || path === '/admin/') return adminScreen(root, ctx);
+  const agreementView = agreementRoute(root, path);
+  if (agreementView) return agreementView;
   const match = /^\/d\/([^/]+)\/?$/.exec(path);
   if (!match) return notFoundScreen(root, ctx, 'page');
   let id = '';

@@ -1,5 +1,7 @@
+import { approvalsEn } from './approvals.ts';
 /** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
 export const en = {
+  ...approvalsEn,
   'app.name': 'Accord',
   'language.choose': 'Language',
 

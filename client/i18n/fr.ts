@@ -1,3 +1,4 @@
+import { approvalsFr } from './approvals.ts';
 import type { MessageKey } from './en.ts';
 
 /**
@@ -5,6 +6,7 @@ import type { MessageKey } from './en.ts';
  * et à l’intérieur des guillemets « ».
  */
 export const fr: Record<MessageKey, string> = {
+  ...approvalsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

@@ -1,7 +1,9 @@
+import { approvalsVi } from './approvals.ts';
 import type { MessageKey } from './en.ts';
 
 /** Tiếng Việt (NFC). */
 export const vi: Record<MessageKey, string> = {
+  ...approvalsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 

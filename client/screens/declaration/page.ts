@@ -26,6 +26,7 @@ import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
+import { declarationApprovals } from './approvals/index.ts';
 
 /**
  * The declaration page (`/d/<documentId>`) once the server has said who the
@@ -69,6 +70,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const identity = identityBadge(me, summary.parties, color, !editable);
   const tools = editable ? toolbar() : null;
   const notice = h('div', { class: 'notice', attrs: { role: 'alert', 'data-testid': 'notice', hidden: true } });
+  const agreement = declarationApprovals({ documentId, doc });
 
   const onActivity = (view: EditorView): void => tools?.track(view);
 
@@ -93,7 +95,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       h('div', { class: 'doc-title' }, titleVi, titleFr, parties),
       h('div', { class: 'page-header__status' }, connection.element, identity.element),
     ),
-    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others),
+    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others, agreement.bar),
     h(
       'div',
       { class: 'columns container', attrs: { 'aria-hidden': 'true' } },
@@ -212,6 +214,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       const pair = getPair(doc, id);
       if (!wanted.has(id) || !pair || pair.map !== row.map) {
         for (const editor of Object.values(row.editors)) tools?.forget(editor.view);
+        agreement.detach(id);
         row.destroy();
         rows.delete(id);
       }
@@ -227,6 +230,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
         if (!pair) return;
         row = createRow({ pair, awareness, actions, editable, onActivity, scrollMargin });
         rows.set(id, row);
+        agreement.attach(id, row.slot);
       }
       if (row.element === cursor) cursor = cursor.nextSibling;
       else list.insertBefore(row.element, cursor);
@@ -327,6 +331,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       for (const row of rows.values()) row.destroy();
       rows.clear();
       people.destroy();
+      agreement.destroy();
       connection.destroy();
       session.destroy();
     },

@@ -45,6 +45,8 @@ export interface Row {
   readonly map: Y.Map<unknown>;
   readonly element: HTMLElement;
   readonly editors: Record<Lang, CellEditor>;
+  /** Under both cells: where the approvals of the pair are shown. */
+  readonly slot: HTMLElement;
   /** Sets the 1-based number and whether it is the first / last row. */
   place(number: number, isFirst: boolean, isLast: boolean): void;
   /** Shows who else has their cursor in this pair. */
@@ -114,6 +116,9 @@ export function createRow(options: RowOptions): Row {
       : null,
   );
 
+  const slot = h('div', { class: 'row__slot' });
+  element.append(slot);
+
   const describe = (): string => t('row.paragraph', { number: number });
   const editors = {} as Record<Lang, CellEditor>;
   for (const lang of LANGS) {
@@ -146,6 +151,7 @@ export function createRow(options: RowOptions): Row {
     map: pair.map,
     element,
     editors,
+    slot,
     place(n, isFirst, isLast) {
       if (n !== number) {
         number = n;

@@ -1,0 +1,99 @@
+import type * as Y from 'yjs';
+import { pairHash } from '../../../../shared/hash.ts';
+import { readPairText } from '../../../../shared/model/index.ts';
+import { h } from '../../../lib/dom.ts';
+import { liveApprovals, type LiveApprovals, type LiveState } from '../../../lib/liveApprovals.ts';
+import { t } from '../../../i18n/index.ts';
+import { agreementNav } from '../../status/agreementNav.ts';
+import { rowApprovals, type RowApprovals } from './rowApprovals.ts';
+
+/**
+ * Approvals on the declaration page: one live store for the page, a strip in
+ * each row (chips, and the head's buttons), and in the header the progress
+ * figure with links to the status matrix and the versions.
+ */
+
+export interface DeclarationApprovals {
+  /** For the header: progress, live state, links to the other views. */
+  readonly bar: HTMLElement;
+  /** A row was created: fill its approvals slot. */
+  attach(pairId: string, slot: HTMLElement): void;
+  /** A row was destroyed. */
+  detach(pairId: string): void;
+  destroy(): void;
+}
+
+export function declarationApprovals(options: { documentId: string; doc: Y.Doc }): DeclarationApprovals {
+  const { documentId, doc } = options;
+  const live: LiveApprovals = liveApprovals(documentId);
+  const rows = new Map<string, RowApprovals>();
+
+  const progress = h('a', {
+    class: 'agreement-progress',
+    attrs: { 'data-testid': 'agreement-progress', href: `/d/${encodeURIComponent(documentId)}/status` },
+  });
+  const state = h('span', { class: 'agreement-state', attrs: { 'data-testid': 'approvals-state', role: 'status' } });
+  const announcer = h('span', { class: 'agreement-announce', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const bar = h('div', { class: 'agreement-bar' }, announcer, state, progress, agreementNav(documentId, 'text'));
+
+  const renderProgress = (): void => {
+    if (live.parties().length === 0) {
+      progress.textContent = '';
+      return;
+    }
+    const { agreedByAll, total } = live.progress();
+    progress.textContent = t('agreement.progress', { n: agreedByAll, total });
+    progress.dataset.complete = total > 0 && agreedByAll === total ? 'true' : 'false';
+  };
+  const renderState = (value: LiveState): void => {
+    state.dataset.state = value;
+    state.textContent = value === 'offline' ? t('agreement.live.offline') : value === 'failed' ? (live.failure() ?? t('agreement.live.failed')) : '';
+    state.hidden = !state.textContent;
+  };
+  renderState(live.state());
+
+  let announceTimer: ReturnType<typeof setTimeout> | undefined;
+  const announce = (message: string): void => {
+    announcer.textContent = message;
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(() => (announcer.textContent = ''), 4000);
+  };
+
+  const offChange = live.subscribe((change) => {
+    if (change === 'all') for (const row of rows.values()) row.update();
+    else for (const id of change) rows.get(id)?.update();
+    renderProgress();
+  });
+  const offState = live.onState(renderState);
+
+  return {
+    bar,
+    attach(pairId, slot) {
+      rows.get(pairId)?.destroy();
+      rows.set(
+        pairId,
+        rowApprovals(slot, {
+          pairId,
+          live,
+          currentHash: () => {
+            const text = readPairText(doc, pairId);
+            return text ? pairHash(text) : undefined;
+          },
+          announce,
+        }),
+      );
+    },
+    detach(pairId) {
+      rows.get(pairId)?.destroy();
+      rows.delete(pairId);
+    },
+    destroy() {
+      clearTimeout(announceTimer);
+      offChange();
+      offState();
+      for (const row of rows.values()) row.destroy();
+      rows.clear();
+      live.destroy();
+    },
+  };
+}

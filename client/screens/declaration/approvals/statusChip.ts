@@ -1,0 +1,78 @@
+import type { ApprovalStatus, ApprovalView } from '../../../../shared/approvals.ts';
+import type { PartySummary } from '../../../../shared/protocol.ts';
+import { h } from '../../../lib/dom.ts';
+import { formatDateTime, getLocale, t, type MessageKey } from '../../../i18n/index.ts';
+import './approvals.css';
+
+/**
+ * The status of one party's approval of one pair, as a small colour-coded
+ * chip: agreed ✓, reserved (with the reason), stale (the text changed since),
+ * or pending. Who and when are in the tooltip.
+ */
+
+/** The party's name in the interface language (Vietnamese for vi, French otherwise). */
+export function partyName(party: PartySummary): string {
+  return getLocale() === 'vi' ? party.name.vi : party.name.fr;
+}
+
+export const STATUS_GLYPH: Record<ApprovalStatus, string> = {
+  agreed: '✓',
+  reserved: '!',
+  stale: '↻',
+  pending: '·',
+};
+
+const STATUS_KEY: Record<ApprovalStatus, MessageKey> = {
+  agreed: 'agreement.status.agreed',
+  reserved: 'agreement.status.reserved',
+  stale: 'agreement.status.stale',
+  pending: 'agreement.status.pending',
+};
+
+export function statusLabel(status: ApprovalStatus): string {
+  return t(STATUS_KEY[status]);
+}
+
+/** "Agreed by Claire Dubois, 23 Nov 2026, 10:05" (and the reason, and that the text changed since). */
+export function approvalDetail(status: ApprovalStatus, approval: ApprovalView | undefined): string {
+  if (!approval) return t('agreement.detail.pending');
+  const who = { name: approval.byName, time: formatDateTime(approval.at) };
+  const lines = [t(approval.status === 'agreed' ? 'agreement.detail.agreed' : 'agreement.detail.reserved', who)];
+  if (approval.status === 'reserved' && approval.reason) lines.push(t('agreement.detail.reason', { reason: approval.reason }));
+  if (status === 'stale') lines.push(t('agreement.detail.stale'));
+  return lines.join('\n');
+}
+
+export interface ChipOptions {
+  party: PartySummary;
+  status: ApprovalStatus;
+  approval: ApprovalView | undefined;
+  /** Shows the party's name before the status (rows); the matrix has it in the column heading. */
+  withParty?: boolean;
+  /** Extra content at the end (e.g. the "What changed" button). */
+  extra?: HTMLElement | null;
+}
+
+export function statusChip(options: ChipOptions): HTMLElement {
+  const { party, status, approval } = options;
+  const detail = approvalDetail(status, approval);
+  const text =
+    status === 'reserved' && approval?.reason ? t('agreement.status.reservedBecause', { reason: approval.reason }) : statusLabel(status);
+  const chip = h(
+    'span',
+    {
+      class: `chip chip--${status}`,
+      attrs: {
+        'data-testid': 'approval-chip',
+        'data-party': party.id,
+        'data-status': status,
+        title: options.withParty ? `${partyName(party)} — ${detail}` : detail,
+      },
+    },
+    options.withParty ? h('span', { class: 'chip__party', text: partyName(party) }) : null,
+    h('span', { class: 'chip__glyph', text: STATUS_GLYPH[status], attrs: { 'aria-hidden': 'true' } }),
+    h('span', { class: 'chip__status', text }),
+    options.extra ?? null,
+  );
+  return chip;
+}

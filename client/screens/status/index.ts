@@ -1,0 +1,190 @@
+import type { ApprovalStatus } from '../../../shared/approvals.ts';
+import { h, replaceChildren } from '../../lib/dom.ts';
+import { agreementApi, errorMessage, type PairText } from '../../lib/agreementApi.ts';
+import { liveApprovals, type LiveState } from '../../lib/liveApprovals.ts';
+import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
+import { partyName, statusChip } from '../declaration/approvals/statusChip.ts';
+import { agreementPage } from './agreementNav.ts';
+import './status.css';
+
+/**
+ * The status matrix (`/d/<id>/status`): every pair against every party, each
+ * cell the party's status for that pair, and the progress figure "n of N
+ * pairs agreed by all parties" — all live.
+ */
+
+const KIND_KEY: Record<string, MessageKey> = {
+  title: 'agreement.kind.title',
+  preamble: 'agreement.kind.preamble',
+  operative: 'agreement.kind.operative',
+  closing: 'agreement.kind.closing',
+};
+
+const SNIPPET = 110;
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET).replace(/\s+\S*$/, '')}…` : flat;
+}
+
+export function liveIndicator(): { element: HTMLElement; render(state: LiveState, failure?: string): void } {
+  const label = h('span', { class: 'live__label' });
+  const element = h('span', { class: 'live', attrs: { 'data-testid': 'live-state', role: 'status' } }, h('span', { class: 'live__dot', attrs: { 'aria-hidden': 'true' } }), label);
+  return {
+    element,
+    render(state, failure) {
+      element.dataset.state = state;
+      label.textContent =
+        state === 'live' ? t('agreement.live.live') : state === 'loading' ? t('agreement.live.loading') : state === 'offline' ? t('agreement.live.offline') : (failure ?? t('agreement.live.failed'));
+    },
+  };
+}
+
+export function statusScreen(root: HTMLElement, documentId: string): { destroy(): void } {
+  const page = agreementPage(root, documentId, 'status', t('agreement.status.pageTitle'));
+  const live = liveApprovals(documentId);
+  const abort = new AbortController();
+  const indicator = liveIndicator();
+  page.aside.append(indicator.element);
+  indicator.render(live.state());
+
+  let texts = new Map<string, PairText>();
+  const figure = h('p', { class: 'progress__figure', attrs: { 'data-testid': 'status-progress' } });
+  const meter = h('div', { class: 'progress__meter', attrs: { role: 'progressbar', 'aria-valuemin': 0 } }, h('span', { class: 'progress__fill' }));
+  const perParty = h('ul', { class: 'progress__parties' });
+  const table = h('div', { class: 'matrix-wrap' });
+  const message = h('div', { class: 'agreement-message', attrs: { role: 'alert', hidden: true } });
+  replaceChildren(
+    page.main,
+    h('section', { class: 'progress', attrs: { 'aria-label': t('agreement.status.progressLabel') } }, figure, meter, perParty),
+    message,
+    table,
+    legend(),
+  );
+
+  const render = (): void => {
+    const parties = live.parties();
+    if (parties.length === 0) return;
+    const ids = live.pairIds();
+    const { agreedByAll, total } = live.progress();
+    figure.replaceChildren(
+      h('strong', { text: formatNumber(agreedByAll) }),
+      ' ',
+      t('agreement.status.ofPairs', { total }),
+    );
+    figure.dataset.agreed = String(agreedByAll);
+    figure.dataset.total = String(total);
+    meter.setAttribute('aria-valuemax', String(total));
+    meter.setAttribute('aria-valuenow', String(agreedByAll));
+    meter.setAttribute('aria-label', t('agreement.progress', { n: agreedByAll, total }));
+    (meter.firstElementChild as HTMLElement).style.width = total === 0 ? '0' : `${(100 * agreedByAll) / total}%`;
+
+    replaceChildren(
+      perParty,
+      ...parties.map((party) => {
+        const counts: Record<ApprovalStatus, number> = { agreed: 0, reserved: 0, stale: 0, pending: 0 };
+        for (const id of ids) counts[live.statusOf(id, party.id).status]++;
+        return h(
+          'li',
+          { class: 'progress__party', attrs: { 'data-party': party.id } },
+          h('span', { class: 'progress__party-name', text: partyName(party) }),
+          ...(['agreed', 'reserved', 'stale', 'pending'] as const)
+            .filter((s) => counts[s] > 0)
+            .map((s) => h('span', { class: `tally tally--${s}`, text: t(`agreement.tally.${s}`, { n: counts[s] }) })),
+        );
+      }),
+    );
+
+    const head = h(
+      'tr',
+      {},
+      h('th', { class: 'matrix__num', text: '¶', attrs: { scope: 'col' } }),
+      h('th', { class: 'matrix__pair', text: t('agreement.status.pair'), attrs: { scope: 'col' } }),
+      ...parties.map((party) => h('th', { class: 'matrix__party', text: partyName(party), attrs: { scope: 'col', 'data-party': party.id } })),
+      h('th', { class: 'matrix__all', text: t('agreement.status.allParties'), attrs: { scope: 'col' } }),
+    );
+    const body = ids.map((id, i) => {
+      const text = texts.get(id);
+      const statuses = parties.map((party) => ({ party, ...live.statusOf(id, party.id) }));
+      const all = statuses.every((s) => s.status === 'agreed');
+      return h(
+        'tr',
+        { attrs: { 'data-testid': 'matrix-row', 'data-pair-id': id, 'data-all-agreed': all ? 'true' : 'false' } },
+        h('td', { class: 'matrix__num', text: formatNumber(i + 1) }),
+        h(
+          'th',
+          { class: 'matrix__pair', attrs: { scope: 'row' } },
+          h('span', { class: 'matrix__kind', text: text ? t(KIND_KEY[text.kind] ?? 'agreement.kind.operative') : '' }),
+          h('span', { class: 'matrix__snippet', text: text ? snippet(text.vi) : id, attrs: { lang: 'vi' } }),
+          text ? h('span', { class: 'matrix__snippet matrix__snippet--fr', text: snippet(text.fr), attrs: { lang: 'fr' } }) : null,
+        ),
+        ...statuses.map((s) =>
+          h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, statusChip({ party: s.party, status: s.status, approval: s.approval })),
+        ),
+        h('td', { class: 'matrix__all' }, all ? h('span', { class: 'matrix__tick', text: '✓', attrs: { title: t('agreement.status.agreedByAll') } }) : null),
+      );
+    });
+    replaceChildren(
+      table,
+      h(
+        'table',
+        { class: 'matrix', attrs: { 'data-testid': 'status-matrix' } },
+        h('caption', { class: 'visually-hidden', text: t('agreement.status.caption') }),
+        h('thead', {}, head),
+        h('tbody', {}, ...body),
+      ),
+    );
+  };
+
+  let textTimer: ReturnType<typeof setTimeout> | undefined;
+  const loadTexts = (): void => {
+    agreementApi.pairs(documentId, abort.signal).then(
+      (pairs) => {
+        texts = new Map(pairs.map((p) => [p.id, p]));
+        render();
+      },
+      () => {
+        // The snippets are a convenience: the matrix works without them.
+      },
+    );
+  };
+  const offChange = live.subscribe(() => {
+    render();
+    clearTimeout(textTimer);
+    textTimer = setTimeout(loadTexts, 400);
+  });
+  const offState = live.onState((state) => indicator.render(state, live.failure()));
+  live.ready.then(
+    () => {
+      const summary = live.document();
+      if (summary) page.showDocument(summary);
+      render();
+    },
+    (error: unknown) => {
+      message.textContent = errorMessage(error);
+      message.hidden = false;
+      indicator.render('failed', errorMessage(error));
+    },
+  );
+  loadTexts();
+
+  return {
+    destroy() {
+      abort.abort();
+      clearTimeout(textTimer);
+      offChange();
+      offState();
+      live.destroy();
+    },
+  };
+}
+
+function legend(): HTMLElement {
+  return h(
+    'p',
+    { class: 'matrix-legend' },
+    ...(['agreed', 'reserved', 'stale', 'pending'] as const).map((s) =>
+      h('span', { class: 'matrix-legend__item' }, h('span', { class: `chip chip--${s} chip--dot`, attrs: { 'aria-hidden': 'true' } }), t(`agreement.legend.${s}`)),
+    ),
+  );
+}

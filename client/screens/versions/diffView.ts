@@ -1,0 +1,172 @@
+import type { DiffPart, PairChange, VersionPair } from '../../../shared/diff.ts';
+import { h } from '../../lib/dom.ts';
+import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
+import { countWords, renderDiff, renderWhole } from './diffParts.ts';
+
+/**
+ * A comparison of two texts of the declaration, pair by pair: changed pairs
+ * with their word diffs per language, added, removed and moved pairs marked
+ * as such. Two layouts: side by side (before | after, per language) and
+ * inline (removed and added words in place, Vietnamese | French).
+ */
+
+export type DiffLayout = 'side' | 'inline';
+
+const LANGS = ['vi', 'fr'] as const;
+type Lang = (typeof LANGS)[number];
+
+const KIND_KEY: Record<string, MessageKey> = {
+  title: 'agreement.kind.title',
+  preamble: 'agreement.kind.preamble',
+  operative: 'agreement.kind.operative',
+  closing: 'agreement.kind.closing',
+};
+
+export interface DiffViewOptions {
+  layout: DiffLayout;
+  showUnchanged: boolean;
+  /** Labels of the two sides: "Version 1", "Current draft". */
+  beforeLabel: string;
+  afterLabel: string;
+}
+
+export type ChangeKind = 'changed' | 'added' | 'removed' | 'moved' | 'unchanged';
+
+/** What a pair change counts as in the summary (a moved pair may also be changed). */
+export function kindsOf(change: PairChange): ChangeKind[] {
+  if (change.status === 'added' || change.status === 'removed') return [change.status];
+  const kinds: ChangeKind[] = [];
+  if (change.status === 'changed') kinds.push('changed');
+  if (change.moved) kinds.push('moved');
+  if (kinds.length === 0) kinds.push('unchanged');
+  return kinds;
+}
+
+export function summarize(changes: PairChange[]): Record<ChangeKind, number> {
+  const counts: Record<ChangeKind, number> = { changed: 0, added: 0, removed: 0, moved: 0, unchanged: 0 };
+  for (const change of changes) for (const kind of kindsOf(change)) counts[kind]++;
+  return counts;
+}
+
+function badge(kind: ChangeKind): HTMLElement {
+  return h('span', { class: `change-badge change-badge--${kind}`, text: t(`agreement.change.${kind}`), attrs: { 'data-change': kind } });
+}
+
+const langName = (lang: Lang): string => t(lang === 'vi' ? 'agreement.lang.vi' : 'agreement.lang.fr');
+
+function wordCount(parts: DiffPart[]): HTMLElement {
+  const { added, removed } = countWords(parts);
+  const same = parts.every((p) => p.kind === 'same');
+  return h('span', { class: 'change__count', text: same ? t('agreement.changes.none') : t('agreement.changes.count', { added, removed }) });
+}
+
+/** The body of one pair: per language, before | after (side) or the inline diff. */
+function pairBody(change: PairChange, options: DiffViewOptions): HTMLElement {
+  const side = options.layout === 'side';
+  const grid = h('div', { class: `change__grid change__grid--${options.layout}` });
+  if (side) {
+    grid.append(
+      h('span', { class: 'change__colhead' }),
+      h('span', { class: 'change__colhead', text: options.beforeLabel }),
+      h('span', { class: 'change__colhead', text: options.afterLabel }),
+    );
+  }
+  for (const [index, lang] of LANGS.entries()) {
+    const later = index > 0 ? ' is-later' : '';
+    let before: HTMLElement;
+    let after: HTMLElement;
+    let inline: HTMLElement;
+    let count: HTMLElement | null = null;
+    if (change.status === 'added') {
+      before = h('div', { class: 'diff-text diff-text--absent', text: t('agreement.change.notThere') });
+      after = renderWhole(change.after[lang], 'added', lang);
+      inline = after;
+    } else if (change.status === 'removed') {
+      before = renderWhole(change.before[lang], 'removed', lang);
+      after = h('div', { class: 'diff-text diff-text--absent', text: t('agreement.change.notThere') });
+      inline = before;
+    } else {
+      before = renderDiff(change[lang], 'before', lang);
+      after = renderDiff(change[lang], 'after', lang);
+      inline = renderDiff(change[lang], 'inline', lang);
+      count = wordCount(change[lang]);
+    }
+    const label = h('span', { class: `change__lang${later}` }, h('span', { class: 'change__lang-name', text: langName(lang) }), count);
+    if (side) {
+      grid.append(
+        label,
+        h('div', { class: `change__side change__side--before${later}`, attrs: { 'data-testid': `before-${lang}`, lang } }, before),
+        h('div', { class: `change__side change__side--after${later}`, attrs: { 'data-testid': `after-${lang}`, lang } }, after),
+      );
+    } else {
+      grid.append(h('div', { class: `change__inline change__inline--${lang}`, attrs: { 'data-testid': `inline-${lang}` } }, label, inline));
+    }
+  }
+  return grid;
+}
+
+function pairOf(change: PairChange): VersionPair {
+  return change.status === 'removed' ? change.before : change.after;
+}
+
+export function renderChanges(changes: PairChange[], options: DiffViewOptions): HTMLElement {
+  const list = h('div', { class: 'changes-list', attrs: { 'data-testid': 'diff-result', 'data-layout': options.layout } });
+  // Numbers as the pairs stand in the "after" text (removed pairs: where they stood before).
+  let afterNumber = 0;
+  let beforeNumber = 0;
+  const beforeIndex = new Map<string, number>();
+  for (const change of changes) if (change.status !== 'added') beforeIndex.set(change.id, ++beforeNumber);
+
+  let shown = 0;
+  for (const change of changes) {
+    const kinds = kindsOf(change);
+    const number = change.status === 'removed' ? undefined : ++afterNumber;
+    if (!options.showUnchanged && kinds.length === 1 && kinds[0] === 'unchanged') continue;
+    shown++;
+    const pair = pairOf(change);
+    const where =
+      number !== undefined
+        ? t('agreement.change.number', { n: number })
+        : t('agreement.change.wasNumber', { n: beforeIndex.get(change.id) ?? 0 });
+    const moved =
+      change.status !== 'added' && change.status !== 'removed' && change.moved
+        ? h('span', { class: 'change__moved', text: t('agreement.change.movedFrom', { n: beforeIndex.get(change.id) ?? 0 }) })
+        : null;
+    list.append(
+      h(
+        'article',
+        {
+          class: `change change--${kinds[0]}`,
+          attrs: { 'data-testid': 'pair-change', 'data-pair-id': change.id, 'data-change': kinds.join(' ') },
+        },
+        h(
+          'header',
+          { class: 'change__header' },
+          h('span', { class: 'change__number', text: where }),
+          h('span', { class: 'change__kind', text: t(KIND_KEY[pair.kind] ?? 'agreement.kind.operative') }),
+          h('code', { class: 'change__id', text: change.id }),
+          moved,
+          h('span', { class: 'change__badges' }, ...kinds.map(badge)),
+        ),
+        pairBody(change, options),
+      ),
+    );
+  }
+  if (shown === 0) {
+    list.append(h('p', { class: 'changes-list__empty', text: t('agreement.compare.identical') }));
+  }
+  return list;
+}
+
+/** "2 changed · 1 added · 1 moved · 5 unchanged" */
+export function summaryLine(changes: PairChange[]): HTMLElement {
+  const counts = summarize(changes);
+  const kinds: ChangeKind[] = ['changed', 'added', 'removed', 'moved', 'unchanged'];
+  return h(
+    'p',
+    { class: 'compare__summary', attrs: { 'data-testid': 'diff-summary' } },
+    ...kinds.map((kind) =>
+      h('span', { class: `compare__tally${counts[kind] === 0 ? ' is-zero' : ''}`, attrs: { 'data-change': kind } }, badge(kind), ' ', formatNumber(counts[kind])),
+    ),
+  );
+}
