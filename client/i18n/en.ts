@@ -1,7 +1,9 @@
+import { exportEn } from './export.ts';
 import { approvalsEn } from './approvals.ts';
 /** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
 export const en = {
   ...approvalsEn,
+  ...exportEn,
   'app.name': 'Accord',
   'language.choose': 'Language',
 

@@ -1,3 +1,4 @@
+import { exportFr } from './export.ts';
 import { approvalsFr } from './approvals.ts';
 import type { MessageKey } from './en.ts';
 
@@ -7,6 +8,7 @@ import type { MessageKey } from './en.ts';
  */
 export const fr: Record<MessageKey, string> = {
   ...approvalsFr,
+  ...exportFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

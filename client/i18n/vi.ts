@@ -1,9 +1,11 @@
+import { exportVi } from './export.ts';
 import { approvalsVi } from './approvals.ts';
 import type { MessageKey } from './en.ts';
 
 /** Tiếng Việt (NFC). */
 export const vi: Record<MessageKey, string> = {
   ...approvalsVi,
+  ...exportVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 

@@ -1,4 +1,5 @@
 import type { PartySummary } from '../../../shared/protocol.ts';
+import { downloadsMenu } from '../../components/downloads.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { agreementApi, errorMessage, type DocumentMe, type VersionSummary } from '../../lib/agreementApi.ts';
 import { formatDateTime, formatNumber, t } from '../../i18n/index.ts';
@@ -201,6 +202,7 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
           ? button(t('agreement.versions.comparePrevious'), () => setCompare(previous.number, version.number), { 'data-testid': 'compare-previous' })
           : null,
         button(t('agreement.versions.compareDraft'), () => setCompare(version.number, 'draft'), { 'data-testid': 'compare-draft' }),
+        me?.actions.includes('export') ? downloadsMenu(documentId, version.number) : null,
       ),
     );
   }
@@ -210,6 +212,7 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
     const mayCut = !!me?.actions.includes('cut_versions');
     replaceChildren(
       toolbar,
+      me?.actions.includes('export') ? downloadsMenu(documentId, 'draft') : null,
       mayCut
         ? h('button', {
             class: 'btn btn--primary',

@@ -1,0 +1,31 @@
+/** Interface strings of the downloads (PDF and DOCX exports), in the three interface languages. */
+
+export const exportEn = {
+  'export.label': 'Download',
+  'export.draft': 'Download the draft',
+  'export.pdfParallel': 'PDF, side by side',
+  'export.pdfVi': 'PDF, Vietnamese',
+  'export.pdfFr': 'PDF, French',
+  'export.pdfSequential': 'PDF, one language after the other',
+  'export.docx': 'Word (DOCX)',
+} as const;
+
+export const exportFr: Record<keyof typeof exportEn, string> = {
+  'export.label': 'Télécharger',
+  'export.draft': 'Télécharger le projet',
+  'export.pdfParallel': 'PDF, côte à côte',
+  'export.pdfVi': 'PDF, vietnamien',
+  'export.pdfFr': 'PDF, français',
+  'export.pdfSequential': 'PDF, une langue après l’autre',
+  'export.docx': 'Word (DOCX)',
+};
+
+export const exportVi: Record<keyof typeof exportEn, string> = {
+  'export.label': 'Tải xuống',
+  'export.draft': 'Tải dự thảo',
+  'export.pdfParallel': 'PDF, song ngữ đối chiếu',
+  'export.pdfVi': 'PDF, tiếng Việt',
+  'export.pdfFr': 'PDF, tiếng Pháp',
+  'export.pdfSequential': 'PDF, lần lượt từng ngôn ngữ',
+  'export.docx': 'Word (DOCX)',
+};

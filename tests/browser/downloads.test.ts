@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchBrowser, signIn, startServer, type Member, type RunningServer } from './helpers.ts';
+
+/**
+ * Downloads from the page: a member opens the versions view, downloads the
+ * draft and a cut version as PDF and DOCX through the "Download" menus, and
+ * gets the right files (a PDF whose text is the declaration's, a DOCX).
+ */
+describe('downloading the declaration from the page', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const people: Member[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const p of people) await p.context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('offers the draft and each version as PDF (side by side, one language, sequential) and DOCX', async () => {
+    const secretariat = await signIn(browser, server, 'secretariat@demo.accord');
+    people.push(secretariat);
+    const { page } = secretariat;
+    await page.goto(`${server.url}/d/vn-fr-2023/versions`);
+    await page.locator('[data-testid="cut-version"]').click();
+    await page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
+
+    const download = async (version: string, testId: string) => {
+      const menu = page.locator(`[data-testid="downloads"][data-version="${version}"]`);
+      await menu.locator('summary').click();
+      const [file] = await Promise.all([page.waitForEvent('download'), menu.locator(`[data-testid="${testId}"]`).click()]);
+      const target = artifactPath(file.suggestedFilename());
+      await file.saveAs(target);
+      await menu.locator('summary').click(); // close it again
+      return { name: file.suggestedFilename(), path: target };
+    };
+
+    const draft = await download('draft', 'download-pdf-parallel');
+    expect(draft.name).toBe('vn-fr-2023-draft-parallel.pdf');
+    const draftText = execFileSync('pdftotext', ['-raw', draft.path, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(draftText).toContain('DRAFT / DỰ THẢO / PROJET');
+    expect(draftText).toContain('Tuyên bố chung Hội nghị hợp tác');
+
+    const french = await download('1', 'download-pdf-fr');
+    expect(french.name).toBe('vn-fr-2023-v1-fr.pdf');
+    const frenchText = execFileSync('pdftotext', [french.path, '-'], { encoding: 'utf8' });
+    expect(frenchText).toContain('Phiên bản / Version 1');
+    expect(frenchText).toContain('Pleinement conscientes des changements environnementaux');
+    expect(frenchText).not.toContain('Ý thức rõ');
+
+    const word = await download('1', 'download-docx-parallel');
+    expect(word.name).toBe('vn-fr-2023-v1-parallel.docx');
+    const xml = execFileSync('unzip', ['-p', word.path, 'word/document.xml'], { encoding: 'utf8' });
+    expect(xml).toContain('Ý thức rõ về những thay đổi môi trường');
+
+    await page.locator('[data-testid="downloads"][data-version="1"] summary').click();
+    await page.screenshot({ path: artifactPath('downloads.png') });
+    expect(secretariat.errors).toEqual([]);
+  });
+});
