@@ -65,6 +65,8 @@ export interface CellEditorOptions {
    * sticky header changes height.
    */
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  /** More plugins (e.g. comment highlights), after the Yjs ones and before the keymaps. */
+  plugins?: Plugin[];
 }
 
 export interface CellEditor {
@@ -98,6 +100,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
       ySyncPlugin(options.fragment),
       yCursorPlugin(options.awareness, { cursorBuilder, selectionBuilder }),
       yUndoPlugin(),
+      ...(options.plugins ?? []),
       keymap({
         'Mod-z': undo,
         'Mod-y': redo,

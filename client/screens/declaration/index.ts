@@ -15,6 +15,7 @@ import {
   type PairKind,
 } from '../../../shared/model/index.ts';
 import { CloseCode, type DocumentSummary } from '../../../shared/protocol.ts';
+import { createComments } from './comments/index.ts';
 import { connectionStatus } from './connectionStatus.ts';
 import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
@@ -58,6 +59,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
   const notice = h('div', { class: 'notice', attrs: { role: 'alert', 'data-testid': 'notice', hidden: true } });
 
   const onActivity = (view: EditorView): void => tools.track(view);
+  const comments = createComments({ documentId, doc, notify: (message) => showNotice(message) });
 
   const people = presence({
     awareness,
@@ -80,7 +82,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       h('div', { class: 'doc-title' }, titleVi, titleFr, parties),
       h('div', { class: 'page-header__status' }, connection.element, people.self),
     ),
-    h('div', { class: 'page-header__bar container' }, tools.element, notice, people.others),
+    h('div', { class: 'page-header__bar container' }, tools.element, comments.tools, notice, people.others),
     h(
       'div',
       { class: 'columns container', attrs: { 'aria-hidden': 'true' } },
@@ -94,7 +96,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
   const list = h('div', { class: 'rows', attrs: { 'data-testid': 'pair-list' } });
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, 'Loading the declaration…');
   const main = h('main', { class: 'page-main container' }, list, status);
-  replaceChildren(root, header, main);
+  replaceChildren(root, header, main, comments.panel);
 
   // Keep carets and scrolled-to rows clear of the sticky header.
   const scrollMargin = { top: 200, right: 8, bottom: 32, left: 8 };
@@ -209,7 +211,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       if (!row) {
         const pair = getPair(doc, id);
         if (!pair) return;
-        row = createRow({ pair, awareness, actions, onActivity, scrollMargin });
+        row = createRow({ pair, awareness, actions, onActivity, scrollMargin, extension: comments.rowExtension(id) });
         rows.set(id, row);
       }
       if (row.element === cursor) cursor = cursor.nextSibling;
@@ -260,6 +262,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
   const fail = (title: string, detail: string): void => {
     if (failed) return;
     failed = true;
+    comments.destroy();
     for (const row of rows.values()) row.destroy();
     rows.clear();
     tools.element.hidden = true;
@@ -313,6 +316,7 @@ export function declarationScreen(root: HTMLElement, documentId: string): Screen
       for (const row of rows.values()) row.destroy();
       rows.clear();
       people.destroy();
+      comments.destroy();
       connection.destroy();
       session.destroy();
     },

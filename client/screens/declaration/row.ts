@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { EditorView } from 'prosemirror-view';
+import type { Plugin } from 'prosemirror-state';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
 import { createCellEditor, type CellEditor } from './cellEditor.ts';
@@ -26,12 +27,20 @@ export interface RowActions {
   setKind(id: string, kind: PairKind): void;
 }
 
+/** What a feature adds to every row (e.g. comments): editor plugins and a slot under the number. */
+export interface RowExtension {
+  plugins?(lang: Lang): Plugin[];
+  /** Fills the row's slot; returns what to do when the row goes. */
+  mount?(slot: HTMLElement): () => void;
+}
+
 export interface RowOptions {
   pair: PairHandle;
   awareness: Awareness;
   actions: RowActions;
   onActivity(view: EditorView): void;
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  extension?: RowExtension;
 }
 
 export interface Row {
@@ -74,6 +83,7 @@ export function createRow(options: RowOptions): Row {
     ...PAIR_KINDS.map((kind) => h('option', { text: KIND_LABEL[kind], attrs: { value: kind } })),
   );
   const people = h('div', { class: 'row__people', attrs: { 'aria-hidden': 'true' } });
+  const slot = h('div', { class: 'row__slot' });
 
   const moveUp = iconButton('move-up', 'Move up', '↑', () => actions.move(id, -1));
   const moveDown = iconButton('move-down', 'Move down', '↓', () => actions.move(id, 1));
@@ -88,7 +98,7 @@ export function createRow(options: RowOptions): Row {
   const element = h(
     'section',
     { class: 'row', attrs: { 'data-testid': 'pair-row', 'data-pair-id': id } },
-    h('div', { class: 'row__meta' }, numberEl, kindSelect, people),
+    h('div', { class: 'row__meta' }, numberEl, kindSelect, people, slot),
     cells.vi,
     cells.fr,
     h('div', { class: 'row__actions', attrs: { role: 'group', 'aria-label': 'Paragraph actions' } }, moveUp, moveDown, addAfter, remove),
@@ -104,8 +114,10 @@ export function createRow(options: RowOptions): Row {
       describe,
       onActivity: options.onActivity,
       ...(options.scrollMargin ? { scrollMargin: options.scrollMargin } : {}),
+      ...(options.extension?.plugins ? { plugins: options.extension.plugins(lang) } : {}),
     });
   }
+  const unmount = options.extension?.mount?.(slot);
 
   const renderKind = (): void => {
     const raw = pair.map.get('kind');
@@ -146,6 +158,7 @@ export function createRow(options: RowOptions): Row {
       element.classList.toggle('has-people', users.length > 0);
     },
     destroy() {
+      unmount?.();
       pair.map.unobserve(onMapChange);
       for (const lang of LANGS) editors[lang].destroy();
       element.remove();
