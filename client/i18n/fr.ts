@@ -1,3 +1,4 @@
+import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
 import { approvalsFr } from './approvals.ts';
 import type { MessageKey } from './en.ts';
@@ -9,6 +10,7 @@ import type { MessageKey } from './en.ts';
 export const fr: Record<MessageKey, string> = {
   ...approvalsFr,
   ...exportFr,
+  ...commentsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

@@ -1,3 +1,4 @@
+import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
 import { approvalsVi } from './approvals.ts';
 import type { MessageKey } from './en.ts';
@@ -6,6 +7,7 @@ import type { MessageKey } from './en.ts';
 export const vi: Record<MessageKey, string> = {
   ...approvalsVi,
   ...exportVi,
+  ...commentsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 

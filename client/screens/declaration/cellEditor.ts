@@ -78,6 +78,8 @@ export interface CellEditorOptions {
    * sticky header changes height.
    */
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  /** More plugins (e.g. comment highlights), after the Yjs ones and before the keymaps. */
+  plugins?: Plugin[];
 }
 
 export interface CellEditor {
@@ -120,7 +122,10 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
   ];
   const state = EditorState.create({
     schema: cellSchema,
-    plugins: options.editable ? [...shared, ...editing, activity] : [...shared, readOnlyGuard, activity],
+    // Extra plugins (comment highlights) come before the keymaps, so their keys win; readers get them too.
+    plugins: options.editable
+      ? [...shared, ...(options.plugins ?? []), ...editing, activity]
+      : [...shared, ...(options.plugins ?? []), readOnlyGuard, activity],
   });
 
   const view = new EditorView(mount, {

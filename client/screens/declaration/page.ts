@@ -27,6 +27,7 @@ import { createRow, type Row } from './row.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
 import { declarationApprovals } from './approvals/index.ts';
+import { createComments } from './comments/index.ts';
 
 /**
  * The declaration page (`/d/<documentId>`) once the server has said who the
@@ -71,6 +72,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const tools = editable ? toolbar() : null;
   const notice = h('div', { class: 'notice', attrs: { role: 'alert', 'data-testid': 'notice', hidden: true } });
   const agreement = declarationApprovals({ documentId, doc });
+  // showNotice is defined below; comments only notify after the page is built.
+  const comments = createComments({ documentId, doc, notify: (message) => showNotice(message) });
 
   const onActivity = (view: EditorView): void => tools?.track(view);
 
@@ -95,7 +98,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       h('div', { class: 'doc-title' }, titleVi, titleFr, parties),
       h('div', { class: 'page-header__status' }, connection.element, identity.element),
     ),
-    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others, agreement.bar),
+    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others, comments.tools, agreement.bar),
     h(
       'div',
       { class: 'columns container', attrs: { 'aria-hidden': 'true' } },
@@ -110,7 +113,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, t('declaration.loading'));
   const main = h('main', { class: 'page-main container' }, list, status);
   root.classList.toggle('is-read-only', !editable);
-  replaceChildren(root, header, main);
+  replaceChildren(root, header, main, comments.panel);
 
   // Keep carets and scrolled-to rows clear of the sticky header.
   const scrollMargin = { top: 200, right: 8, bottom: 32, left: 8 };
@@ -228,7 +231,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       if (!row) {
         const pair = getPair(doc, id);
         if (!pair) return;
-        row = createRow({ pair, awareness, actions, editable, onActivity, scrollMargin });
+        row = createRow({ pair, awareness, actions, editable, onActivity, scrollMargin, extension: comments.rowExtension(id) });
         rows.set(id, row);
         agreement.attach(id, row.slot);
       }
@@ -282,6 +285,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const fail = (title: string, detail: string): void => {
     if (failed) return;
     failed = true;
+    comments.destroy();
     for (const row of rows.values()) row.destroy();
     rows.clear();
     if (tools) tools.element.hidden = true;
@@ -332,6 +336,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       rows.clear();
       people.destroy();
       agreement.destroy();
+      comments.destroy();
       connection.destroy();
       session.destroy();
     },

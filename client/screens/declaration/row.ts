@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { EditorView } from 'prosemirror-view';
+import type { Plugin } from 'prosemirror-state';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
 import { createCellEditor, type CellEditor } from './cellEditor.ts';
@@ -29,6 +30,13 @@ export interface RowActions {
   setKind(id: string, kind: PairKind): void;
 }
 
+/** What a feature adds to every row (e.g. comments): editor plugins and a slot under the number. */
+export interface RowExtension {
+  plugins?(lang: Lang): Plugin[];
+  /** Fills the row's slot; returns what to do when the row goes. */
+  mount?(slot: HTMLElement): () => void;
+}
+
 export interface RowOptions {
   pair: PairHandle;
   awareness: Awareness;
@@ -37,6 +45,7 @@ export interface RowOptions {
   editable: boolean;
   onActivity(view: EditorView): void;
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  extension?: RowExtension;
 }
 
 export interface Row {
@@ -83,6 +92,8 @@ export function createRow(options: RowOptions): Row {
     : null;
   const kindText = options.editable ? null : h('span', { class: 'row__kind row__kind--text', attrs: { 'data-testid': 'pair-kind-label' } });
   const people = h('div', { class: 'row__people', attrs: { 'aria-hidden': 'true' } });
+  // Under the number: what a feature extension shows (e.g. comment counts).
+  const metaSlot = h('div', { class: 'row__meta-slot' });
 
   const buttons = options.editable
     ? {
@@ -101,7 +112,7 @@ export function createRow(options: RowOptions): Row {
   const element = h(
     'section',
     { class: 'row', attrs: { 'data-testid': 'pair-row', 'data-pair-id': id } },
-    h('div', { class: 'row__meta' }, numberEl, kindSelect ?? kindText, people),
+    h('div', { class: 'row__meta' }, numberEl, kindSelect ?? kindText, people, metaSlot),
     cells.vi,
     cells.fr,
     buttons
@@ -130,8 +141,10 @@ export function createRow(options: RowOptions): Row {
       describe,
       onActivity: options.onActivity,
       ...(options.scrollMargin ? { scrollMargin: options.scrollMargin } : {}),
+      ...(options.extension?.plugins ? { plugins: options.extension.plugins(lang) } : {}),
     });
   }
+  const unmount = options.extension?.mount?.(metaSlot);
 
   const renderKind = (): void => {
     const raw = pair.map.get('kind');
@@ -176,6 +189,7 @@ export function createRow(options: RowOptions): Row {
       element.classList.toggle('has-people', users.length > 0);
     },
     destroy() {
+      unmount?.();
       pair.map.unobserve(onMapChange);
       for (const lang of LANGS) editors[lang].destroy();
       element.remove();
