@@ -11,6 +11,7 @@
  *   BENCH_SERVERS   subset of accord,reference,hocuspocus (default all)
  *   BENCH_INTERVAL  ms between a writer's keystrokes (default 100)
  *   BENCH_PROFILE   1: run Accord with --cpu-prof into bench/profiles/
+ *   BENCH_PROFILE_LOADGEN 1: run the load generator with --cpu-prof into bench/profiles/loadgen/
  *   BENCH_WRITE     0: do not write docs/benchmarks.md and docs/bench-fanout.svg
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -43,7 +44,8 @@ function runLoadgen(server: RunningServer, clients: number): Promise<LoadResult>
     serverPid: server.pid,
     seed: server.seed,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sync/loadgen.ts', JSON.stringify(config)], {
+  const profile = env.BENCH_PROFILE_LOADGEN === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/loadgen`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/sync/loadgen.ts', JSON.stringify(config)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,7 +66,7 @@ function describe(r: LoadResult): string {
   return (
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
     `cpu ${r.serverCpuSeconds.toFixed(2)} s (${r.cpuPer1000.toFixed(3)} s/1k), rss ${(r.peakRssKiB / 1024).toFixed(0)} MiB, ` +
-    `${r.delivered}/${r.expected} delivered, loadgen cpu ${r.loadgenCpuSeconds.toFixed(1)} s, ${ok}` +
+    `${r.delivered}/${r.expected} delivered, loadgen cpu ${r.loadgenCpuSeconds.toFixed(1)} s lag p99 ${r.loadgenLagMs.p99.toFixed(0)} max ${r.loadgenLagMs.max.toFixed(0)} ms, ${ok}` +
     (r.errors.length ? ` errors: ${r.errors.slice(0, 3).join('; ')}` : '')
   );
 }

@@ -14,7 +14,7 @@
  * text is rebuilt and compared with a fresh client's, which checks
  * convergence; a per-update receipt count checks that every update arrived.
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { paragraphXmlText, paragraphsMap, readOrder } from '../../shared/model/index.ts';
@@ -53,6 +53,8 @@ export interface LoadResult {
   peakRssKiB: number;
   connectMs: number;
   loadgenCpuSeconds: number;
+  /** The load generator's own event-loop delay while typing (p99, max): high values mean it, not the server, was the bottleneck. */
+  loadgenLagMs: { p99: number; max: number };
   errors: string[];
 }
 
@@ -256,6 +258,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   await sleep(500);
 
   const cpuBefore = cpuSeconds(config.serverPid);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   measuring = true;
   const alphabet = 'abcdefghijklmnopqrstuvwxyz';
   await Promise.all(
@@ -271,6 +275,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
       }
     }),
   );
+  lag.disable();
   const sent = writers.reduce((sum, w) => sum + w.sentAt.length, 0);
   const expected = sent * config.clients - sent; // every client but the writer itself
   const drainStart = performance.now();
@@ -317,6 +322,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
     peakRssKiB: rss,
     connectMs,
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    loadgenLagMs: { p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     errors,
   };
 }
