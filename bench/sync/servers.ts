@@ -4,8 +4,8 @@
  * - accord: the real server (`node --import tsx server/main.ts`), fresh
  *   DATA_DIR, demo on (SQLite, sign-in, approval tracking: its defaults);
  *   clients sign in through the demo links it prints.
- * - reference: `@y/websocket-server` 0.1.1 (bench/peers/referenceServer.ts).
- * - hocuspocus: `@hocuspocus/server` without extensions (bench/peers/hocuspocusServer.ts).
+ * - reference: `@y/websocket-server` 0.1.1 (bench/peers/referenceServer.mjs).
+ * - hocuspocus: `@hocuspocus/server` without extensions (bench/peers/hocuspocusServer.mjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,9 +31,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Spawns `node --import tsx <entry>` and resolves with its output once `pattern` appears. */
+/**
+ * Spawns `node [--import tsx] <entry>` and resolves with its output once `pattern` appears.
+ * TypeScript entries get the tsx loader (as `npm start` runs Accord); the peers are plain JS.
+ */
 function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, extraArgs: string[] = []) {
-  const child = spawn(process.execPath, [...extraArgs, '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...extraArgs, ...loader, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -109,7 +113,7 @@ async function startAccord(nodeArgs: string[]): Promise<RunningServer> {
 }
 
 async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[]): Promise<RunningServer> {
-  const entry = name === 'reference' ? 'bench/peers/referenceServer.ts' : 'bench/peers/hocuspocusServer.ts';
+  const entry = name === 'reference' ? 'bench/peers/referenceServer.mjs' : 'bench/peers/hocuspocusServer.mjs';
   const { child, started, exited } = spawnNode(entry, { PORT: '0' }, /listening on (ws:\/\/\S+)/, nodeArgs);
   const { match } = await started;
   return {

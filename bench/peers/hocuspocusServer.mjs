@@ -1,6 +1,6 @@
 /**
  * The Hocuspocus peer: `@hocuspocus/server` with no extensions (no auth, no
- * persistence). Run as its own process: `node --import tsx bench/peers/hocuspocusServer.ts`;
+ * persistence). Run as its own process, plain Node (no TypeScript loader, as it would be deployed): `node bench/peers/hocuspocusServer.mjs`;
  * listens on PORT (0 = any) and prints `listening on ws://127.0.0.1:PORT`.
  * Hocuspocus multiplexes documents on one socket: every frame starts with the
  * document name (see bench/sync/wire.ts).

@@ -1,7 +1,7 @@
 /**
  * The reference peer: `@y/websocket-server` 0.1.1's `setupWSConnection` behind a
  * bare http server (no auth, no persistence; documents live in memory). Run as
- * its own process: `node --import tsx bench/peers/referenceServer.ts`; it listens
+ * its own process, plain Node (no TypeScript loader, as it would be deployed): `node bench/peers/referenceServer.mjs`; it listens
  * on PORT (0 = any) and prints `listening on ws://127.0.0.1:PORT`.
  * The document name is the URL path without the leading slash.
  */
