@@ -26,6 +26,12 @@ interface Member {
  * One document being edited: its Y.Doc, awareness, and connections. Transport
  * independent. An update is persisted before it is broadcast, so whatever a
  * client has received from the server is on disk.
+ *
+ * Group commit: the updates applied during one turn of the event loop (every
+ * frame read from the sockets in that turn) are stored as one merged row —
+ * one fsync — and then broadcast as one frame per connection. A connection is
+ * never sent back its own updates: when it sent some of the batch, it gets
+ * the merge of the others.
  */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness;
@@ -33,6 +39,9 @@ export class Room {
   /** Persist-then-broadcast steps run one after another, in update order. */
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
+  /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
+  private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
+  private batchTimer: NodeJS.Immediate | undefined;
 
   constructor(
     readonly documentId: string,
@@ -78,9 +87,15 @@ export class Room {
       return;
     }
     switch (message.type) {
-      case 'sync-step1':
-        socket.send(encodeSyncStep2(this.doc, message.stateVector));
+      case 'sync-step1': {
+        // Encoded now, sent once everything it contains is stored (the current batch included).
+        const reply = encodeSyncStep2(this.doc, message.stateVector);
+        this.commitBatch();
+        this.pending = this.pending.then(() => {
+          if (!this.failed) socket.send(reply);
+        });
         return;
+      }
       case 'sync-update':
         if (member.context.readOnly) {
           // Every client answers the server's step 1 with its state; from a
@@ -146,6 +161,7 @@ export class Room {
 
   /** Resolves when every accepted update so far is stored and broadcast. */
   flushed(): Promise<void> {
+    this.commitBatch();
     return this.pending;
   }
 
@@ -156,21 +172,49 @@ export class Room {
       socket.close(code, reason);
     }
     this.doc.off('update', this.handleDocUpdate);
+    if (this.batchTimer) clearImmediate(this.batchTimer);
+    this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
     this.awareness.destroy();
     this.doc.destroy();
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.batch.push({ update, origin });
+    this.batchTimer ??= setImmediate(() => this.commitBatch());
+  };
+
+  /** Hands the current batch to the persist-then-broadcast chain (one stored row, one frame per connection). */
+  private commitBatch(): void {
+    if (this.batchTimer) clearImmediate(this.batchTimer);
+    this.batchTimer = undefined;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
     this.pending = this.pending
-      .then(() => this.persistence.append(update, this.doc))
-      .then(() => this.broadcast(encodeUpdate(update), origin))
+      .then(() => this.persistence.append(merged, this.doc))
+      .then(() => this.broadcastBatch(batch, merged))
       .catch((error: unknown) => {
         if (this.failed) return;
         this.failed = true;
         this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
         this.onStorageFailure(this);
       });
-  };
+  }
+
+  /** Sends a stored batch: the merged update to everyone, except to the connections it came from. */
+  private broadcastBatch(batch: Array<{ update: Uint8Array; origin: unknown }>, merged: Uint8Array): void {
+    const origins = new Set(batch.map((b) => b.origin));
+    const message = encodeUpdate(merged);
+    for (const socket of this.members.keys()) {
+      if (!origins.has(socket)) {
+        socket.send(message);
+        continue;
+      }
+      const others = batch.filter((b) => b.origin !== socket).map((b) => b.update);
+      if (others.length > 0) socket.send(encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
+  }
 
   private readonly handleAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },

@@ -188,6 +188,7 @@ describe('export: PDF and DOCX', () => {
       expect(footer.trim()).toMatch(new RegExp(`^${n} ?/ ?${pages}$`));
     }
     // Look at it: every page as a PNG.
+    fs.mkdirSync(path.join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     const pngDir = fs.mkdtempSync(path.join(REPO_ROOT, 'test-artifacts', 'export-'));
     execFileSync('pdftoppm', ['-r', '50', '-png', file, path.join(pngDir, 'page')]);
     expect(fs.readdirSync(pngDir).filter((f) => f.endsWith('.png'))).toHaveLength(pages);

@@ -1,0 +1,123 @@
+/**
+ * Scenario 1 of issue 7, fan-out: N clients on one document, N/10 writers each
+ * typing a character every 100 ms. For each N, servers are alternated
+ * (accord, reference, hocuspocus, accord, …) for BENCH_ROUNDS rounds; every
+ * run gets a fresh server process and a fresh load generator process.
+ *
+ * Environment:
+ *   BENCH_CLIENTS   comma-separated N values (default 10,50,200)
+ *   BENCH_SECONDS   typing time per run (default 20)
+ *   BENCH_ROUNDS    rounds (default 3)
+ *   BENCH_SERVERS   subset of accord,reference,hocuspocus (default all)
+ *   BENCH_INTERVAL  ms between a writer's keystrokes (default 100)
+ *   BENCH_PROFILE   1: run Accord with --cpu-prof into bench/profiles/
+ *   BENCH_PROFILE_LOADGEN 1: run the load generator with --cpu-prof into bench/profiles/loadgen/
+ *   BENCH_WRITE     0: do not write docs/benchmarks.md and docs/bench-fanout.svg
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadConfig, LoadResult } from './loadgen.ts';
+import { markdownTables, summarise, svgChart, type Run } from './report.ts';
+import { REPO_ROOT, SERVER_NAMES, startBenchServer, type RunningServer, type ServerName } from './servers.ts';
+
+const env = process.env;
+const CLIENTS = (env.BENCH_CLIENTS ?? '10,50,200').split(',').map(Number).filter((n) => n > 1);
+const SECONDS = Number(env.BENCH_SECONDS ?? 20);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
+const INTERVAL = Number(env.BENCH_INTERVAL ?? 100);
+const SERVERS = (env.BENCH_SERVERS?.split(',') ?? [...SERVER_NAMES]) as ServerName[];
+const PROFILE_DIR = path.join(REPO_ROOT, 'bench/profiles');
+
+/** Runs the load generator in its own process against a running server. */
+function runLoadgen(server: RunningServer, clients: number): Promise<LoadResult> {
+  const config: LoadConfig = {
+    url: server.url,
+    dialect: server.dialect,
+    documentName: server.documentName,
+    cookies: server.cookies,
+    clients,
+    writers: Math.max(1, Math.round(clients / 10)),
+    seconds: SECONDS,
+    intervalMs: INTERVAL,
+    serverPid: server.pid,
+    seed: server.seed,
+  };
+  const profile = env.BENCH_PROFILE_LOADGEN === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/loadgen`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/sync/loadgen.ts', JSON.stringify(config)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('RESULT '.length)) as LoadResult);
+      else reject(new Error(`load generator failed (${code}) against ${server.name}:\n${output}`));
+    });
+  });
+}
+
+function describe(r: LoadResult): string {
+  const ok = r.converged && r.missing === 0 && r.duplicates === 0 ? 'ok' : `FAILED (missing ${r.missing}, dup ${r.duplicates}, converged ${r.converged})`;
+  return (
+    `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
+    `cpu ${r.serverCpuSeconds.toFixed(2)} s (${r.cpuPer1000.toFixed(3)} s/1k), rss ${(r.peakRssKiB / 1024).toFixed(0)} MiB, ` +
+    `${r.delivered}/${r.expected} delivered, loadgen cpu ${r.loadgenCpuSeconds.toFixed(1)} s lag p99 ${r.loadgenLagMs.p99.toFixed(0)} max ${r.loadgenLagMs.max.toFixed(0)} ms, ${ok}` +
+    (r.errors.length ? ` errors: ${r.errors.slice(0, 3).join('; ')}` : '')
+  );
+}
+
+function commit(): string {
+  try {
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'bench'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${hash} (+ uncommitted changes)` : hash;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const runs: Run[] = [];
+  if (env.BENCH_PROFILE === '1') fs.mkdirSync(PROFILE_DIR, { recursive: true });
+  console.log(`fan-out: clients ${CLIENTS.join(', ')}; ${SECONDS} s each; ${ROUNDS} rounds; servers ${SERVERS.join(', ')}`);
+  for (const clients of CLIENTS) {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const name of SERVERS) {
+        const nodeArgs = env.BENCH_PROFILE === '1' && name === 'accord' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+        const server = await startBenchServer(name, nodeArgs);
+        try {
+          const result = await runLoadgen(server, clients);
+          runs.push({ server: name, round, result });
+          console.log(`N=${clients} round ${round} ${name.padEnd(10)} ${describe(result)}`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  }
+
+  const summaries = summarise(runs, SECONDS);
+  const tables = markdownTables(summaries);
+  console.log(`\n${tables}`);
+  if (env.BENCH_WRITE === '0') return;
+  const cpus = os.cpus();
+  const date = new Date().toISOString().slice(0, 10);
+  const section =
+    `\n### Sync fan-out, ${date} — ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, commit ${commit()}\n\n` +
+    `N clients on the demo declaration, N/10 writers each appending one character to its own paragraph every ${INTERVAL} ms for ${SECONDS} s; ` +
+    `servers alternated (${SERVERS.join(', ')}) for ${ROUNDS} rounds, each run a fresh server process; load generator in its own process ` +
+    `(raw \`ws\` + y-protocols). Latency: a writer's send to each other client's receipt. CPU: server user+system seconds while typing and draining, ` +
+    `per 1,000 delivered updates. RSS: server's peak (VmHWM). Medians across rounds. Accord runs with sign-in, SQLite (WAL, synchronous=FULL, ` +
+    `persist before broadcast) and approval tracking; the reference server (\`@y/websocket-server\` 0.1.1) and Hocuspocus (\`@hocuspocus/server\` ` +
+    `4.7.0, no extensions) keep documents in memory only. Accord runs as \`npm start\` runs it (\`node --import tsx\`, the loader's ~30 MiB included in its RSS); the peers are plain JS on plain Node. The machine is shared: other work may run meanwhile, hence the alternation and medians; the load generator's own event-loop lag is printed with each run. Chart: [bench-fanout.svg](bench-fanout.svg).\n\n${tables}\n`;
+  fs.appendFileSync(path.join(REPO_ROOT, 'docs/benchmarks.md'), section);
+  fs.writeFileSync(path.join(REPO_ROOT, 'docs/bench-fanout.svg'), svgChart(summaries, `Fan-out: p99 latency, ${SECONDS} s runs, median of ${ROUNDS}`));
+  console.log('\nwritten: docs/benchmarks.md, docs/bench-fanout.svg');
+}
+
+await main();

@@ -1,0 +1,135 @@
+/**
+ * The three servers under test, each started as its own child process with a
+ * fresh state, and what the load generator needs to talk to them.
+ * - accord: the real server (`node --import tsx server/main.ts`), fresh
+ *   DATA_DIR, demo on (SQLite, sign-in, approval tracking: its defaults);
+ *   clients sign in through the demo links it prints.
+ * - reference: `@y/websocket-server` 0.1.1 (bench/peers/referenceServer.mjs).
+ * - hocuspocus: `@hocuspocus/server` without extensions (bench/peers/hocuspocusServer.mjs).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_DOCUMENT } from './demoSeed.ts';
+import type { Dialect } from './wire.ts';
+
+export const SERVER_NAMES = ['accord', 'reference', 'hocuspocus'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface RunningServer {
+  name: ServerName;
+  pid: number;
+  url: string;
+  dialect: Dialect;
+  documentName: string;
+  cookies: string[];
+  /** Whether the load generator must send the demo content first. */
+  seed: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node [--import tsx] <entry>` and resolves with its output once `pattern` appears.
+ * TypeScript entries get the tsx loader (as `npm start` runs Accord); the peers are plain JS.
+ */
+function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, extraArgs: string[] = []) {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...extraArgs, ...loader, entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = new Promise<{ match: RegExpExecArray; output: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ match, output });
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => reject(new Error(`${entry} exited:\n${output}`)));
+  });
+  return { child, started, exited };
+}
+
+function stopper(child: ChildProcess, exited: Promise<void>, cleanup?: () => void) {
+  return async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    cleanup?.();
+  };
+}
+
+/** Follows a sign-in link like a browser; returns "name=value" of the session cookie. */
+async function followSignInLink(url: string): Promise<string> {
+  const res = await fetch(url, { redirect: 'manual' });
+  const setCookie = res.headers.get('set-cookie');
+  if (res.status !== 303 || !setCookie) throw new Error(`sign-in failed: ${res.status}`);
+  return setCookie.split(';')[0]!;
+}
+
+/** Members who may edit the text: the load's clients sign in as these. */
+const EDITORS = ['vn-drafter@demo.accord', 'fr-drafter@demo.accord'];
+
+async function startAccord(nodeArgs: string[]): Promise<RunningServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
+  const { child, started, exited } = spawnNode(
+    'server/main.ts',
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    /Accord listening on (http:\/\/\S+)/,
+    nodeArgs,
+  );
+  const { match, output } = await started;
+  const links = new Map<string, string>();
+  for (const m of output.matchAll(/(\S+@demo\.accord)\s+(http:\/\/\S+\/signin\/\S+)/g)) links.set(m[1]!, m[2]!);
+  const cookies = await Promise.all(
+    EDITORS.map((email) => {
+      const link = links.get(email);
+      if (!link) throw new Error(`Accord printed no sign-in link for ${email}`);
+      return followSignInLink(link);
+    }),
+  );
+  return {
+    name: 'accord',
+    pid: child.pid!,
+    url: `${match[1]!.replace(/^http/, 'ws')}/sync/${DEMO_DOCUMENT}`,
+    dialect: 'y-websocket',
+    documentName: DEMO_DOCUMENT,
+    cookies,
+    seed: false,
+    stop: stopper(child, exited, () => fs.rmSync(dataDir, { recursive: true, force: true })),
+  };
+}
+
+async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[]): Promise<RunningServer> {
+  const entry = name === 'reference' ? 'bench/peers/referenceServer.mjs' : 'bench/peers/hocuspocusServer.mjs';
+  const { child, started, exited } = spawnNode(entry, { PORT: '0' }, /listening on (ws:\/\/\S+)/, nodeArgs);
+  const { match } = await started;
+  return {
+    name,
+    pid: child.pid!,
+    // The reference server takes the document name from the path; Hocuspocus from each frame.
+    url: name === 'reference' ? `${match[1]}/${DEMO_DOCUMENT}` : match[1]!,
+    dialect: name === 'reference' ? 'y-websocket' : 'hocuspocus',
+    documentName: DEMO_DOCUMENT,
+    cookies: [],
+    seed: true,
+    stop: stopper(child, exited),
+  };
+}
+
+/** Starts one server; `nodeArgs` go to its node (e.g. `--cpu-prof`). */
+export function startBenchServer(name: ServerName, nodeArgs: string[] = []): Promise<RunningServer> {
+  return name === 'accord' ? startAccord(nodeArgs) : startPeer(name, nodeArgs);
+}
