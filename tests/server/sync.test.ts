@@ -67,6 +67,32 @@ describe('sync over the standard y-websocket protocol', () => {
     b.provider.destroy();
   });
 
+  it('stores a burst of edits from several clients as few rows, relays each to the others, and never echoes a client’s own edits', async () => {
+    const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const rowsBefore = (await server.store.loadUpdates(DOC)).updates.length;
+    // Count the update frames each client receives from now on.
+    const received = { a: 0, b: 0 };
+    for (const [name, c] of [['a', a], ['b', b]] as const) {
+      c.provider.ws!.addEventListener('message', (event: MessageEvent) => {
+        const bytes = new Uint8Array(event.data as ArrayBuffer);
+        if (bytes[0] === 0 && bytes[1] === 2) received[name]++;
+      });
+    }
+    for (let i = 0; i < 30; i++) appendToCell(a.doc, 'digital', 'vi', ` a${i}`);
+    await waitFor(() => readPairText(b.doc, 'digital')!.vi.endsWith(' a29'), 'a’s burst at b');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.a).toBe(0); // nothing of its own came back
+    expect(received.b).toBeGreaterThan(0);
+    const rows = (await server.store.loadUpdates(DOC)).updates.length - rowsBefore;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThanOrEqual(30);
+    expect(readAllPairs(a.doc)).toEqual(readAllPairs(b.doc));
+    a.provider.destroy();
+    b.provider.destroy();
+  });
+
   it('shows remote presence: awareness states reach the other clients', async () => {
     const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
     const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
