@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { buildExportModel, LAYOUTS } from '../export/model.ts';
-import { CONTENT_TYPES, exportFileName, FORMATS, renderExport } from '../export/render.ts';
+import { CONTENT_TYPES, exportFileName, FORMATS } from '../export/formats.ts';
 import { authorize } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
 import type { VersionService } from '../versions/service.ts';
@@ -22,6 +22,8 @@ export function exportRouter(store: Store, versions: VersionService): Router {
     const { format, layout, version } = parse(ExportQuery, req.query);
     const access = await authorize(store, req.account, documentId, 'export');
     const model = await buildExportModel(store, versions, access.document, version);
+    // pdfkit, fontkit and docx weigh ~30 MiB: loaded on the first export, not at start.
+    const { renderExport } = await import('../export/render.ts');
     const file = await renderExport(model, format, layout);
     res.setHeader('Content-Type', CONTENT_TYPES[format]);
     res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(model, format, layout)}"`);
