@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { limits } from '../shared/limits.ts';
+import { limits, type SyncLimits } from '../shared/limits.ts';
 import { ErrorCode, SYNC_PATH } from '../shared/protocol.ts';
 import type { SyncHooks } from './collaboration/hooks.ts';
 import { connectionContextOf, sessionHooks } from './collaboration/sessionHooks.ts';
@@ -42,6 +42,8 @@ export interface AccordServer {
 export interface ServerOptions {
   /** Replaces the sync hooks (tests use this to open read-only connections). */
   hooks?: SyncHooks;
+  /** Lowers the sync endpoint's limits (tests cross them without sending thousands of messages). */
+  limits?: Partial<SyncLimits>;
 }
 
 function errorHandler(logger: Logger) {
@@ -77,7 +79,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = new SqliteStore(config.dataDir);
   if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
 
-  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger);
+  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger, options.limits);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -15,6 +15,19 @@ export const limits = {
   maxPairIdLength: 64,
   /** Messages buffered for a connection while its authentication is pending. */
   maxQueuedMessagesBeforeAuth: 64,
+  /** Bytes buffered for a connection while its authentication is pending. */
+  maxBytesBeforeAuth: 1024 * 1024,
+  /** Time a connection has to be authenticated before it is closed (4408). */
+  authTimeoutMs: 10_000,
+  /**
+   * Sync messages one connection may send per second (4429 beyond). Typing is a
+   * few dozen; a script making one transaction per pair stays well below.
+   */
+  maxMessagesPerSecond: 1000,
+  /** Open sync connections on one document (1013, try again later, beyond). */
+  maxConnectionsPerDocument: 2000,
+  /** Open sync connections from one network address (a hotel NAT holds many delegates). */
+  maxConnectionsPerAddress: 500,
   /**
    * When a document's stored update log holds more rows than this, the store
    * replaces it by one merged update (compaction).
@@ -27,6 +40,12 @@ export const limits = {
   /** Longest encoded anchor (a Yjs relative position, base64). */
   maxAnchorLength: 200,
 } as const;
+
+/** The limits the sync endpoint enforces (tests and deployments may lower them). */
+export type SyncLimits = Record<
+  'maxQueuedMessagesBeforeAuth' | 'maxBytesBeforeAuth' | 'authTimeoutMs' | 'maxMessagesPerSecond' | 'maxConnectionsPerDocument' | 'maxConnectionsPerAddress',
+  number
+>;
 
 /** Ids of documents and pairs: short, URL-safe, no path tricks. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -53,8 +53,15 @@ export const CloseCode = {
    * schema does not have, an attribute, an embed, an unknown top-level type).
    */
   ContentNotAllowed: 4422,
-  /** More messages sent before authentication completed than allowed. */
-  TooManyMessagesBeforeAuth: 4429,
+  /**
+   * Too many messages: more than limits.maxMessagesPerSecond, or more messages
+   * or bytes than allowed before authentication completed. Reconnecting is fine.
+   */
+  TooManyMessages: 4429,
+  /** Authentication did not complete within limits.authTimeoutMs. */
+  AuthenticationTimeout: 4408,
+  /** Too many connections to this document or from this address; try again later (standard code). */
+  TryAgainLater: 1013,
   /** The server could not store an update: the room is closed so nothing unsaved is acknowledged. */
   StorageFailure: 4500,
 } as const;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as Y from 'yjs';
-import { ID_PATTERN, limits } from '../../shared/limits.ts';
+import { ID_PATTERN, limits, type SyncLimits } from '../../shared/limits.ts';
 import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
@@ -22,6 +22,12 @@ class WsSyncSocket implements SyncSocket {
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
+}
+
+function bump(counts: Map<string, number>, key: string, delta: number): void {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -52,11 +58,18 @@ export class SyncServer {
   /** Connections that answered the last ping; the others are terminated. */
   private readonly alive = new WeakSet<WebSocket>();
 
+  private readonly limits: SyncLimits;
+  /** Open connections per document and per remote address, for the connection caps. */
+  private readonly perDocument = new Map<string, number>();
+  private readonly perAddress = new Map<string, number>();
+
   constructor(
     private readonly store: Store,
     private readonly hooks: SyncHooks,
     private readonly logger: Logger,
+    limitOverrides: Partial<SyncLimits> = {},
   ) {
+    this.limits = { ...limits, ...limitOverrides };
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
     this.pingTimer.unref();
   }
@@ -71,30 +84,64 @@ export class SyncServer {
     const socket = new WsSyncSocket(ws);
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const counted = { document: documentId, address };
+    bump(this.perDocument, counted.document, 1);
+    bump(this.perAddress, counted.address, 1);
 
     // Messages that arrive while authentication runs wait here, bounded.
     const queue: Uint8Array[] = [];
+    let queuedBytes = 0;
     let room: Room | undefined;
+    // A fixed one-second window per connection: cheap, and enough to stop a flood.
+    let windowStart = Date.now();
+    let inWindow = 0;
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (ws.readyState !== WebSocket.OPEN) return; // closing: nothing more is handled
       if (!isBinary) {
         socket.close(CloseCode.MalformedMessage, 'malformed message: sync frames are binary');
         return;
       }
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        inWindow = 0;
+      }
+      if (++inWindow > this.limits.maxMessagesPerSecond) {
+        socket.close(CloseCode.TooManyMessages, `too many messages: at most ${this.limits.maxMessagesPerSecond} per second`);
+        return;
+      }
       const bytes = toBytes(data);
       if (room) room.receive(socket, bytes);
-      else if (queue.length < limits.maxQueuedMessagesBeforeAuth) queue.push(bytes);
-      else socket.close(CloseCode.TooManyMessagesBeforeAuth, 'too many messages before authentication');
+      else if (queue.length >= this.limits.maxQueuedMessagesBeforeAuth || queuedBytes + bytes.length > this.limits.maxBytesBeforeAuth) {
+        socket.close(CloseCode.TooManyMessages, 'too many messages before authentication');
+      } else {
+        queue.push(bytes);
+        queuedBytes += bytes.length;
+      }
     });
     ws.on('close', () => {
+      bump(this.perDocument, counted.document, -1);
+      bump(this.perAddress, counted.address, -1);
       if (room) this.release(room, socket);
       room = undefined;
     });
     ws.on('error', (error) => this.logger.debug({ err: error, documentId }, 'sync socket error'));
 
+    const authTimer = setTimeout(() => {
+      if (!room) socket.close(CloseCode.AuthenticationTimeout, 'authentication took too long');
+    }, this.limits.authTimeoutMs);
     try {
       if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
+      if ((this.perAddress.get(address) ?? 0) > this.limits.maxConnectionsPerAddress) {
+        throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections from this address; try again later');
+      }
+      // Unknown ids are refused before anything is loaded or created: random names cost nothing.
       if (!ID_PATTERN.test(documentId) || !(await this.store.getDocument(documentId))) {
         throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
+      }
+      if ((this.perDocument.get(documentId) ?? 0) > this.limits.maxConnectionsPerDocument) {
+        throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections to this document; try again later');
       }
       const context = await this.hooks.authenticate(request, documentId);
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -104,9 +151,11 @@ export class SyncServer {
         return;
       }
       room = joined;
+      clearTimeout(authTimer);
       room.join(socket, context);
       for (const bytes of queue.splice(0)) room.receive(socket, bytes);
     } catch (error) {
+      clearTimeout(authTimer);
       if (error instanceof SyncRejection) {
         socket.close(error.code, error.message);
       } else {

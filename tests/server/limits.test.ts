@@ -1,0 +1,86 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncHooks } from '../../server/collaboration/hooks.ts';
+import { MessageType, CloseCode } from '../../shared/protocol.ts';
+import { DEMO, signInAs } from '../helpers/auth.ts';
+import { rawSyncSocket, waitFor } from '../helpers/clients.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const DOC = 'vn-fr-2023';
+
+function queryAwareness(): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.QueryAwareness);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Each limit of shared/limits.ts crossed once (lowered for the test), and refused cleanly. */
+describe('sync endpoint limits', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('closes a connection that sends more messages per second than allowed with 4429', async () => {
+    server = await startTestServer({ limits: { maxMessagesPerSecond: 20 } });
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie });
+    await socket.opened;
+    await waitFor(() => socket.messages.length > 0, 'sync step 1');
+    for (let i = 0; i < 40; i++) socket.ws.send(queryAwareness());
+    expect(await socket.closed).toEqual({ code: CloseCode.TooManyMessages, reason: 'too many messages: at most 20 per second' });
+  });
+
+  it('closes a connection that sends too many bytes before it is authenticated, and one that takes too long to be', async () => {
+    const slow: SyncHooks = { authenticate: () => new Promise(() => {}) };
+    server = await startTestServer({ hooks: slow, limits: { maxBytesBeforeAuth: 1000, authTimeoutMs: 300 } });
+    const flooding = rawSyncSocket(server.wsUrl, DOC);
+    await flooding.opened;
+    flooding.ws.send(new Uint8Array(600));
+    flooding.ws.send(new Uint8Array(600));
+    expect(await flooding.closed).toEqual({ code: CloseCode.TooManyMessages, reason: 'too many messages before authentication' });
+
+    const waiting = rawSyncSocket(server.wsUrl, DOC);
+    const started = Date.now();
+    expect(await waiting.closed).toEqual({ code: CloseCode.AuthenticationTimeout, reason: 'authentication took too long' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(waiting.messages).toHaveLength(0);
+  });
+
+  it('caps connections per document and per address with 1013 (try again later)', async () => {
+    server = await startTestServer({ limits: { maxConnectionsPerDocument: 2, maxConnectionsPerAddress: 3 } });
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+    const open = async (documentId: string) => {
+      const s = rawSyncSocket(server!.wsUrl, documentId, { cookie });
+      await s.opened;
+      return s;
+    };
+    const first = await open(DOC);
+    const second = await open(DOC);
+    await waitFor(() => first.messages.length > 0 && second.messages.length > 0, 'two joined');
+    const third = await open(DOC);
+    expect((await third.closed).code).toBe(CloseCode.TryAgainLater);
+    const other = await open('hanoi-toulouse-2023');
+    await waitFor(() => other.messages.length > 0, 'a connection to the other document');
+    const fourth = await open('hanoi-toulouse-2023');
+    expect(await fourth.closed).toEqual({ code: CloseCode.TryAgainLater, reason: 'too many connections from this address; try again later' });
+    // Closing one frees its place.
+    first.ws.close();
+    await first.closed;
+    const again = await open(DOC);
+    await waitFor(() => again.messages.length > 0, 'a place freed');
+    for (const s of [second, other, again]) s.ws.close();
+  });
+
+  it('creates nothing for random document names: no room, no row, no growth', async () => {
+    server = await startTestServer();
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+    const documents = (await server.store.listDocuments()).length;
+    const closes = [];
+    for (let i = 0; i < 100; i++) closes.push(rawSyncSocket(server.wsUrl, `random-${i}-${Math.random().toString(36).slice(2)}`, { cookie }).closed);
+    for (const closed of await Promise.all(closes)) expect(closed.code).toBe(CloseCode.DocumentNotFound);
+    expect(server.sync.openRooms).toBe(0);
+    expect((await server.store.listDocuments()).length).toBe(documents);
+  });
+});
