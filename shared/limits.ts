@@ -28,6 +28,8 @@ export const limits = {
   maxConnectionsPerDocument: 2000,
   /** Open sync connections from one network address (a hotel NAT holds many delegates). */
   maxConnectionsPerAddress: 500,
+  /** Declarations one member may have open at once over sync (1013 beyond). */
+  maxOpenDocumentsPerMember: 20,
   /**
    * When a document's stored update log holds more rows than this, the store
    * replaces it by one merged update (compaction).
@@ -43,7 +45,13 @@ export const limits = {
 
 /** The limits the sync endpoint enforces (tests and deployments may lower them). */
 export type SyncLimits = Record<
-  'maxQueuedMessagesBeforeAuth' | 'maxBytesBeforeAuth' | 'authTimeoutMs' | 'maxMessagesPerSecond' | 'maxConnectionsPerDocument' | 'maxConnectionsPerAddress',
+    | 'maxQueuedMessagesBeforeAuth'
+  | 'maxBytesBeforeAuth'
+  | 'authTimeoutMs'
+  | 'maxMessagesPerSecond'
+  | 'maxConnectionsPerDocument'
+  | 'maxConnectionsPerAddress'
+  | 'maxOpenDocumentsPerMember',
   number
 >;
 

@@ -62,6 +62,8 @@ export class SyncServer {
   /** Open connections per document and per remote address, for the connection caps. */
   private readonly perDocument = new Map<string, number>();
   private readonly perAddress = new Map<string, number>();
+  /** Per member: connections open to each document (for maxOpenDocumentsPerMember). */
+  private readonly perMember = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly store: Store,
@@ -145,6 +147,16 @@ export class SyncServer {
       }
       const context = await this.hooks.authenticate(request, documentId);
       if (ws.readyState !== WebSocket.OPEN) return;
+      const open = this.perMember.get(context.user.id) ?? new Map<string, number>();
+      if (!open.has(documentId) && open.size >= this.limits.maxOpenDocumentsPerMember) {
+        throw new SyncRejection(CloseCode.TryAgainLater, `too many declarations open at once (at most ${this.limits.maxOpenDocumentsPerMember}); close one`);
+      }
+      bump(open, documentId, 1);
+      this.perMember.set(context.user.id, open);
+      ws.once('close', () => {
+        bump(open, documentId, -1);
+        if (open.size === 0) this.perMember.delete(context.user.id);
+      });
       const joined = await this.getRoom(documentId);
       if (ws.readyState !== WebSocket.OPEN) {
         this.release(joined, socket);

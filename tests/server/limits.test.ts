@@ -84,3 +84,29 @@ describe('sync endpoint limits', () => {
     expect((await server.store.listDocuments()).length).toBe(documents);
   });
 });
+
+describe('open declarations per member', () => {
+  it('refuses a member a further declaration beyond the limit with 1013, and frees the place on close', async () => {
+    const server = await startTestServer({ limits: { maxOpenDocumentsPerMember: 1 } });
+    try {
+      const cookie = await signInAs(server, DEMO.secretariat);
+      const first = rawSyncSocket(server.wsUrl, DOC, { cookie });
+      await first.opened;
+      await waitFor(() => first.messages.length > 0, 'joined the first declaration');
+      const sameAgain = rawSyncSocket(server.wsUrl, DOC, { cookie });
+      await sameAgain.opened;
+      await waitFor(() => sameAgain.messages.length > 0, 'a second tab on the same declaration');
+      const second = rawSyncSocket(server.wsUrl, 'hanoi-toulouse-2023', { cookie });
+      expect(await second.closed).toEqual({ code: CloseCode.TryAgainLater, reason: 'too many declarations open at once (at most 1); close one' });
+      first.ws.close();
+      sameAgain.ws.close();
+      await Promise.all([first.closed, sameAgain.closed]);
+      await new Promise((r) => setTimeout(r, 50));
+      const later = rawSyncSocket(server.wsUrl, 'hanoi-toulouse-2023', { cookie });
+      await waitFor(() => later.messages.length > 0, 'the other declaration once a place is free');
+      later.ws.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
