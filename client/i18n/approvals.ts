@@ -67,9 +67,6 @@ export const approvalsEn = {
   'agreement.diff.legendRemoved': 'removed',
   'agreement.diff.legendAdded': 'added',
 
-  'agreement.error.network': 'The server cannot be reached. Check your connection and try again.',
-  'agreement.error.http': 'The server answered {status}.',
-  'agreement.error.badResponse': 'The server sent an answer this page cannot read.',
   'agreement.error.unknown': 'Something went wrong.',
 
   'agreement.kind.title': 'Title',
@@ -203,9 +200,6 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.diff.legendRemoved': 'supprimé',
   'agreement.diff.legendAdded': 'ajouté',
 
-  'agreement.error.network': 'Le serveur est injoignable. Vérifiez votre connexion, puis réessayez.',
-  'agreement.error.http': 'Le serveur a répondu {status}.',
-  'agreement.error.badResponse': 'Le serveur a envoyé une réponse que cette page ne sait pas lire.',
   'agreement.error.unknown': 'Une erreur est survenue.',
 
   'agreement.kind.title': 'Titre',
@@ -334,9 +328,6 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.diff.legendRemoved': 'đã xóa',
   'agreement.diff.legendAdded': 'đã thêm',
 
-  'agreement.error.network': 'Không kết nối được với máy chủ. Vui lòng kiểm tra kết nối rồi thử lại.',
-  'agreement.error.http': 'Máy chủ trả lời {status}.',
-  'agreement.error.badResponse': 'Máy chủ gửi về một phản hồi mà trang này không đọc được.',
   'agreement.error.unknown': 'Đã xảy ra lỗi.',
 
   'agreement.kind.title': 'Tiêu đề',

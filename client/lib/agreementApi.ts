@@ -1,9 +1,9 @@
 import type { PairApprovals, ApprovalView } from '../../shared/approvals.ts';
 import type { DiffPart, PairChange, VersionPair } from '../../shared/diff.ts';
-import type { DocumentSummary, ErrorBody } from '../../shared/protocol.ts';
+import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
 import { t } from '../i18n/index.ts';
-import { ApiError } from './api.ts';
+import { request, type RequestOptions } from './http.ts';
 
 /**
  * The agreement part of the REST API (server/routes/agreement.ts): approvals,
@@ -68,42 +68,9 @@ export interface DiffResult {
   changes: PairChange[];
 }
 
-function isErrorBody(value: unknown): value is ErrorBody {
-  const error = (value as ErrorBody | null)?.error;
-  return typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string';
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-/** One JSON request to our own origin (the browser sends Origin, which writes need). */
-async function send<T>(method: Method, path: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (cause) {
-    if (options.signal?.aborted) throw cause;
-    throw new ApiError(0, 'network_error', t('agreement.error.network'));
-  }
-  let body: unknown = undefined;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON: reported below.
-  }
-  if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
-    throw new ApiError(response.status, 'http_error', t('agreement.error.http', { status: String(response.status) }));
-  }
-  if (body === undefined) throw new ApiError(response.status, 'bad_response', t('agreement.error.badResponse'));
-  return body as T;
+/** One JSON request to our own origin: the shared client of lib/http.ts. */
+function send<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+  return request<T>(method, path, options);
 }
 
 /** The message to show for any failure. */

@@ -34,7 +34,7 @@ export interface RequestOptions {
  * Sends one request and returns the parsed JSON answer. Same-origin fetch
  * sends the Origin header by itself, which the server requires for writes.
  */
-export async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

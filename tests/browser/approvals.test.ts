@@ -1,7 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser, openDeclaration, placeCaret, row, startServer, type RunningServer } from './helpers.ts';
-import { DEMO_PEOPLE, signInAs, type SignedInPerson } from './signInApprovals.ts';
+import { artifactPath, launchBrowser, openDeclaration, placeCaret, row, signIn as signInMember, startServer, type Member as SignedInPerson, type RunningServer } from './helpers.ts';
+import { DEMO as DEMO_PEOPLE } from '../helpers/auth.ts';
 
 /**
  * Approvals bound to the text, seen in real browsers: the French head agrees
@@ -45,7 +45,7 @@ describe('approvals, live stale status and versions in the browser', () => {
   });
 
   const signIn = async (email: string): Promise<SignedInPerson> => {
-    const person = await signInAs(browser, server, email);
+    const person = await signInMember(browser, server, email);
     people.push(person);
     return person;
   };

@@ -1,8 +1,8 @@
 import type { Anchor, ThreadStatus, ThreadView, Visibility } from '../../../../shared/comments.ts';
 import type { Lang } from '../../../../shared/model/index.ts';
-import type { DocumentSummary, ErrorBody } from '../../../../shared/protocol.ts';
+import type { DocumentSummary } from '../../../../shared/protocol.ts';
 import type { Action, Role } from '../../../../shared/roles.ts';
-import { ApiError } from '../../../lib/api.ts';
+import { request as send } from '../../../lib/http.ts';
 
 /**
  * The comment threads REST API, as this page uses it. Every failure is an
@@ -27,37 +27,9 @@ export interface NewThreadInput {
   body: string;
 }
 
-function isErrorBody(value: unknown): value is ErrorBody {
-  const error = (value as ErrorBody | null)?.error;
-  return typeof error === 'object' && error !== null && typeof error.code === 'string' && typeof error.message === 'string';
-}
-
-async function request<T>(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: json === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: json === undefined ? undefined : JSON.stringify(json),
-      signal,
-    });
-  } catch (cause) {
-    if (signal?.aborted) throw cause;
-    throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection and try again.');
-  }
-  let body: unknown = undefined;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON: reported below.
-  }
-  if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
-    throw new ApiError(response.status, 'http_error', `The server answered ${response.status} ${response.statusText}.`);
-  }
-  if (body === undefined) throw new ApiError(response.status, 'bad_response', 'The server sent an answer this page cannot read.');
-  return body as T;
+/** One JSON request through the shared client of lib/http.ts. */
+function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, json?: unknown, signal?: AbortSignal): Promise<T> {
+  return send<T>(method, path, { ...(json !== undefined ? { body: json } : {}), ...(signal ? { signal } : {}) });
 }
 
 const documentPath = (documentId: string) => `/api/documents/${encodeURIComponent(documentId)}`;
