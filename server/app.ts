@@ -87,7 +87,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(sessionMiddleware(store));
   app.use(sameOriginForStateChanges);
   app.get('/api/health', (_req, res) => res.json({ ok: true }));
-  const session = sessionRouter(store);
+  // Set once socket.io exists (below): signing out closes that session's live connections.
+  let endSession: (sessionId: string) => Promise<void> = async () => {};
+  const session = sessionRouter(store, (sessionId) => endSession(sessionId));
   app.use(session.pages);
   app.use('/api', session.api);
   app.use('/api', documentsRouter(store, sync));
@@ -102,8 +104,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);
-  const { io, notifier, publish, reauthorize } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  const { io, notifier, publish, reauthorize, endSession: endSocketSession } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
   approvals.setPublisher(publish);
+  endSession = async (sessionId) => {
+    await sync.endSession(sessionId);
+    await endSocketSession(sessionId);
+  };
   applyMembership = async (documentId, accountId) => {
     const account = await store.getAccount(accountId);
     const access = account ? await loadAccess(store, account, documentId) : undefined;

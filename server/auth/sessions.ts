@@ -18,8 +18,15 @@ export async function openSession(store: Store, accountId: string): Promise<stri
   return token;
 }
 
-/** Ends the session of a request, if it has one. */
-export async function closeSession(store: Store, request: Pick<IncomingMessage, 'headers'>): Promise<void> {
+/** The id of a request's session (the stored hash of its token), if it carries one. */
+export function sessionIdOf(request: Pick<IncomingMessage, 'headers'>): string | undefined {
   const token = readCookie(request.headers, SESSION_COOKIE);
-  if (token && TOKEN_PATTERN.test(token)) await store.deleteSession(hashToken(token));
+  return token && TOKEN_PATTERN.test(token) ? hashToken(token) : undefined;
+}
+
+/** Ends the session of a request, if it has one, and returns its id. */
+export async function closeSession(store: Store, request: Pick<IncomingMessage, 'headers'>): Promise<string | undefined> {
+  const sessionId = sessionIdOf(request);
+  if (sessionId) await store.deleteSession(sessionId);
+  return sessionId;
 }

@@ -6,6 +6,8 @@ export interface ConnectionContext {
   user: { id: string; name: string };
   /** Read-only connections receive the document but their updates are dropped. */
   readOnly: boolean;
+  /** The sign-in session the connection was opened with: signing out closes it. */
+  sessionId?: string;
 }
 
 /**

@@ -127,11 +127,20 @@ export class Room {
   reauthorize(accountId: string, context: ConnectionContext | null): void {
     for (const [socket, member] of [...this.members]) {
       if (member.context.user.id !== accountId) continue;
-      if (context) member.context = context;
+      if (context) member.context = { ...context, ...(member.context.sessionId ? { sessionId: member.context.sessionId } : {}) };
       else {
         this.leave(socket);
         socket.close(CloseCode.Forbidden, 'membership revoked');
       }
+    }
+  }
+
+  /** Closes the connections opened with a session that has just ended (sign-out). */
+  endSession(sessionId: string): void {
+    for (const [socket, member] of [...this.members]) {
+      if (member.context.sessionId !== sessionId) continue;
+      this.leave(socket);
+      socket.close(CloseCode.Unauthorized, 'signed out');
     }
   }
 

@@ -1,6 +1,6 @@
 import { CloseCode } from '../../shared/protocol.ts';
 import { isCrossSite } from '../auth/origin.ts';
-import { accountOfRequest } from '../auth/sessions.ts';
+import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { isAllowed, loadAccess, type DocumentAccess } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
@@ -18,7 +18,8 @@ export function sessionHooks(store: Store): SyncHooks {
       if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
       const access = await loadAccess(store, account, documentId);
       if (!access?.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
-      return connectionContextOf(access);
+      const sessionId = sessionIdOf(request);
+      return { ...connectionContextOf(access), ...(sessionId ? { sessionId } : {}) };
     },
   };
 }

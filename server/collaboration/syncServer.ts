@@ -207,6 +207,13 @@ export class SyncServer {
     if (room) (await room).reauthorize(accountId, context);
   }
 
+  /** Closes every sync connection opened with this session (the person signed out). */
+  async endSession(sessionId: string): Promise<void> {
+    for (const room of await Promise.allSettled([...this.rooms.values()])) {
+      if (room.status === 'fulfilled') room.value.endSession(sessionId);
+    }
+  }
+
   /** Registers an observer of every live document (e.g. the approval hash tracker). */
   observeRooms(observer: (documentId: string, doc: Y.Doc) => () => void): void {
     this.roomObservers.push(observer);

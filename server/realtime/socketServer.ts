@@ -5,7 +5,7 @@ import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { ErrorCode, type ClientToServerEvents, type ErrorBody, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import { isCrossSite } from '../auth/origin.ts';
-import { accountOfRequest } from '../auth/sessions.ts';
+import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { loadAccess } from '../policies/access.ts';
 import type { Account } from '../store/identityTypes.ts';
 import type { MemberRole } from '../../shared/roles.ts';
@@ -19,6 +19,8 @@ interface SocketData {
   account: Account;
   /** The member's role in each document room joined, as checked at join. */
   roles: Record<string, MemberRole>;
+  /** The sign-in session of the handshake: signing out disconnects the socket. */
+  sessionId: string | undefined;
 }
 
 const JoinPayload = z.object({ documentId: z.string().regex(ID_PATTERN) });
@@ -59,6 +61,7 @@ export function createSocketServer(
     if (!account) return refuse(ErrorCode.Unauthorized, 'Sign in first: open the sign-in link you were sent.');
     socket.data.account = account;
     socket.data.roles = {};
+    socket.data.sessionId = sessionIdOf(socket.request);
     next();
   });
 
@@ -135,5 +138,9 @@ export function createSocketServer(
       }
     }
   };
-  return { io, notifier, publish, reauthorize };
+  /** Disconnects every socket opened with a session that has just ended. */
+  const endSession = async (sessionId: string) => {
+    for (const socket of await io.fetchSockets()) if (socket.data.sessionId === sessionId) socket.disconnect(true);
+  };
+  return { io, notifier, publish, reauthorize, endSession };
 }

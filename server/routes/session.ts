@@ -14,7 +14,7 @@ import { presentAccount } from './presenters.ts';
  * The sign-in route is a page, not API: it redirects to the home page, with
  * `?signin=<reason>` when the link cannot be used.
  */
-export function sessionRouter(store: Store): { pages: Router; api: Router } {
+export function sessionRouter(store: Store, sessionEnded: (sessionId: string) => Promise<void>): { pages: Router; api: Router } {
   const pages = Router();
   pages.get(`${SIGN_IN_PATH}/:token`, async (req, res) => {
     const token = req.params.token;
@@ -41,7 +41,9 @@ export function sessionRouter(store: Store): { pages: Router; api: Router } {
   });
 
   api.post('/session/logout', async (req, res) => {
-    await closeSession(store, req);
+    const sessionId = await closeSession(store, req);
+    // Pages open with that session lose their live connections at once.
+    if (sessionId) await sessionEnded(sessionId);
     res.setHeader('Set-Cookie', clearedSessionCookie());
     res.json({ ok: true });
   });

@@ -106,4 +106,26 @@ describe('revocation takes effect at once', () => {
     socket.disconnect();
     local.provider.destroy();
   });
+
+  it('signing out closes the live connections opened with that session, and only those', async () => {
+    const session = await signInAs(server, DEMO.vnHead);
+    const otherDevice = await signInAs(server, DEMO.vnHead);
+    const closes: number[] = [];
+    const here = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: session });
+    const there = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: otherDevice });
+    await Promise.all([synced(here.provider), synced(there.provider)]);
+    here.provider.on('connection-close', (event: CloseEvent | null) => event && closes.push(event.code));
+    const socket = ioClient(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: session } });
+    await new Promise<JoinReply>((resolve) => socket.emit('document:join', { documentId: DOC }, resolve));
+    const disconnected = new Promise((resolve) => socket.on('disconnect', resolve));
+
+    const out = await api(server.url, session)('/api/session/logout', { method: 'POST', json: {} });
+    expect(out.status).toBe(200);
+    await waitFor(() => closes.includes(CloseCode.Unauthorized), 'the signed-out connection to close with 4401');
+    await disconnected;
+    here.provider.destroy();
+    // The same person's other device stays connected.
+    expect(there.provider.wsconnected).toBe(true);
+    there.provider.destroy();
+  });
 });
