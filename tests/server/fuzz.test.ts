@@ -1,0 +1,139 @@
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeUpdate } from '../../server/collaboration/messages.ts';
+import { readAllPairs } from '../../shared/model/index.ts';
+import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
+import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { firstXmlText } from '../helpers/docs.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const DOC = 'vn-fr-2023';
+const SEEDS = [1, 7, 42, 1337, 20230415];
+const FRAMES_PER_SEED = 300;
+
+/** Close codes a fuzzed connection may end with: each documented in shared/protocol.ts. */
+const DOCUMENTED = new Set<number>([CloseCode.MalformedMessage, CloseCode.ContentNotAllowed, CloseCode.TooManyMessages, CloseCode.MessageTooLarge, CloseCode.Unauthorized]);
+
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function frame(...parts: Array<(e: encoding.Encoder) => void>): Uint8Array {
+  const e = encoding.createEncoder();
+  for (const part of parts) part(e);
+  return encoding.toUint8Array(e);
+}
+
+/** Valid frames of every kind, the material the fuzzer mutates. */
+function corpus(base: Y.Doc): Uint8Array[] {
+  const edited = new Y.Doc();
+  Y.applyUpdate(edited, Y.encodeStateAsUpdate(base));
+  const vector = Y.encodeStateVector(edited);
+  firstXmlText(edited, 'closing', 'fr').insert(0, 'FUZZ ');
+  const update = Y.encodeStateAsUpdate(edited, vector);
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  awareness.setLocalState({ user: { name: 'Someone Else', color: '#123456' } });
+  return [
+    frame((e) => encoding.writeVarUint(e, MessageType.Sync), (e) => encoding.writeVarUint(e, SyncMessageType.Step1), (e) => encoding.writeVarUint8Array(e, Y.encodeStateVector(base))),
+    encodeUpdate(update),
+    frame((e) => encoding.writeVarUint(e, MessageType.Sync), (e) => encoding.writeVarUint(e, SyncMessageType.Step2), (e) => encoding.writeVarUint8Array(e, update)),
+    frame((e) => encoding.writeVarUint(e, MessageType.Awareness), (e) => encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]))),
+    frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness)),
+  ];
+}
+
+/** One fuzzed frame: a mutated valid frame, or random bytes. */
+function fuzzed(random: () => number, material: Uint8Array[]): Uint8Array {
+  const pick = material[Math.floor(random() * material.length)]!;
+  const bytes = Uint8Array.from(pick);
+  switch (Math.floor(random() * 6)) {
+    case 0: // flip bytes
+      for (let i = 0; i < 1 + random() * 4; i++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      return bytes;
+    case 1: // truncate
+      return bytes.slice(0, Math.floor(random() * bytes.length));
+    case 2: // trailing garbage
+      return Uint8Array.from([...bytes, ...Array.from({ length: 1 + Math.floor(random() * 16) }, () => Math.floor(random() * 256))]);
+    case 3: // unknown or server-only message type
+      bytes[0] = [2, 4, 5, 9, 127, 255][Math.floor(random() * 6)]!;
+      return bytes;
+    case 4: // garbage varints
+      return Uint8Array.from(Array.from({ length: 1 + Math.floor(random() * 12) }, () => 0x80 | Math.floor(random() * 128)));
+    default: // random bytes
+      return Uint8Array.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256)));
+  }
+}
+
+describe('sync protocol fuzzing', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let observer: string;
+  let base: Y.Doc;
+  let before: ReturnType<typeof readAllPairs>;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    observer = await signInAs(server, DEMO.observer);
+    const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: observer });
+    await synced(client.provider);
+    base = client.doc;
+    before = readAllPairs(base);
+    client.provider.destroy();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(SEEDS)('seed %i: mutated and random frames close only their own connection, with a documented code, and change nothing', async (seed) => {
+    const random = mulberry32(seed);
+    const material = corpus(base);
+    const rowsBefore = (await server.store.loadUpdates(DOC)).updates.length;
+    const codes: number[] = [];
+    let harmless = 0;
+    let socket: ReturnType<typeof rawSyncSocket> | undefined;
+    let closed = true;
+    for (let i = 0; i < FRAMES_PER_SEED; i++) {
+      if (closed) {
+        // Mostly signed in as a read-only member (valid updates are parsed, then dropped); some not signed in.
+        const signedIn = random() > 0.1;
+        socket = rawSyncSocket(server.wsUrl, DOC, signedIn ? { cookie: observer } : {});
+        await socket.opened;
+        if (signedIn) await waitFor(() => socket!.messages.length > 0, 'sync step 1');
+        closed = false;
+        void socket.closed.then(() => (closed = true));
+      }
+      // One fuzzed frame, then a valid probe: either the probe is answered (the frame was
+      // harmless) or the connection closes, within a bounded time, with a documented code.
+      const answered = socket!.messages.length;
+      socket!.ws.send(fuzzed(random, material));
+      socket!.ws.send(frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness)));
+      const outcome = await Promise.race([
+        socket!.closed,
+        waitFor(() => socket!.messages.length > answered || closed, 'an answer', 2000).then(() => null),
+      ]);
+      if (outcome || closed) {
+        const { code, reason } = outcome ?? (await socket!.closed);
+        expect(DOCUMENTED.has(code), `seed ${seed} frame ${i}: close ${code} ${reason}`).toBe(true);
+        codes.push(code);
+      } else harmless++;
+    }
+    socket?.ws.close();
+    expect(codes.length + harmless).toBe(FRAMES_PER_SEED);
+    // Both outcomes occur: the fuzzer reaches past the first byte.
+    expect(harmless).toBeGreaterThan(0);
+    expect(codes.length).toBeGreaterThan(0);
+    // The server is up, the text and the stored log are what they were.
+    expect((await api(server.url, observer)('/api/health')).status).toBe(200);
+    expect((await api(server.url, observer)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
+    expect((await server.store.loadUpdates(DOC)).updates.length).toBe(rowsBefore);
+  });
+});
