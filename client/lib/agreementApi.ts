@@ -2,6 +2,9 @@ import type { PairApprovals, ApprovalView } from '../../shared/approvals.ts';
 import type { DiffPart, PairChange, VersionPair } from '../../shared/diff.ts';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
+import type { SignatureView, VersionSummary } from '../../shared/versions.ts';
+
+export type { SignatureView, VersionSummary };
 import { t } from '../i18n/index.ts';
 import { request, type RequestOptions } from './http.ts';
 
@@ -37,27 +40,6 @@ export interface ChangesSince {
   stale: boolean;
   vi: DiffPart[];
   fr: DiffPart[];
-}
-
-export interface SignatureView {
-  documentId: string;
-  version: number;
-  partyId: string;
-  accountId: string;
-  byName: string;
-  signedAt: string;
-  signature: string;
-}
-
-export interface VersionSummary {
-  number: number;
-  createdAt: string;
-  createdBy: string;
-  hash: string;
-  prevHash: string | null;
-  pairCount: number;
-  signatures: SignatureView[];
-  signedOff: boolean;
 }
 
 export type PairText = VersionPair;

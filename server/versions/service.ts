@@ -9,18 +9,9 @@ import type { StoredSignature, StoredVersion } from '../store/agreementTypes.ts'
 import type { Store } from '../store/types.ts';
 import { serializeVersion, signaturePayload, versionHash, type VersionContent } from './canonical.ts';
 import type { ServerKey } from './serverKey.ts';
+import type { VersionSummary } from '../../shared/versions.ts';
 
-export interface VersionSummary {
-  number: number;
-  createdAt: string;
-  createdBy: string;
-  hash: string;
-  prevHash: string | null;
-  pairCount: number;
-  signatures: Array<StoredSignature & { byName: string }>;
-  /** Every party of the document has signed: the version is final. */
-  signedOff: boolean;
-}
+export type { VersionSummary };
 
 export interface VerificationReport {
   ok: boolean;
