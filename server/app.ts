@@ -28,7 +28,18 @@ import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
 
-const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+/**
+ * The built page, found from the repository root: this module runs both from
+ * server/app.ts (tsx, tests) and compiled from dist/node/server/app.js.
+ */
+const CLIENT_DIR = path.join(repositoryRoot(path.dirname(fileURLToPath(import.meta.url))), 'dist/client');
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot find dist/client`);
+  }
+}
 
 export interface AccordServer {
   url: string;

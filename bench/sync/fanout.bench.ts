@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     `(raw \`ws\` + y-protocols). Latency: a writer's send to each other client's receipt. CPU: server user+system seconds while typing and draining, ` +
     `per 1,000 delivered updates. RSS: server's peak (VmHWM). Medians across rounds. Accord runs with sign-in, SQLite (WAL, synchronous=FULL, ` +
     `persist before broadcast) and approval tracking; the reference server (\`@y/websocket-server\` 0.1.1) and Hocuspocus (\`@hocuspocus/server\` ` +
-    `4.7.0, no extensions) keep documents in memory only. Accord runs as \`npm start\` runs it (\`node --import tsx\`, the loader's ~30 MiB included in its RSS); the peers are plain JS on plain Node. The machine is shared: other work may run meanwhile, hence the alternation and medians; the load generator's own event-loop lag is printed with each run. Chart: [bench-fanout.svg](bench-fanout.svg).\n\n${tables}\n`;
+    `4.7.0, no extensions) keep documents in memory only. Accord runs as \`npm start\` runs it (compiled to JavaScript by tsc, plain Node), like the peers. The machine is shared: other work may run meanwhile, hence the alternation and medians; the load generator's own event-loop lag is printed with each run. Chart: [bench-fanout.svg](bench-fanout.svg).\n\n${tables}\n`;
   fs.appendFileSync(path.join(REPO_ROOT, 'docs/benchmarks.md'), section);
   fs.writeFileSync(path.join(REPO_ROOT, 'docs/bench-fanout.svg'), svgChart(summaries, `Fan-out: p99 latency, ${SECONDS} s runs, median of ${ROUNDS}`));
   console.log('\nwritten: docs/benchmarks.md, docs/bench-fanout.svg');

@@ -1,13 +1,13 @@
 /**
  * The three servers under test, each started as its own child process with a
  * fresh state, and what the load generator needs to talk to them.
- * - accord: the real server (`node --import tsx server/main.ts`), fresh
- *   DATA_DIR, demo on (SQLite, sign-in, approval tracking: its defaults);
+ * - accord: the real server as `npm start` runs it (compiled by tsc to
+ *   dist/node, then `node dist/node/server/main.js`), fresh DATA_DIR, demo on (SQLite, sign-in, approval tracking: its defaults);
  *   clients sign in through the demo links it prints.
  * - reference: `@y/websocket-server` 0.1.1 (bench/peers/referenceServer.mjs).
  * - hocuspocus: `@hocuspocus/server` without extensions (bench/peers/hocuspocusServer.mjs).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,10 +82,22 @@ async function followSignInLink(url: string): Promise<string> {
 /** Members who may edit the text: the load's clients sign in as these. */
 const EDITORS = ['vn-drafter@demo.accord', 'fr-drafter@demo.accord'];
 
+let compiled = false;
+
+/** Compiles the server as `npm run build` does (once per bench process), so the bench measures what `npm start` runs. */
+function compileAccord(): void {
+  if (compiled) return;
+  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`compiling the server failed:\n${result.stdout}${result.stderr}`);
+  compiled = true;
+}
+
 async function startAccord(nodeArgs: string[]): Promise<RunningServer> {
+  compileAccord();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
   const { child, started, exited } = spawnNode(
-    'server/main.ts',
+    'dist/node/server/main.js',
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     /Accord listening on (http:\/\/\S+)/,
     nodeArgs,

@@ -29,9 +29,18 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** The real server as a child process (`node --import tsx server/main.ts`), for kill tests. */
-export async function startServerProcess(dataDir: string, port = 0, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** How the server process is started: from source through tsx, or as `npm start` runs it, compiled. */
+export const SOURCE_ENTRY = ['--import', 'tsx', 'server/main.ts'];
+export const COMPILED_ENTRY = ['dist/node/server/main.js'];
+
+/** The real server as a child process (`node --import tsx server/main.ts` by default), for kill tests. */
+export async function startServerProcess(
+  dataDir: string,
+  port = 0,
+  extraEnv: Record<string, string> = {},
+  entry: string[] = SOURCE_ENTRY,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

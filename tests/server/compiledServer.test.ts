@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readAllPairs } from '../../shared/model/index.ts';
+import { DEMO, api, followSignInLink, printedSignInLinks } from '../helpers/auth.ts';
+import { connectProvider, synced } from '../helpers/clients.ts';
+import { COMPILED_ENTRY, REPO_ROOT, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/server.ts';
+
+/**
+ * `npm start` runs the server compiled to JavaScript (dist/node), not through
+ * tsx: the compiled output must start, print its links and serve the declaration.
+ */
+describe('the compiled server that npm start runs', () => {
+  let server: ServerProcess | undefined;
+  afterAll(() => server?.child.kill('SIGKILL'));
+
+  it('builds with tsconfig.server.json, starts from dist/node and serves the demo declaration over REST and sync', async () => {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json'], { cwd: REPO_ROOT });
+    server = await startServerProcess(tempDataDir('accord-compiled'), 0, {}, COMPILED_ENTRY);
+
+    const link = printedSignInLinks(server.output()).get(DEMO.frDrafter);
+    expect(link).toBeDefined();
+    const cookie = await followSignInLink(link!);
+    const res = await api(server.url, cookie)('/api/documents/vn-fr-2023/pairs');
+    expect(res.status).toBe(200);
+    const titles = res.body.pairs as Array<{ id: string; vi: string; fr: string }>;
+    expect(titles.find((p) => p.id === 'title')?.vi).toMatch(/TUYÊN BỐ CHUNG/i);
+
+    const client = connectProvider(server.wsUrl, 'vn-fr-2023', new Y.Doc(), { cookie });
+    await synced(client.provider);
+    expect(readAllPairs(client.doc).map((p) => p.id)).toEqual(titles.map((p) => p.id));
+    client.provider.destroy();
+  });
+});
