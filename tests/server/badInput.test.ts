@@ -99,6 +99,16 @@ describe('bad input leaves the server running and the data unchanged', () => {
     expect((await socket.closed).code).toBe(CloseCode.MessageTooLarge);
   });
 
+  it('counts every fragment of a message against the size limit: many small fragments over it close with 1009', async () => {
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie });
+    await socket.opened;
+    // 64 KiB continuation frames, none of them large, together one byte over the limit.
+    const chunk = new Uint8Array(64 * 1024);
+    const chunks = Math.ceil((limits.maxSyncMessageBytes + 1) / chunk.length);
+    for (let i = 0; i < chunks; i++) socket.ws.send(chunk, { fin: i === chunks - 1, binary: true });
+    expect((await socket.closed).code).toBe(CloseCode.MessageTooLarge);
+  });
+
   it('answers a request for a paragraph that does not exist with a 404 naming it', async () => {
     const res = await api(server.url, cookie)(`/api/documents/${DOC}/pairs/p-missing`);
     expect(res.status).toBe(404);
