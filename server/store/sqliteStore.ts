@@ -6,6 +6,7 @@ import { isRole } from '../../shared/roles.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { UpdateLogWriter } from './updateLogWriter.ts';
 
 interface ThreadRow {
   id: string;
@@ -214,10 +215,14 @@ export const DATABASE_FILE = 'accord.sqlite';
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Appends and compactions of the update log, on their own thread (see UpdateLogWriter). */
+  private readonly updateLog: UpdateLogWriter;
 
   constructor(dataDir: string) {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, DATABASE_FILE));
+    const file = path.join(dataDir, DATABASE_FILE);
+    this.db = new Database(file);
+    this.updateLog = new UpdateLogWriter(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
@@ -236,7 +241,6 @@ export class SqliteStore implements Store {
       loadUpdates: this.db.prepare<[string], { seq: number; data: Buffer }>(
         'SELECT seq, data FROM doc_updates WHERE document_id = ? ORDER BY seq',
       ),
-      deleteUpTo: this.db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq <= ?'),
     };
   }
 
@@ -285,15 +289,12 @@ export class SqliteStore implements Store {
     return { updates: rows.map((r) => r.data), lastSeq: rows.at(-1)?.seq ?? 0 };
   }
 
-  async appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
-    return Number(this.statements.insertUpdate.run(documentId, Buffer.from(update)).lastInsertRowid);
+  appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
+    return this.updateLog.append(documentId, update);
   }
 
   async compact(documentId: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
-    this.db.transaction(() => {
-      this.statements.deleteUpTo.run(documentId, uptoSeq);
-      this.statements.insertUpdate.run(documentId, Buffer.from(merged));
-    })();
+    await this.updateLog.compact(documentId, merged, uptoSeq);
   }
 
   // ---- identity -------------------------------------------------------------
@@ -565,6 +566,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.updateLog.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,38 @@
+// The update-log writer thread (plain JavaScript: it runs unchanged from the
+// sources, under tests, and from dist/node). It owns one SQLite connection that
+// appends Yjs updates and compacts the log, so the fsync of `synchronous=FULL`
+// waits here and never on the server's event loop. Messages are handled one at
+// a time, in the order they were posted: a reply means the write is on disk.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+const insert = db.prepare('INSERT INTO doc_updates (document_id, data) VALUES (?, ?)');
+const deleteUpTo = db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq <= ?');
+const compact = db.transaction((documentId, merged, uptoSeq) => {
+  deleteUpTo.run(documentId, uptoSeq);
+  return insert.run(documentId, merged).lastInsertRowid;
+});
+
+parentPort.on('message', (request) => {
+  try {
+    if (request.op === 'close') {
+      db.close();
+      parentPort.postMessage({ id: request.id, result: 0 });
+      parentPort.close();
+      return;
+    }
+    const data = Buffer.from(request.data.buffer, request.data.byteOffset, request.data.byteLength);
+    const seq =
+      request.op === 'append'
+        ? insert.run(request.documentId, data).lastInsertRowid
+        : compact(request.documentId, data, request.uptoSeq);
+    parentPort.postMessage({ id: request.id, result: Number(seq) });
+  } catch (error) {
+    parentPort.postMessage({ id: request.id, error: { message: String(error?.message ?? error), code: error?.code } });
+  }
+});

@@ -1,0 +1,92 @@
+import { Worker } from 'node:worker_threads';
+
+type Request =
+  | { op: 'append'; documentId: string; data: Uint8Array }
+  | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number }
+  | { op: 'close' };
+
+interface Reply {
+  id: number;
+  result?: number;
+  error?: { message: string; code?: string };
+}
+
+/** A write the database refused (read-only file, disk full, …): `code` is SQLite's (e.g. SQLITE_FULL). */
+export class StorageWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'StorageWriteError';
+  }
+}
+
+/**
+ * Appends to and compacts the Yjs update log on a worker thread with its own
+ * SQLite connection (WAL lets it write beside the main connection). Each
+ * promise resolves once the write is durable, in posting order, so callers keep
+ * "stored before relayed" while the event loop goes on serving other sockets
+ * during the fsync. Started on the first write: read-only users of the store
+ * (CLI, verifier) never start it.
+ */
+export class UpdateLogWriter {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve: (seq: number) => void; reject: (error: Error) => void }>();
+  private broken: Error | undefined;
+
+  constructor(private readonly file: string) {}
+
+  append(documentId: string, data: Uint8Array): Promise<number> {
+    return this.post({ op: 'append', documentId, data });
+  }
+
+  compact(documentId: string, data: Uint8Array, uptoSeq: number): Promise<number> {
+    return this.post({ op: 'compact', documentId, data, uptoSeq });
+  }
+
+  /** Waits for the writes posted so far, then closes the worker's connection. */
+  async close(): Promise<void> {
+    if (!this.worker) return;
+    await this.post({ op: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+    this.worker = undefined;
+  }
+
+  private post(request: Request): Promise<number> {
+    if (this.broken) return Promise.reject(this.broken);
+    const worker = (this.worker ??= this.start());
+    const id = this.nextId++;
+    // Referenced while a write is outstanding, so that the process waits for it (e.g. a flush at SIGTERM).
+    if (this.waiting.size === 0) worker.ref();
+    return new Promise<number>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...request });
+    });
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./updateLogWorker.mjs', import.meta.url), { workerData: { file: this.file } });
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      // An idle writer must not keep the process alive.
+      if (this.waiting.size === 0) worker.unref();
+      if (!waiter) return;
+      if (reply.error) waiter.reject(new StorageWriteError(`could not store the update: ${reply.error.message}`, reply.error.code));
+      else waiter.resolve(reply.result!);
+    });
+    const fail = (error: Error) => {
+      // A writer that died takes no more writes: whatever it had not replied to was never acknowledged.
+      this.broken = new StorageWriteError(`the update-log writer stopped: ${error.message}`, undefined);
+      for (const waiter of this.waiting.values()) waiter.reject(this.broken);
+      this.waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (this.waiting.size > 0) fail(new Error(`exited with code ${code}`));
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SqliteStore } from '../../server/store/sqliteStore.ts';
+import { StorageWriteError } from '../../server/store/updateLogWriter.ts';
+import { tempDataDir } from '../helpers/server.ts';
+
+const DOC = { id: 'log-test', title: { vi: 'Thử', fr: 'Essai' }, parties: [] };
+
+function textUpdate(text: string, clientID: number): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = clientID;
+  doc.getText('t').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** The update log is written by its own thread; what it acknowledges must be what the store then reads. */
+describe('the update log written off the event loop', () => {
+  const stores: SqliteStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+  });
+
+  function open(dataDir = tempDataDir('accord-log')) {
+    const store = new SqliteStore(dataDir);
+    stores.push(store);
+    return { store, dataDir };
+  }
+
+  it('stores appends in the order they were made, each readable once its promise resolves', async () => {
+    const { store } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    const seqs = await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendUpdate(DOC.id, textUpdate(`${i}`, 100 + i))));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const { updates, lastSeq } = await store.loadUpdates(DOC.id);
+    expect(updates).toHaveLength(51);
+    expect(lastSeq).toBe(seqs.at(-1));
+  });
+
+  it('keeps every acknowledged append across closing and reopening the store, and compacts into one row', async () => {
+    const { store, dataDir } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    for (let i = 0; i < 20; i++) void store.appendUpdate(DOC.id, textUpdate('ư', 200 + i));
+    await store.close(); // waits for the writes already posted
+    const reopened = open(dataDir).store;
+    const { updates, lastSeq } = await reopened.loadUpdates(DOC.id);
+    expect(updates).toHaveLength(21);
+    const merged = Y.mergeUpdates(updates);
+    await reopened.compact(DOC.id, merged, lastSeq);
+    const after = await reopened.loadUpdates(DOC.id);
+    expect(after.updates).toHaveLength(1);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, after.updates[0]!);
+    expect(doc.getText('t').toString()).toBe('ư'.repeat(20));
+  });
+
+  it('refuses a write the database rejects with the database’s reason and code, and goes on with the next', async () => {
+    const { store } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    const refused = store.appendUpdate('no-such-document', textUpdate('x', 2));
+    await expect(refused).rejects.toBeInstanceOf(StorageWriteError);
+    await expect(refused).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY', message: /FOREIGN KEY constraint failed/ });
+    await expect(store.appendUpdate(DOC.id, textUpdate('y', 3))).resolves.toBeGreaterThan(0);
+  });
+});
