@@ -1,7 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
 import { progressOf, statusOf, type ApprovalStatus, type ApprovalView } from '../../shared/approvals.ts';
-import { SOCKET_IO_PATH, type ClientToServerEvents, type DocumentSummary, type PartySummary, type ServerToClientEvents } from '../../shared/protocol.ts';
+import type { DocumentSummary, PartySummary, ServerToClientEvents } from '../../shared/protocol.ts';
 import { agreementApi, errorMessage, type DocumentMe, type Progress } from './agreementApi.ts';
+import { acquireSocket, connectShared } from './realtimeSocket.ts';
 
 /**
  * The approvals of one declaration, kept live: loaded with GET …/approvals,
@@ -141,18 +141,15 @@ export function liveApprovals(documentId: string): LiveApprovals {
   }
 
   // ------------------------------------------------------------ socket.io
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    path: SOCKET_IO_PATH,
-    transports: ['websocket'],
-    autoConnect: false,
-  });
-  socket.on('pairs:hashes', (payload) => {
+  const lease = acquireSocket();
+  const socket = lease.socket;
+  lease.on('pairs:hashes', (payload: Parameters<ServerToClientEvents['pairs:hashes']>[0]) => {
     if (payload?.documentId === documentId) receive({ kind: 'hashes', hashes: payload.hashes });
   });
-  socket.on('approval:changed', (payload) => {
+  lease.on('approval:changed', (payload: Parameters<ServerToClientEvents['approval:changed']>[0]) => {
     if (payload?.documentId === documentId) receive({ kind: 'approvals', pairId: payload.pairId, approvals: payload.approvals });
   });
-  socket.on('connect', () => {
+  const join = (): void => {
     socket.emit('document:join', { documentId }, (reply) => {
       if (destroyed) return;
       if (!reply.ok) {
@@ -169,9 +166,9 @@ export function liveApprovals(documentId: string): LiveApprovals {
         },
       );
     });
-  });
-  socket.on('disconnect', () => setState(current === 'failed' ? 'failed' : 'offline'));
-  socket.on('connect_error', (error: Error & { data?: { message?: string } }) => {
+  };
+  lease.on('disconnect', () => setState(current === 'failed' ? 'failed' : 'offline'));
+  lease.on('connect_error', (error: Error & { data?: { message?: string } }) => {
     failure = error.data?.message ?? error.message;
     setState('offline');
   });
@@ -186,7 +183,7 @@ export function liveApprovals(documentId: string): LiveApprovals {
     failure = errorMessage(error);
     setState('failed');
   });
-  socket.connect();
+  connectShared(lease, join);
 
   const api: LiveApprovals = {
     documentId,
@@ -225,8 +222,7 @@ export function liveApprovals(documentId: string): LiveApprovals {
       abort.abort();
       listeners.clear();
       stateListeners.clear();
-      socket.removeAllListeners();
-      socket.disconnect();
+      lease.release();
     },
   };
   return api;

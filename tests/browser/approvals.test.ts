@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactPath, launchBrowser, openDeclaration, placeCaret, row, signIn as signInMember, startServer, type Member as SignedInPerson, type RunningServer } from './helpers.ts';
 import { DEMO as DEMO_PEOPLE } from '../helpers/auth.ts';
+import { SOCKET_IO_PATH, SYNC_PATH } from '../../shared/protocol.ts';
 
 /**
  * Approvals bound to the text, seen in real browsers: the French head agrees
@@ -61,6 +62,8 @@ describe('approvals, live stale status and versions in the browser', () => {
   it('the French head agrees to a pair; a Vietnamese drafter edits it; the head sees the approval stale with the diff, without reloading', async () => {
     frHead = await signIn(DEMO_PEOPLE.frHead);
     vnDrafter = await signIn(DEMO_PEOPLE.vnDrafter);
+    const sockets: string[] = [];
+    frHead.page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
     await openDeclaration(frHead.page, server.url, DOC);
     await openDeclaration(vnDrafter.page, server.url, DOC);
 
@@ -77,6 +80,9 @@ describe('approvals, live stale status and versions in the browser', () => {
     await waitForStatus(frHead.page, PAIR, 'fr', 'agreed');
     await waitForStatus(vnDrafter.page, PAIR, 'fr', 'agreed');
     expect(await chip(vnDrafter.page, PAIR, 'fr').getAttribute('title')).toContain('Claire Dubois');
+    // The page holds two connections: the text over sync, comments and approvals over one socket.io connection.
+    expect(sockets.filter((p) => p.startsWith(`${SOCKET_IO_PATH}/`)).length).toBe(1);
+    expect(sockets.filter((p) => p.startsWith(`${SYNC_PATH}/`)).length).toBe(1);
     expect(await frHead.page.locator('[data-testid="agreement-progress"]').textContent()).toBe('0 of 8 pairs agreed by all parties');
 
     // The Vietnamese drafter adds words in Vietnamese, in their own browser.

@@ -1,10 +1,10 @@
-import { io, type Socket } from 'socket.io-client';
 import type { ThreadView } from '../../../../shared/comments.ts';
-import { SOCKET_IO_PATH, type ClientToServerEvents, type ServerToClientEvents } from '../../../../shared/protocol.ts';
+import type { ServerToClientEvents } from '../../../../shared/protocol.ts';
+import { acquireSocket, connectShared } from '../../../lib/realtimeSocket.ts';
 
 /**
- * Live comment threads: joins the declaration's socket.io room (the session
- * cookie goes along) and hands over every `thread:changed` the server pushes
+ * Live comment threads: joins the declaration's socket.io room on the page's
+ * shared connection (the session cookie goes along) and hands over every `thread:changed` the server pushes
  * (it pushes only threads this member may see). After each (re)join the
  * caller reloads the threads, so nothing missed while away stays missing.
  */
@@ -22,25 +22,16 @@ export interface LiveOptions {
 }
 
 export function followThreads(options: LiveOptions): LiveThreads {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-    path: SOCKET_IO_PATH,
-    withCredentials: true,
-  });
+  const lease = acquireSocket();
   const join = (): void => {
-    socket.emit('document:join', { documentId: options.documentId }, (reply) => {
+    lease.socket.emit('document:join', { documentId: options.documentId }, (reply) => {
       if (reply.ok) options.onJoined();
       else options.onRefused(reply.error.message);
     });
   };
-  socket.on('connect', join);
-  socket.on('thread:changed', ({ documentId, thread }) => {
+  lease.on('thread:changed', ({ documentId, thread }: Parameters<ServerToClientEvents['thread:changed']>[0]) => {
     if (documentId === options.documentId) options.onThread(thread);
   });
-  return {
-    destroy() {
-      socket.off('connect', join);
-      socket.removeAllListeners('thread:changed');
-      socket.disconnect();
-    },
-  };
+  connectShared(lease, join);
+  return { destroy: () => lease.release() };
 }
