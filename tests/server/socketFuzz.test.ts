@@ -13,7 +13,7 @@ const DOC = 'vn-fr-2023';
 const OTHER_DOC = 'hanoi-toulouse-2023';
 const SEEDS = [3, 11, 99, 2024, 31337];
 const EVENTS_PER_SEED = 1000;
-const RAW_FRAMES_PER_SEED = 150;
+const RAW_FRAMES_PER_SEED = 100;
 /** How long an acknowledgement may take before the test calls it unanswered. */
 const ACK_WAIT_MS = 3000;
 
