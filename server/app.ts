@@ -132,6 +132,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw routeNotFound(req.method, req.originalUrl);
   });
   app.use(clientRoutes());
+  // Pages answer GET only: any other method on a page path gets the API's JSON 404, not express's HTML one.
+  app.use((req) => {
+    throw routeNotFound(req.method, req.originalUrl);
+  });
   app.use(errorHandler(logger));
 
   httpServer.on('upgrade', (request, socket, head) => {

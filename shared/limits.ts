@@ -9,6 +9,16 @@ export const limits = {
   maxJsonBodyBytes: 256 * 1024,
   /** Largest socket.io packet. */
   maxSocketIoPayloadBytes: 256 * 1024,
+  /**
+   * Largest awareness state (one client's presence: name, colour, cursor) in
+   * bytes of JSON; 1009 beyond. A real one is a few hundred bytes.
+   */
+  maxAwarenessStateBytes: 8 * 1024,
+  /**
+   * Awareness client ids one sync connection may own (a page has one); states
+   * for further ids are dropped.
+   */
+  maxAwarenessClientsPerConnection: 4,
   /** Longest document id accepted anywhere (ids are short slugs). */
   maxDocumentIdLength: 64,
   /** Longest pair id accepted anywhere. */

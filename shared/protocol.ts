@@ -1,5 +1,6 @@
 import type { ApprovalView } from './approvals.ts';
 import type { ThreadView } from './comments.ts';
+import type { Role } from './roles.ts';
 
 /**
  * The wire protocol of Accord in one module: the sync endpoint, its message
@@ -36,7 +37,10 @@ export const SyncMessageType = {
  * RFC 6455 for applications; the client stops reconnecting on the 44xx ones.
  */
 export const CloseCode = {
-  /** A frame larger than limits.maxSyncMessageBytes (the standard code). */
+  /**
+   * A frame larger than limits.maxSyncMessageBytes, or an awareness state
+   * larger than limits.maxAwarenessStateBytes (the standard code).
+   */
   MessageTooLarge: 1009,
   /** The server is shutting down or restarting; reconnect later. */
   ServiceRestart: 1012,
@@ -75,6 +79,21 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.DocumentNotFound,
   CloseCode.ContentNotAllowed,
 ]);
+
+/**
+ * The awareness `user` field as every client sees it: the server overwrites
+ * whatever a connection puts there with its signed-in account, so a cursor
+ * labelled with a name is that person's. `name` and `color` are what
+ * y-prosemirror draws (color is #rrggbb).
+ */
+export interface PresenceUser {
+  name: string;
+  color: string;
+  accountId: string;
+  role: Role;
+  /** The delegation the member speaks for; null for the secretariat. */
+  partyId: string | null;
+}
 
 /** Reason sent (y-protocols auth message) when a read-only connection tries to write. */
 export const READ_ONLY_REASON = 'read-only: this connection may read the document but not change it';

@@ -9,24 +9,7 @@ import { t, type MessageKey } from '../i18n/index.ts';
  * in words, and the colour that marks them (cursors, presence).
  */
 
-/**
- * One colour per party, by its position in the document's parties. Calm
- * colours that stay readable with white text and as a tint behind text.
- * (#rrggbb: y-prosemirror only accepts 6-digit hex colours.)
- */
-export const PARTY_COLORS = [
-  '#b0413e', // brick
-  '#1f6feb', // blue
-  '#2f7d4f', // green
-  '#8a4fbf', // violet
-  '#c26a00', // amber
-  '#0f7b84', // teal
-  '#b03a7a', // plum
-  '#5a6b1f', // olive
-] as const;
-
-/** The colour of people who speak for no party (secretariat, observers). */
-export const NEUTRAL_COLOR = '#6b7380';
+export { NEUTRAL_COLOR, PARTY_COLORS, memberColor } from '../../shared/colors.ts';
 
 const ROLE_KEYS: Record<Role, MessageKey> = {
   secretariat: 'role.secretariat',
@@ -49,11 +32,4 @@ export function partyName(party: PartySummary, locale: Locale): string {
 export function delegationLabel(parties: readonly PartySummary[], partyId: string | null, locale: Locale): string {
   const party = partyId === null ? undefined : parties.find((p) => p.id === partyId);
   return party ? partyName(party, locale) : t('identity.noParty');
-}
-
-/** The colour of a member: their party's, or neutral for the secretariat and observers. */
-export function memberColor(parties: readonly PartySummary[], role: Role, partyId: string | null): string {
-  if (role === 'secretariat' || role === 'observer' || partyId === null) return NEUTRAL_COLOR;
-  const index = parties.findIndex((p) => p.id === partyId);
-  return index < 0 ? NEUTRAL_COLOR : (PARTY_COLORS[index % PARTY_COLORS.length] ?? NEUTRAL_COLOR);
 }

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { CloseCode } from '../../shared/protocol.ts';
+import type { CloseCode, PresenceUser } from '../../shared/protocol.ts';
 
 /** Who is on a sync connection and what they may do there. */
 export interface ConnectionContext {
   user: { id: string; name: string };
+  /** What others see in the awareness `user` field of this connection's states (stamped by the server). */
+  presence: PresenceUser;
   /** Read-only connections receive the document but their updates are dropped. */
   readOnly: boolean;
   /** The sign-in session the connection was opened with: signing out closes it. */

@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as authProtocol from 'y-protocols/auth';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { limits } from '../../shared/limits.ts';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { ContentNotAllowedError, checkUpdateContent } from './contentPolicy.ts';
 
@@ -14,8 +15,23 @@ import { ContentNotAllowedError, checkUpdateContent } from './contentPolicy.ts';
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
   | { type: 'sync-update'; update: Uint8Array }
-  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'query-awareness' };
+
+/** One client's state in an awareness update (y-protocols/awareness: clientID, clock, JSON state; null = gone). */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  state: unknown;
+}
+
+/** An awareness state larger than limits.maxAwarenessStateBytes. */
+export class AwarenessStateTooLargeError extends Error {
+  constructor(bytes: number) {
+    super(`awareness state of ${bytes} bytes, more than ${limits.maxAwarenessStateBytes}`);
+    this.name = 'AwarenessStateTooLargeError';
+  }
+}
 
 export class MalformedMessageError extends Error {
   constructor(message: string) {
@@ -45,9 +61,7 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
         throw new MalformedMessageError(`unknown sync message type ${subtype}`);
       }
       case MessageType.Awareness: {
-        const update = decoding.readVarUint8Array(decoder);
-        validateAwarenessUpdate(update);
-        return { type: 'awareness', update };
+        return { type: 'awareness', entries: decodeAwarenessUpdate(decoding.readVarUint8Array(decoder)) };
       }
       case MessageType.QueryAwareness:
         return { type: 'query-awareness' };
@@ -55,20 +69,42 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
         throw new MalformedMessageError(`unknown or server-only message type ${type}`);
     }
   } catch (error) {
-    if (error instanceof MalformedMessageError || error instanceof ContentNotAllowedError) throw error;
+    if (error instanceof MalformedMessageError || error instanceof ContentNotAllowedError || error instanceof AwarenessStateTooLargeError) throw error;
     throw new MalformedMessageError(`undecodable frame (${(error as Error).message})`);
   }
 }
 
-/** Checks that an awareness update decodes fully (ids, clocks, JSON states). */
-function validateAwarenessUpdate(update: Uint8Array): void {
+/** As lib0 reads a varString: invalid UTF-8 is an error, a BOM is kept. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decodes an awareness update completely (ids, clocks, JSON states). The size
+ * of each state is checked before its JSON is parsed.
+ */
+function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
+  const entries: AwarenessEntry[] = [];
   for (let i = 0; i < count; i++) {
-    decoding.readVarUint(decoder);
-    decoding.readVarUint(decoder);
-    JSON.parse(decoding.readVarString(decoder));
+    const clientId = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const json = decoding.readVarUint8Array(decoder); // a varString is a length-prefixed UTF-8 byte array
+    if (json.length > limits.maxAwarenessStateBytes) throw new AwarenessStateTooLargeError(json.length);
+    entries.push({ clientId, clock, state: JSON.parse(utf8.decode(json)) as unknown });
   }
+  return entries;
+}
+
+/** Encodes awareness entries as a y-protocols awareness update (the inverse of decodeAwarenessUpdate). */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {

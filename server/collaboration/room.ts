@@ -3,9 +3,13 @@ import * as Y from 'yjs';
 import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionContext } from './hooks.ts';
+import { admitAwareness } from './awarenessPolicy.ts';
 import {
+  type AwarenessEntry,
+  AwarenessStateTooLargeError,
   MalformedMessageError,
   encodeAwareness,
+  encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -18,7 +22,7 @@ import type { SyncSocket } from './socket.ts';
 
 interface Member {
   context: ConnectionContext;
-  /** Awareness client ids this connection announced, removed when it leaves. */
+  /** Awareness client ids this connection owns (see awarenessPolicy.ts), released when it leaves. */
   awarenessIds: Set<number>;
 }
 
@@ -36,6 +40,8 @@ interface Member {
 export class Room {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly members = new Map<SyncSocket, Member>();
+  /** The connection owning each awareness client id (first announced, until it leaves). */
+  private readonly awarenessOwners = new Map<number, SyncSocket>();
   /** Persist-then-broadcast steps run one after another, in update order. */
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
@@ -76,6 +82,10 @@ export class Room {
     try {
       message = parseMessage(data);
     } catch (error) {
+      if (error instanceof AwarenessStateTooLargeError) {
+        socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
+        return;
+      }
       if (error instanceof ContentNotAllowedError) {
         this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
         socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
@@ -112,12 +122,33 @@ export class Room {
         }
         return;
       case 'awareness':
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, socket);
+        this.receiveAwareness(socket, member, message.entries);
         return;
       case 'query-awareness':
         socket.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
     }
+  }
+
+  /** Applies the entries of an awareness update this connection may make, stamped with its identity. */
+  private receiveAwareness(socket: SyncSocket, member: Member, entries: AwarenessEntry[]): void {
+    let admitted;
+    try {
+      admitted = admitAwareness(
+        entries,
+        { connection: socket, presence: member.context.presence, owned: member.awarenessIds.size },
+        { owners: this.awarenessOwners, serverClientId: this.awareness.clientID, clockOf: (id) => this.awareness.meta.get(id)?.clock ?? 0 },
+      );
+    } catch (error) {
+      if (!(error instanceof AwarenessStateTooLargeError)) throw error;
+      socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
+      return;
+    }
+    for (const id of admitted.claimed) {
+      this.awarenessOwners.set(id, socket);
+      member.awarenessIds.add(id);
+    }
+    if (admitted.entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(admitted.entries), socket);
   }
 
   /**
@@ -165,6 +196,7 @@ export class Room {
     const member = this.members.get(socket);
     if (!member) return;
     this.members.delete(socket);
+    for (const id of member.awarenessIds) this.awarenessOwners.delete(id);
     awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], null);
   }
 
@@ -227,14 +259,8 @@ export class Room {
 
   private readonly handleAwarenessUpdate = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
   ): void => {
     const changed = [...added, ...updated, ...removed];
-    const member = origin === null ? undefined : this.members.get(origin as SyncSocket);
-    if (member) {
-      for (const id of added) member.awarenessIds.add(id);
-      for (const id of removed) member.awarenessIds.delete(id);
-    }
     this.broadcast(encodeAwareness(this.awareness, changed), undefined);
   };
 

@@ -1,3 +1,4 @@
+import { memberColor } from '../../shared/colors.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { isCrossSite } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
@@ -26,5 +27,12 @@ export function sessionHooks(store: Store): SyncHooks {
 
 /** What a member's sync connection may do, from their access to the document. */
 export function connectionContextOf(access: DocumentAccess): ConnectionContext {
-  return { user: { id: access.account.id, name: access.account.name }, readOnly: !isAllowed(access, 'edit_text') };
+  const { account, document } = access;
+  const role = access.member?.role ?? 'observer';
+  const partyId = access.member?.partyId ?? null;
+  return {
+    user: { id: account.id, name: account.name },
+    presence: { name: account.name, color: memberColor(document.parties, role, partyId), accountId: account.id, role, partyId },
+    readOnly: !isAllowed(access, 'edit_text'),
+  };
 }

@@ -66,20 +66,35 @@ export function createSocketServer(
   });
 
   /**
-   * Wraps an event handler: a missing ack is ignored, and a failure is logged
-   * and answered with an internal error instead of an unhandled rejection.
+   * Wraps an event handler: the acknowledgement is the last argument whatever
+   * came before it, and exactly one payload must precede it (anything else is
+   * answered as invalid input, not left unanswered). An event without an ack
+   * is ignored: every event of the protocol has one. A failure is logged and
+   * answered with an internal error instead of an unhandled rejection.
    */
   const handler =
     <P, R>(name: string, run: (payload: P, ack: (reply: R) => void) => Promise<void>) =>
-    (payload: P, ack: (reply: R) => void) => {
+    (...args: unknown[]) => {
+      const ack = args.at(-1);
       if (typeof ack !== 'function') return;
-      run(payload, ack).catch((error: unknown) => {
+      const reply = ack as (reply: R) => void;
+      if (args.length !== 2) return reply(failure(ErrorCode.InvalidInput, `${name} takes one payload and an acknowledgement, not ${args.length - 1} payloads`) as R);
+      run(args[0] as P, reply).catch((error: unknown) => {
         logger.error({ err: error, event: name }, 'socket.io event failed');
-        ack(failure(ErrorCode.Internal, 'Internal error; it has been logged.') as R);
+        reply(failure(ErrorCode.Internal, 'Internal error; it has been logged.') as R);
       });
     };
+  const handled = new Set<string>(['document:join', 'document:leave'] satisfies Array<keyof ClientToServerEvents>);
 
   io.on('connection', (socket) => {
+    // An event this server does not handle still gets an answer when it asks for one.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && handled.has(event)) return;
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return;
+      const known = [...handled].join(' and ');
+      ack(failure(ErrorCode.NotFound, `Unknown event ${JSON.stringify(String(event).slice(0, 64))}: this server handles ${known}.`));
+    });
     socket.on('document:join', handler('document:join', async (payload, ack: (reply: JoinReply) => void) => {
       const parsed = JoinPayload.safeParse(payload);
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:join needs { documentId } with a valid id'));

@@ -93,17 +93,18 @@ describe('sync over the standard y-websocket protocol', () => {
     b.provider.destroy();
   });
 
-  it('shows remote presence: awareness states reach the other clients', async () => {
+  it('shows remote presence: awareness states reach the other clients, under the account of the sender', async () => {
     const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
     const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
     await Promise.all([synced(a.provider), synced(b.provider)]);
-    a.provider.awareness.setLocalStateField('user', { name: 'Lan (VN)', color: '#c0392b' });
-    await waitFor(
-      () => [...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Lan (VN)'),
-      'a’s name to reach b',
-    );
+    const name = (await server.store.findAccountByEmail(DEMO.vnDrafter))!.name;
+    a.provider.awareness.setLocalStateField('user', { name, color: '#c0392b' });
+    a.provider.awareness.setLocalStateField('cursor', { at: 'preamble' });
+    const aId = a.provider.awareness.clientID;
+    await waitFor(() => b.provider.awareness.getStates().get(aId)?.cursor?.at === 'preamble', 'a’s cursor to reach b');
+    expect(b.provider.awareness.getStates().get(aId)?.user?.name).toBe(name);
     a.provider.destroy();
-    await waitFor(() => ![...b.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Lan (VN)'), 'a’s cursor to leave b');
+    await waitFor(() => !b.provider.awareness.getStates().has(aId), 'a’s cursor to leave b');
     b.provider.destroy();
   });
 });

@@ -63,14 +63,5 @@ export function cloneDoc(doc: Y.Doc, clientID?: number): Y.Doc {
   return copy;
 }
 
-/** Mulberry32: a tiny deterministic PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG lives with the other test helpers; re-exported for the CRDT property tests. */
+export { mulberry32 } from '../helpers/random.ts';
