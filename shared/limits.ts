@@ -51,7 +51,8 @@ export type SyncLimits = Record<
   | 'maxMessagesPerSecond'
   | 'maxConnectionsPerDocument'
   | 'maxConnectionsPerAddress'
-  | 'maxOpenDocumentsPerMember',
+  | 'maxOpenDocumentsPerMember'
+  | 'compactAfterUpdates',
   number
 >;
 

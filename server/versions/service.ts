@@ -42,7 +42,8 @@ export class VersionService {
   /** Cuts the next version of the live text. */
   async cut(access: DocumentAccess): Promise<StoredVersion> {
     const documentId = access.document.id;
-    const pairs = (await this.sync.readDocument(documentId, readAllPairs)) ?? [];
+    // Stored before the version that quotes it: a crash cannot leave a version of lost text.
+    const pairs = (await this.sync.readStored(documentId, readAllPairs)) ?? [];
     const previous = (await this.store.listVersions(documentId)).at(-1);
     const content: VersionContent = {
       format: 'accord-version-v1',
