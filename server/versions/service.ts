@@ -96,7 +96,7 @@ export class VersionService {
 
   /** The pairs of a version, or of the live draft. */
   async pairsOf(documentId: string, which: number | 'draft'): Promise<VersionPair[]> {
-    if (which === 'draft') return ((await this.sync.readDocument(documentId, readAllPairs)) ?? []).map(({ id, kind, vi, fr }) => ({ id, kind, vi, fr }));
+    if (which === 'draft') return ((await this.sync.readStored(documentId, readAllPairs)) ?? []).map(({ id, kind, vi, fr }) => ({ id, kind, vi, fr }));
     return VersionService.parse(await this.get(documentId, which)).pairs;
   }
 

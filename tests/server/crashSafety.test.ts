@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,15 +107,19 @@ interface Client {
   /** Updates applied from the server (its relays and its sync answers). */
   received: Uint8Array[];
   closeCodes: number[];
+  closeReasons: string[];
 }
 
 function connect(server: ServerProcess, cookies: Record<Who, string>, who: Who): Client {
   const { doc, provider } = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: cookies[who] });
-  const client: Client = { who, doc, provider, received: [], closeCodes: [] };
+  const client: Client = { who, doc, provider, received: [], closeCodes: [], closeReasons: [] };
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === provider) client.received.push(update);
   });
-  provider.on('connection-close', (event: { code: number } | null) => client.closeCodes.push(event?.code ?? 1006));
+  provider.on('connection-close', (event: { code: number; reason: string } | null) => {
+    client.closeCodes.push(event?.code ?? 1006);
+    client.closeReasons.push(event?.reason ?? '');
+  });
   return client;
 }
 
@@ -421,4 +426,171 @@ describe('crash safety', () => {
         `${compactions} compactions; kills in flight: burst ${hits.burst}, compaction ${hits.compaction}, version cut ${hits.cut}, sign-off ${hits.sign}; ${last.rows} stored rows at the end`,
     );
   }, 240_000);
+
+  it('on SIGTERM stores every edit it acknowledged, closes connections with 1012 and exits with 0, while clients are typing', async () => {
+    const dataDir = tempDataDir('accord-term');
+    const server = await start(dataDir);
+    const cookies = await signInEveryone(server);
+    const editors = [connect(server, cookies, 'vnDrafter'), connect(server, cookies, 'frDrafter')];
+    const witness = connect(server, cookies, 'observer');
+    const clients = [...editors, witness];
+    await Promise.all(clients.map((c) => synced(c.provider)));
+    const pairs = readOrder(witness.doc);
+
+    // Both editors keep typing, before, during and after the signal.
+    let typing = true;
+    let typed = 0;
+    const typists = editors.map(async (editor, k) => {
+      while (typing) {
+        const text = firstXmlText(editor.doc, pairs[typed % pairs.length]!, typed % 2 ? 'vi' : 'fr');
+        text.insert(text.length, ` [t${k}e${typed++}]`);
+        await pause(typed % 4 ? 0 : 1);
+      }
+    });
+    const posted = await api(server.url, cookies.frDrafter)(`/api/documents/${DOC}/threads`, {
+      method: 'POST',
+      json: { pairId: pairs[0], lang: 'fr', anchor: anchorOfRange(firstXmlText(witness.doc, pairs[0]!, 'fr'), 0, 4), quote: firstXmlText(witness.doc, pairs[0]!, 'fr').toString().slice(0, 4), visibility: 'shared', body: 'Avant l’arrêt' },
+    });
+    expect(posted.status).toBe(201);
+    await waitFor(() => typed >= 150, 'a good deal of typing');
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    typing = false;
+    await Promise.all(typists);
+
+    expect(code).toBe(0);
+    expect(server.output()).toContain('stopped: everything accepted is stored');
+    await waitFor(() => clients.every((c) => c.closeCodes.length > 0), 'every client to see its connection close');
+    for (const client of clients) expect(client.closeCodes[0], client.who).toBe(CloseCode.ServiceRestart);
+
+    const ledger = new Ledger();
+    ledger.threads.set(posted.body.thread.id, 'Avant l’arrêt');
+    for (const client of clients) {
+      for (const update of client.received) Y.applyUpdate(ledger.accepted, update);
+      client.provider.destroy();
+    }
+    const restarted = await start(dataDir);
+    const checked = await checkAfterRestart(restarted, dataDir, cookies, ledger);
+    expect(checked.updates).toBeGreaterThan(100);
+  }, 60_000);
+
+  it('while the disk refuses writes: closes the document with 4500, answers writes 503, relays nothing unsaved, serves reads, and loses nothing', async () => {
+    const dataDir = tempDataDir('accord-disk');
+    const server = await start(dataDir);
+    const cookies = await signInEveryone(server);
+    const as = (who: Who) => api(server.url, cookies[who]);
+    const editor = connect(server, cookies, 'vnDrafter');
+    const witness = connect(server, cookies, 'observer');
+    await Promise.all([synced(editor.provider), synced(witness.provider)]);
+    const type = (token: string) => {
+      const text = firstXmlText(editor.doc, 'heritage', 'vi');
+      text.insert(text.length, ` ${token}`);
+    };
+    const witnessText = () => JSON.stringify(readAllPairs(witness.doc));
+    const newThread = (body: string) => {
+      const text = firstXmlText(witness.doc, 'heritage', 'fr');
+      return as('frDrafter')(`/api/documents/${DOC}/threads`, {
+        method: 'POST',
+        json: { pairId: 'heritage', lang: 'fr', anchor: anchorOfRange(text, 0, 5), quote: text.toString().slice(0, 5), visibility: 'shared', body },
+      });
+    };
+    const hashOf = async (pairId: string) =>
+      ((await as('observer')(`/api/documents/${DOC}/approvals`)).body.pairs as PairApprovals[]).find((p) => p.pairId === pairId)!.hash;
+    const approve = async (pairId: string) =>
+      as('vnHead')(`/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: await hashOf(pairId) } });
+    const cut = () => as('secretariat')(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} });
+
+    // Accepted before the failure: an edit, a comment, an approval, a version.
+    type('[b1e1]');
+    await waitFor(() => witnessText().includes('[b1e1]'), 'the edit to be relayed');
+    const before = await newThread('Trước sự cố');
+    expect(before.status).toBe(201);
+    expect((await approve('digital')).status).toBe(200);
+    expect((await cut()).status).toBe(201);
+
+    // The kernel now refuses every write of the server process to a file
+    // (RLIMIT_FSIZE 0: EFBIG, what SQLite meets on a full disk as ENOSPC).
+    const pid = String(server.child.pid);
+    execFileSync('prlimit', ['--pid', pid, '--fsize=0:unlimited']);
+    type('[d1e1]');
+    await waitFor(() => editor.closeCodes.includes(CloseCode.StorageFailure), 'the editor to be told the edit could not be stored');
+    expect(editor.closeReasons[editor.closeCodes.indexOf(CloseCode.StorageFailure)]).toMatch(/could not store an update; reconnect to resend it/);
+    // Stop the clients' automatic retries while the disk is down.
+    editor.provider.disconnect();
+    witness.provider.disconnect();
+    expect(witnessText()).not.toContain('[d1e1]'); // never relayed: it was never stored
+
+    for (const refused of [await newThread('Pendant la panne'), await approve('environment'), await cut()]) {
+      expect(refused.status).toBe(503);
+      expect(refused.body.error.code).toBe(ErrorCode.StorageUnavailable);
+      expect(refused.body.error.message).toMatch(/cannot store changes right now: .*Nothing of this change was saved; everything saved before is safe/);
+    }
+    // Reads still work, and show only what is stored.
+    const pairs = await as('observer')(`/api/documents/${DOC}/pairs`);
+    expect(pairs.status).toBe(200);
+    expect(JSON.stringify(pairs.body.pairs)).toContain('[b1e1]');
+    expect(JSON.stringify(pairs.body.pairs)).not.toContain('[d1e1]');
+    const threads = await as('vnDrafter')(`/api/documents/${DOC}/threads`);
+    expect(threads.body.threads.map((t: ThreadView) => t.comments[0]!.body)).toEqual(['Trước sự cố']);
+    expect((await as('observer')(`/api/documents/${DOC}/versions`)).body.versions).toHaveLength(1);
+
+    // The disk is back: the editor's client resends the refused edit, which is now stored and relayed.
+    execFileSync('prlimit', ['--pid', pid, '--fsize=unlimited:unlimited']);
+    editor.provider.connect();
+    witness.provider.connect();
+    await waitFor(() => witnessText().includes('[d1e1]'), 'the refused edit to be resent, stored and relayed', 20_000);
+    expect((await newThread('Après la panne')).status).toBe(201);
+
+    // And after a kill -9, everything accepted is there.
+    const ledger = new Ledger();
+    for (const client of [editor, witness]) for (const update of client.received) Y.applyUpdate(ledger.accepted, update);
+    server.child.kill('SIGKILL');
+    await server.exited;
+    editor.provider.destroy();
+    witness.provider.destroy();
+    const restarted = await start(dataDir);
+    ledger.threads.set(before.body.thread.id, 'Trước sự cố');
+    await checkAfterRestart(restarted, dataDir, cookies, ledger);
+    const after = (await api(restarted.url, cookies.observer)(`/api/documents/${DOC}/pairs`)).body.pairs;
+    expect(JSON.stringify(after)).toContain('[b1e1]');
+    expect(JSON.stringify(after)).toContain('[d1e1]');
+    const matrix = (await api(restarted.url, cookies.observer)(`/api/documents/${DOC}/approvals`)).body.pairs as PairApprovals[];
+    expect(matrix.find((p) => p.pairId === 'digital')!.approvals.map((a) => a.partyId)).toEqual(['vn']);
+    expect(matrix.find((p) => p.pairId === 'environment')!.approvals).toEqual([]);
+  }, 60_000);
+
+  it('refuses to start on a data directory it cannot write, saying why, and starts with everything once it can', async () => {
+    const dataDir = tempDataDir('accord-ro');
+    const first = await start(dataDir);
+    const cookies = await signInEveryone(first);
+    const pairs = (await api(first.url, cookies.observer)(`/api/documents/${DOC}/pairs`)).body.pairs;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Read-only: the directory and every file in it. Root ignores permission
+    // bits, so as root the server runs as an unprivileged user instead.
+    const files = fs.readdirSync(dataDir).map((f) => path.join(dataDir, f));
+    for (const file of files) fs.chmodSync(file, 0o444);
+    fs.chmodSync(dataDir, 0o555);
+    const asRoot = process.getuid?.() === 0;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOME: os.tmpdir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, output).toBe(1);
+    expect(output).toContain(`Cannot open the database ${path.join(dataDir, DATABASE_FILE)} for writing`);
+    expect(output).toContain(`DATA_DIR (${dataDir}) must be writable by the user running Accord`);
+    expect(output).not.toContain('Accord listening');
+
+    fs.chmodSync(dataDir, 0o700);
+    for (const file of files) fs.chmodSync(file, 0o600);
+    const second = await start(dataDir);
+    expect((await api(second.url, cookies.observer)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(pairs);
+  }, 60_000);
 });
