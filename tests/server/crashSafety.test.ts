@@ -89,6 +89,8 @@ class Ledger {
   readonly approvals = new Map<string, { acked: boolean; possible: Set<string> }>();
   readonly versions = new Map<number, string>();
   readonly signatures = new Set<string>();
+  /** Approval requests answered 2xx (an approval per pair and party, re-given each round). */
+  approvalAcks = 0;
 
   approvalSent(key: string, hash: string) {
     const entry = this.approvals.get(key) ?? { acked: false, possible: new Set<string>() };
@@ -97,6 +99,7 @@ class Ledger {
   }
   approvalAcked(key: string, hash: string) {
     this.approvals.set(key, { acked: true, possible: new Set([hash]) });
+    this.approvalAcks++;
   }
 }
 
@@ -275,11 +278,17 @@ async function crashRound(round: number, server: ServerProcess, cookies: Record<
     return version.number;
   };
 
-  const sign = async (number: number, party: keyof typeof PARTY_HEADS, first: boolean) => {
+  const sign = async (number: number, party: keyof typeof PARTY_HEADS, killPoint: boolean) => {
     const sent = call('sign', PARTY_HEADS[party], `/api/documents/${DOC}/versions/${number}/signatures`, { method: 'POST', json: {} }, 201);
-    if (kind === 'sign-off' && first) killAfter(int(0, 3));
+    if (killPoint) killAfter(int(0, 3));
     await sent;
     ledger.signatures.add(`${number}/${party}`);
+  };
+  /** One head signs, then the other; a sign-off round is killed while the second signature is on its way. */
+  const signOff = async (number: number) => {
+    const first = pick(['vn', 'fr'] as const);
+    await sign(number, first, false);
+    await sign(number, first === 'vn' ? 'fr' : 'vn', kind === 'sign-off');
   };
 
   const scenario = async () => {
@@ -289,8 +298,7 @@ async function crashRound(round: number, server: ServerProcess, cookies: Record<
     await approveAll();
     const number = await cut();
     // Edits go on while the heads sign: the version is a snapshot, the approvals match it.
-    const firstParty = pick(['vn', 'fr'] as const);
-    await Promise.all([burst('b', int(20, 40)), sign(number, firstParty, true), sign(number, firstParty === 'vn' ? 'fr' : 'vn', false)]);
+    await Promise.all([burst('b', int(20, 40)), signOff(number)]);
     await settle();
   };
 
@@ -398,6 +406,7 @@ describe('crash safety', () => {
     let edits = 0;
     let compactions = 0;
     let last = { updates: 0, rows: 0, versions: 0 };
+    let restarts = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const report = await crashRound(round, server, cookies, ledger);
       edits += report.edits;
@@ -405,6 +414,7 @@ describe('crash safety', () => {
       for (const key of Object.keys(hits) as Array<keyof typeof hits>) if (report.hit[key]) hits[key]++;
       server = await start(dataDir);
       last = await checkAfterRestart(server, dataDir, cookies, ledger);
+      restarts++;
     }
 
     // The command-line verifier agrees, on the same data directory.
@@ -421,8 +431,8 @@ describe('crash safety', () => {
     expect(ledger.versions.size).toBeGreaterThan(0);
     expect(ledger.signatures.size).toBeGreaterThan(0);
     console.info(
-      `crash safety: ${ROUNDS} rounds, ${edits} edits typed, ${last.updates} acknowledged edits checked, ` +
-        `${ledger.threads.size} comments, ${ledger.approvals.size} approvals, ${ledger.versions.size} versions, ${ledger.signatures.size} signatures; ` +
+      `crash safety: ${ROUNDS} rounds, ${restarts} restarts checked, ${edits} edits typed, ${last.updates} acknowledged edits checked, ` +
+        `${ledger.threads.size} comments, ${ledger.approvalAcks} approvals (${ledger.approvals.size} pair/party slots), ${ledger.versions.size} versions, ${ledger.signatures.size} signatures; ` +
         `${compactions} compactions; kills in flight: burst ${hits.burst}, compaction ${hits.compaction}, version cut ${hits.cut}, sign-off ${hits.sign}; ${last.rows} stored rows at the end`,
     );
   }, 240_000);
