@@ -16,7 +16,7 @@ export class StorageUnavailableError extends Error {
 /**
  * SQLite result codes that mean "the storage refused the write", as opposed to
  * a bug (constraint, syntax): SQLITE_FULL, SQLITE_READONLY*, SQLITE_IOERR*,
- * SQLITE_CANTOPEN*, SQLITE_CORRUPT*, SQLITE_NOTADB.
+ * SQLITE_CANTOPEN*, SQLITE_CORRUPT*, SQLITE_NOTADB, SQLITE_PROTOCOL (WAL locking failed).
  */
 const STORAGE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
 
