@@ -27,6 +27,7 @@ import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
+import { storageFailureOf } from './store/storageError.ts';
 
 /**
  * The built page, found from the repository root: this module runs both from
@@ -60,6 +61,11 @@ export interface ServerOptions {
 function errorHandler(logger: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof HttpError) return res.status(error.status).json(error.toBody());
+    const storage = storageFailureOf(error);
+    if (storage) {
+      logger.error({ err: storage.cause ?? storage }, 'storage failure: a write was refused');
+      return res.status(503).set('retry-after', '30').json({ error: { code: ErrorCode.StorageUnavailable, message: storage.message } });
+    }
     const status = (error as { status?: number; type?: string }).status;
     if (status && status >= 400 && status < 500) {
       // body-parser errors: malformed JSON, body too large
@@ -90,7 +96,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const store = new SqliteStore(config.dataDir);
   if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
 
-  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger, options.limits);
+  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger, {
+    compactAfterUpdates: config.compactAfterUpdates,
+    ...options.limits,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { limits } from '../shared/limits.ts';
 
 /**
  * Configuration from environment variables (documented in the README).
@@ -11,6 +12,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCORD_DEMO: z.enum(['0', '1']).default('1'),
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).max(1_000_000).default(limits.compactAfterUpdates),
 });
 
 export interface Config {
@@ -20,6 +22,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Load the demo declaration into an empty store on start. */
   demo: boolean;
+  /** Rows in a document's update log before it is compacted into one. */
+  compactAfterUpdates: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -35,5 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     demo: e.ACCORD_DEMO === '1',
+    compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
   };
 }

@@ -2,6 +2,9 @@ import { loadConfig } from './config.ts';
 import { startServer } from './app.ts';
 import { demoSignInLinks } from './demo/seedDemo.ts';
 
+/** Longest a SIGTERM/SIGINT shutdown may take before the process exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 /** Entry point: `npm start`. Prints the URL; stores everything before exiting on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,7 +25,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     server.logger.info({ signal }, 'shutting down');
+    // Bounded: a stuck connection must not keep a stopping server alive forever.
+    setTimeout(() => {
+      console.error(`Accord: shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000} s; exiting (everything acknowledged was stored as it was accepted).`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
     await server.close();
+    server.logger.info({ signal }, 'stopped: everything accepted is stored');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -61,7 +61,8 @@ export type SyncLimits = Record<
   | 'maxMessagesPerSecond'
   | 'maxConnectionsPerDocument'
   | 'maxConnectionsPerAddress'
-  | 'maxOpenDocumentsPerMember',
+  | 'maxOpenDocumentsPerMember'
+  | 'compactAfterUpdates',
   number
 >;
 

@@ -109,6 +109,8 @@ export const ErrorCode = {
   Conflict: 'conflict',
   InvalidToken: 'invalid_token',
   Internal: 'internal_error',
+  /** The server cannot write to its storage (disk full, read-only): nothing of the request was stored (503). */
+  StorageUnavailable: 'storage_unavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -89,7 +89,8 @@ export class ApprovalService {
     input: { status: 'agreed' | 'reserved'; reason: string | null; hash: string },
   ): Promise<ApprovalView[]> {
     const documentId = access.document.id;
-    const text = await this.sync.readDocument(documentId, (doc) => readPairText(doc, pairId));
+    // Stored before the approval that quotes it (a crash cannot leave an approval of lost text).
+    const text = await this.sync.readStored(documentId, (doc) => readPairText(doc, pairId));
     if (!text) throw pairNotFound(documentId, pairId);
     const hash = pairHash(text);
     if (hash !== input.hash) {

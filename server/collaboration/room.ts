@@ -18,6 +18,7 @@ import {
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import type { RoomPersistence } from './persistence.ts';
+import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
 
 interface Member {
@@ -200,10 +201,20 @@ export class Room {
     awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], null);
   }
 
-  /** Resolves when every accepted update so far is stored and broadcast. */
+  /** Resolves when every accepted update so far is stored and broadcast (or storage has failed). */
   flushed(): Promise<void> {
     this.commitBatch();
     return this.pending;
+  }
+
+  /**
+   * Resolves once every update applied to the doc so far is stored; rejects when
+   * the store refused one. For records that quote the text (versions,
+   * approvals): they must never quote text a crash could lose.
+   */
+  async stored(): Promise<void> {
+    await this.flushed();
+    if (this.failed) throw new StorageUnavailableError('The server cannot store changes right now: the document could not be saved. Nothing of this change was saved; everything saved before is safe.');
   }
 
   /** Closes every connection (e.g. on shutdown) and releases the doc. */
@@ -233,8 +244,12 @@ export class Room {
     this.batch = [];
     const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
     this.pending = this.pending
-      .then(() => this.persistence.append(merged, this.doc))
-      .then(() => this.broadcastBatch(batch, merged))
+      .then(async () => {
+        // After a failure nothing more is stored: a later batch may build on the lost one.
+        if (this.failed) return;
+        await this.persistence.append(merged, this.doc);
+        this.broadcastBatch(batch, merged);
+      })
       .catch((error: unknown) => {
         if (this.failed) return;
         this.failed = true;

@@ -12,6 +12,8 @@ import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
 
 const PING_INTERVAL_MS = 30_000;
+/** On shutdown, how long clients have to answer the close frame before their connection is cut. */
+const CLOSE_GRACE_MS = 2_000;
 
 /** Adapts a `ws` WebSocket to the room's minimal socket interface. */
 class WsSyncSocket implements SyncSocket {
@@ -181,7 +183,7 @@ export class SyncServer {
   private getRoom(documentId: string): Promise<Room> {
     let room = this.rooms.get(documentId);
     if (!room) {
-      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence }) => {
+      room = RoomPersistence.load(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger }).then(({ doc, persistence }) => {
         const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure));
         this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
         return opened;
@@ -235,12 +237,27 @@ export class SyncServer {
     if (!(await this.store.getDocument(documentId))) return undefined;
     const live = this.rooms.get(documentId);
     if (live) return read((await live).doc);
-    const { doc } = await RoomPersistence.load(this.store, documentId);
+    const { doc } = await RoomPersistence.load(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates });
     try {
       return read(doc);
     } finally {
       doc.destroy();
     }
+  }
+
+  /**
+   * Like readDocument, but resolves only once everything `read` saw is stored
+   * (rejects with StorageUnavailableError when it cannot be): what a version or
+   * an approval quotes must survive a crash.
+   */
+  async readStored<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | undefined> {
+    if (!(await this.store.getDocument(documentId))) return undefined;
+    const live = this.rooms.get(documentId);
+    if (!live) return this.readDocument(documentId, read);
+    const room = await live;
+    const value = read(room.doc);
+    await room.stored();
+    return value;
   }
 
   /** Number of documents loaded in memory (for tests and metrics). */
@@ -266,6 +283,17 @@ export class SyncServer {
       result.value.close(CloseCode.ServiceRestart, 'server is shutting down');
     }
     this.rooms.clear();
+    // Connections still authenticating get the same code; then each gets a
+    // moment to complete the closing handshake, so clients see 1012 (reconnect
+    // later) rather than a dropped connection.
+    const open = [...this.wss.clients].filter((ws) => ws.readyState !== WebSocket.CLOSED);
+    for (const ws of open) if (ws.readyState === WebSocket.OPEN) ws.close(CloseCode.ServiceRestart, 'server is shutting down');
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((ws) => (ws.readyState === WebSocket.CLOSED ? undefined : new Promise((resolve) => ws.once('close', resolve))))),
+      new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
   }

@@ -219,15 +219,26 @@ export class SqliteStore implements Store {
   private readonly updateLog: UpdateLogWriter;
 
   constructor(dataDir: string) {
-    fs.mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, DATABASE_FILE);
-    this.db = new Database(file);
-    this.updateLog = new UpdateLogWriter(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+      this.updateLog = new UpdateLogWriter(file);
+      // SQLite opens a file it may not write read-only without a word; better
+      // to refuse to start than to accept edits it cannot keep.
+      this.db.exec('BEGIN IMMEDIATE; ROLLBACK');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Cannot open the database ${file} for writing (${reason}). DATA_DIR (${dataDir}) must be writable by the user running Accord, on a disk with free space.`,
+        { cause: error },
+      );
+    }
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),

@@ -42,7 +42,8 @@ export class VersionService {
   /** Cuts the next version of the live text. */
   async cut(access: DocumentAccess): Promise<StoredVersion> {
     const documentId = access.document.id;
-    const pairs = (await this.sync.readDocument(documentId, readAllPairs)) ?? [];
+    // Stored before the version that quotes it: a crash cannot leave a version of lost text.
+    const pairs = (await this.sync.readStored(documentId, readAllPairs)) ?? [];
     const previous = (await this.store.listVersions(documentId)).at(-1);
     const content: VersionContent = {
       format: 'accord-version-v1',
@@ -95,7 +96,7 @@ export class VersionService {
 
   /** The pairs of a version, or of the live draft. */
   async pairsOf(documentId: string, which: number | 'draft'): Promise<VersionPair[]> {
-    if (which === 'draft') return ((await this.sync.readDocument(documentId, readAllPairs)) ?? []).map(({ id, kind, vi, fr }) => ({ id, kind, vi, fr }));
+    if (which === 'draft') return ((await this.sync.readStored(documentId, readAllPairs)) ?? []).map(({ id, kind, vi, fr }) => ({ id, kind, vi, fr }));
     return VersionService.parse(await this.get(documentId, which)).pairs;
   }
 

@@ -119,6 +119,7 @@ describe('durability', () => {
       const expected = readAllPairs(client.doc);
       // Wait until the server has received and stored every keystroke.
       await waitFor(() => JSON.stringify(readAllPairs(serverDoc())) === JSON.stringify(expected), 'all keystrokes on the server');
+      await server.sync.readStored(DOC, () => undefined); // resolves once everything applied is stored
       const rows = await server.store.loadUpdates(DOC);
       // Without compaction there would be one row per keystroke plus the seed.
       expect(rows.updates.length).toBeLessThan(300);
