@@ -1,0 +1,14 @@
+/**
+ * The real Accord server (server/main.ts, unchanged) with one addition for the
+ * soak test: asked over the IPC channel, it reports its memory after a full
+ * garbage collection (run with --expose-gc), i.e. the heap it really keeps
+ * alive, which is what a leak makes grow. RSS is read from /proc by the soak.
+ */
+process.on('message', (message) => {
+  if (message !== 'memory') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  process.send?.({ memory: process.memoryUsage() });
+});
+
+export {};
+await import('../../server/main.ts');
