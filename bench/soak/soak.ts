@@ -9,8 +9,10 @@
  * SOAK_INTERVAL_MS (and delete what they typed once it is long, so the
  * document stays the same size and memory has no reason to grow),
  * SOAK_RECONNECTERS drop their connection every 20–60 s (abruptly or
- * cleanly), type while offline and come back; reviewers open comment threads, reply, list threads and approve over
- * REST. Every SOAK_SAMPLE_SECONDS the soak records the server's RSS
+ * cleanly), type while offline and come back; reviewers open comment
+ * threads, reply, list threads and approve over REST; SOAK_FOLLOWERS
+ * socket.io clients follow the declaration (pushes of threads, hashes,
+ * approvals), each leaving and coming back every 30–90 s. Every SOAK_SAMPLE_SECONDS the soak records the server's RSS
  * (/proc/<pid>/status), its heap after a full GC, and the SQLite WAL size; it
  * collects every log line at level warn or above.
  *
@@ -21,7 +23,7 @@
  * error, a request failed, or the documents differ.
  *
  * Environment: SOAK_CLIENTS (100), SOAK_MINUTES (10), SOAK_WRITERS (clients/5),
- * SOAK_RECONNECTERS (clients/10), SOAK_INTERVAL_MS (300), SOAK_SAMPLE_SECONDS
+ * SOAK_RECONNECTERS (clients/10), SOAK_FOLLOWERS (clients/10), SOAK_INTERVAL_MS (300), SOAK_SAMPLE_SECONDS
  * (10), SOAK_MAX_HEAP_SLOPE and SOAK_MAX_RSS_SLOPE (MiB per minute over the
  * second half: 0.5 and 2), SOAK_MAX_WAL_MIB (16).
  */
@@ -31,8 +33,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { io as ioClient, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { anchorOfRange } from '../../shared/anchors.ts';
+import type { ClientToServerEvents, JoinReply, ServerToClientEvents } from '../../shared/protocol.ts';
 import { orderArray, paragraphXmlText, paragraphsMap, readOrder } from '../../shared/model/index.ts';
 import { DEMO_DOCUMENT, fingerprint } from '../sync/demoSeed.ts';
 import { cpuSeconds } from '../sync/stats.ts';
@@ -46,6 +50,7 @@ const config = {
   minutes: num('SOAK_MINUTES', 10),
   writers: num('SOAK_WRITERS', Math.max(1, Math.round(CLIENTS / 5))),
   reconnecters: num('SOAK_RECONNECTERS', Math.max(1, Math.round(CLIENTS / 10))),
+  followers: num('SOAK_FOLLOWERS', Math.max(1, Math.round(CLIENTS / 10))),
   intervalMs: num('SOAK_INTERVAL_MS', 300),
   sampleSeconds: num('SOAK_SAMPLE_SECONDS', 10),
   maxHeapSlope: num('SOAK_MAX_HEAP_SLOPE', 0.5),
@@ -316,6 +321,33 @@ async function main(): Promise<number> {
     }
   })();
 
+  // socket.io followers: what the page keeps open besides the sync socket.
+  let pushes = 0;
+  let followerRejoins = 0;
+  const follow = async (email: string): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = ioClient(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      extraHeaders: { cookie: server.cookies.get(email)! },
+    });
+    for (const event of ['thread:changed', 'pairs:hashes', 'approval:changed', 'document:presence'] as const) socket.on(event, () => void pushes++);
+    const reply = await new Promise<JoinReply>((resolve) => socket.emit('document:join', { documentId: DEMO_DOCUMENT }, resolve));
+    if (!reply.ok) onError(`socket.io join refused: ${JSON.stringify(reply)}`);
+    return socket;
+  };
+  const following = Array.from({ length: config.followers }, async (_, f) => {
+    const email = EDITORS[f % EDITORS.length]!;
+    let socket = await follow(email);
+    while (!stopping) {
+      await sleep(30_000 + Math.random() * 60_000);
+      if (stopping) break;
+      socket.disconnect();
+      socket = await follow(email);
+      followerRejoins++;
+    }
+    socket.disconnect();
+  });
+
   // Sampling.
   const samples: Sample[] = [];
   const lag = monitorEventLoopDelay({ resolution: 20 });
@@ -352,7 +384,7 @@ async function main(): Promise<number> {
 
   // Stop the load, bring everyone back, and check convergence.
   stopping = true;
-  await Promise.all([...writers, ...reconnecting, reviewing]);
+  await Promise.all([...writers, ...reconnecting, reviewing, ...following]);
   for (const client of clients) client.reconnect();
   const verifier = new SoakClient(wsUrl, server.cookies.get(EDITORS[0]!)!, DEMO_DOCUMENT, onError);
   await verifier.ready;
@@ -396,6 +428,7 @@ async function main(): Promise<number> {
     durationMinutes: (samples.at(-1)?.seconds ?? 0) / 60,
     typed,
     reconnects,
+    socketIo: { followers: config.followers, rejoins: followerRejoins, pushes },
     unexpectedCloses: Object.fromEntries(unexpected),
     requests: Object.fromEntries([...statuses].sort()),
     rssMiB: { first: samples[0]?.rssMiB, last: samples.at(-1)?.rssMiB, max: Math.max(...samples.map((s) => s.rssMiB)), slopeSecondHalfPerMin: rssSlope },
