@@ -2,8 +2,9 @@
  * `npm run soak`: Accord under a long, steady, realistic load, checked for
  * leaks rather than speed. Not part of `npm test` (it takes minutes).
  *
- * The real server runs as a child process (bench/soak/instrumentedServer.ts:
- * server/main.ts plus a memory report over IPC) on a fresh DATA_DIR, with the
+ * The real server runs as a child process as `npm start` runs it, compiled
+ * (bench/soak/instrumentedServer.mjs: dist/node/server/main.js plus a memory
+ * report over IPC), on a fresh DATA_DIR, with the
  * demo declaration. SOAK_CLIENTS raw y-protocols clients (bench/soak/client.ts)
  * open it: SOAK_WRITERS of them type at their own place every
  * SOAK_INTERVAL_MS (and delete what they typed once it is long, so the
@@ -27,7 +28,7 @@
  * (10), SOAK_MAX_HEAP_SLOPE and SOAK_MAX_RSS_SLOPE (MiB per minute over the
  * second half: 0.5 and 2), SOAK_MAX_WAL_MIB (16).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -136,8 +137,16 @@ async function followSignInLink(url: string): Promise<string> {
   return setCookie.split(';')[0]!;
 }
 
+/** Compiles the server as `npm run build` does, so the soak runs what `npm start` runs. */
+function compileServer(): void {
+  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`compiling the server failed:\n${result.stdout}${result.stderr}`);
+}
+
 async function startServer(dataDir: string) {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/soak/instrumentedServer.ts'], {
+  compileServer();
+  const child = spawn(process.execPath, ['--expose-gc', 'bench/soak/instrumentedServer.mjs'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
