@@ -1,10 +1,12 @@
 import { loadConfig } from './config.ts';
 import { startServer } from './app.ts';
 import { demoSignInLinks } from './demo/seedDemo.ts';
+import { startStallLog } from './stallLog.ts';
 
 /** Entry point: `npm start`. Prints the URL; stores everything before exiting on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (process.env.ACCORD_STALL_LOG === '1') startStallLog();
   const server = await startServer(config);
   console.log(`Data directory: ${config.dataDir}`);
   if (config.demo) {

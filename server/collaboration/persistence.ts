@@ -20,12 +20,28 @@ export class RoomPersistence {
     this.lastSeq = lastSeq;
   }
 
-  /** Loads the stored document into a new Y.Doc. */
-  static async load(store: Store, documentId: string): Promise<{ doc: Y.Doc; persistence: RoomPersistence }> {
+  /**
+   * Loads the stored document into a new Y.Doc. The rows are applied in order
+   * in one transaction: merging them first would decode and re-encode the
+   * whole document once more. When the log is one row (compacted), that row
+   * is the encoded state, returned for the room to serve joiners as is.
+   */
+  static async load(
+    store: Store,
+    documentId: string,
+  ): Promise<{ doc: Y.Doc; persistence: RoomPersistence; storedState: Uint8Array | undefined; bytes: number; rows: number }> {
     const { updates, lastSeq } = await store.loadUpdates(documentId);
     const doc = new Y.Doc({ gc: true });
-    if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
-    return { doc, persistence: new RoomPersistence(store, documentId, updates.length, lastSeq) };
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update);
+    });
+    return {
+      doc,
+      persistence: new RoomPersistence(store, documentId, updates.length, lastSeq),
+      storedState: updates.length === 1 ? updates[0] : undefined,
+      bytes: updates.reduce((sum, u) => sum + u.length, 0),
+      rows: updates.length,
+    };
   }
 
   /** Stores one update; resolves once it is durable. Compacts when the log is long. */

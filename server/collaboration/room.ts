@@ -9,7 +9,9 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2Update,
   encodeUpdate,
+  isEmptyStateVector,
   parseMessage,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
@@ -42,6 +44,12 @@ export class Room {
   /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
   private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
   private batchTimer: NodeJS.Immediate | undefined;
+  /**
+   * The sync step 2 a client holding nothing gets: the whole document, encoded
+   * once and shared by every joiner until the next update (encoding a large
+   * document costs tens of milliseconds; a crowd arriving at once costs one).
+   */
+  private fullStateFrame: Uint8Array | undefined;
 
   constructor(
     readonly documentId: string,
@@ -49,7 +57,10 @@ export class Room {
     private readonly persistence: RoomPersistence,
     private readonly logger: Logger,
     private readonly onStorageFailure: (room: Room) => void,
+    /** The stored encoding of the whole document when the load had it at hand (one stored row). */
+    storedState?: Uint8Array,
   ) {
+    if (storedState) this.fullStateFrame = encodeSyncStep2Update(storedState);
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
     doc.on('update', this.handleDocUpdate);
@@ -89,7 +100,7 @@ export class Room {
     switch (message.type) {
       case 'sync-step1': {
         // Encoded now, sent once everything it contains is stored (the current batch included).
-        const reply = encodeSyncStep2(this.doc, message.stateVector);
+        const reply = isEmptyStateVector(message.stateVector) ? this.fullState() : encodeSyncStep2(this.doc, message.stateVector);
         this.commitBatch();
         this.pending = this.pending.then(() => {
           if (!this.failed) socket.send(reply);
@@ -187,7 +198,14 @@ export class Room {
     this.doc.destroy();
   }
 
+  /** Sync step 2 with the whole document, from the cache when no update came since it was encoded. */
+  private fullState(): Uint8Array {
+    this.fullStateFrame ??= encodeSyncStep2Update(Y.encodeStateAsUpdate(this.doc));
+    return this.fullStateFrame;
+  }
+
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    this.fullStateFrame = undefined;
     this.batch.push({ update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };

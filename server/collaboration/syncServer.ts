@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as Y from 'yjs';
@@ -181,8 +182,11 @@ export class SyncServer {
   private getRoom(documentId: string): Promise<Room> {
     let room = this.rooms.get(documentId);
     if (!room) {
-      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence }) => {
-        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure));
+      const started = performance.now();
+      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence, storedState, bytes, rows }) => {
+        const loadMs = Math.round((performance.now() - started) * 10) / 10;
+        this.logger.info({ documentId, loadMs, bytes, rows }, 'document loaded');
+        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), storedState);
         this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
         return opened;
       });
