@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import type { Store } from '../store/types.ts';
+import { applyInSlices } from './ingest/applyInSlices.ts';
+import type { UpdatePreparer } from './ingest/preparer.ts';
 
 /**
  * A room's link to the store: loads the document from its update log, appends
@@ -29,12 +31,20 @@ export class RoomPersistence {
   static async load(
     store: Store,
     documentId: string,
+    preparer?: UpdatePreparer,
   ): Promise<{ doc: Y.Doc; persistence: RoomPersistence; storedState: Uint8Array | undefined; bytes: number; rows: number }> {
     const { updates, lastSeq } = await store.loadUpdates(documentId);
     const doc = new Y.Doc({ gc: true });
-    doc.transact(() => {
-      for (const update of updates) Y.applyUpdate(doc, update);
-    });
+    // In order: runs of small rows at once, each large row cut by the worker and applied in slices.
+    for (let i = 0; i < updates.length; ) {
+      if (preparer && updates[i]!.length >= limits.largeUpdateBytes) {
+        await applyInSlices(doc, await preparer.prepare(updates[i++]!, limits.largeUpdatePieceStructs), null, limits.largeUpdateSliceMs);
+        continue;
+      }
+      doc.transact(() => {
+        while (i < updates.length && !(preparer && updates[i]!.length >= limits.largeUpdateBytes)) Y.applyUpdate(doc, updates[i++]!);
+      });
+    }
     return {
       doc,
       persistence: new RoomPersistence(store, documentId, updates.length, lastSeq),

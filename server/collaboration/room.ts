@@ -1,6 +1,8 @@
+import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol.ts';
+import { limits } from '../../shared/limits.ts';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionContext } from './hooks.ts';
 import {
@@ -15,6 +17,8 @@ import {
   parseMessage,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
+import { applyInSlices } from './ingest/applyInSlices.ts';
+import type { UpdatePreparer } from './ingest/preparer.ts';
 import type { RoomPersistence } from './persistence.ts';
 import type { SyncSocket } from './socket.ts';
 
@@ -22,6 +26,23 @@ interface Member {
   context: ConnectionContext;
   /** Awareness client ids this connection announced, removed when it leaves. */
   awarenessIds: Set<number>;
+  /** While a large update of this connection is being applied: its later frames, handled after it in order. */
+  held?: Uint8Array[];
+}
+
+/** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
+function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
+  if (data.length < limits.largeUpdateBytes) return undefined;
+  try {
+    const decoder = decoding.createDecoder(data);
+    if (decoding.readVarUint(decoder) !== MessageType.Sync) return undefined;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype !== SyncMessageType.Step2 && subtype !== SyncMessageType.Update) return undefined;
+    const payload = decoding.readVarUint8Array(decoder);
+    return payload.length >= limits.largeUpdateBytes && !decoding.hasContent(decoder) ? payload : undefined;
+  } catch {
+    return undefined; // parseMessage reports it
+  }
 }
 
 /**
@@ -50,6 +71,8 @@ export class Room {
    * document costs tens of milliseconds; a crowd arriving at once costs one).
    */
   private fullStateFrame: Uint8Array | undefined;
+  private readonly preparer: UpdatePreparer | undefined;
+  private closed = false;
 
   constructor(
     readonly documentId: string,
@@ -57,10 +80,15 @@ export class Room {
     private readonly persistence: RoomPersistence,
     private readonly logger: Logger,
     private readonly onStorageFailure: (room: Room) => void,
-    /** The stored encoding of the whole document when the load had it at hand (one stored row). */
-    storedState?: Uint8Array,
+    options: {
+      /** The stored encoding of the whole document when the load had it at hand (one stored row). */
+      storedState?: Uint8Array;
+      /** Checks and cuts large updates off the event loop; without it they are applied at once. */
+      preparer?: UpdatePreparer;
+    } = {},
   ) {
-    if (storedState) this.fullStateFrame = encodeSyncStep2Update(storedState);
+    if (options.storedState) this.fullStateFrame = encodeSyncStep2Update(options.storedState);
+    this.preparer = options.preparer;
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
     doc.on('update', this.handleDocUpdate);
@@ -83,18 +111,21 @@ export class Room {
   receive(socket: SyncSocket, data: Uint8Array): void {
     const member = this.members.get(socket);
     if (!member) return;
+    if (member.held) {
+      member.held.push(data);
+      return;
+    }
+    const large = this.preparer && !member.context.readOnly && !this.failed ? largeUpdatePayload(data) : undefined;
+    if (large) {
+      member.held = [];
+      void this.ingestLarge(socket, member, large);
+      return;
+    }
     let message;
     try {
       message = parseMessage(data);
     } catch (error) {
-      if (error instanceof ContentNotAllowedError) {
-        this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
-        socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
-        return;
-      }
-      const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
-      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
-      socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
+      this.refuse(socket, member, error);
       return;
     }
     switch (message.type) {
@@ -129,6 +160,49 @@ export class Room {
         socket.send(encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
         return;
     }
+  }
+
+  /**
+   * A large update: checked and cut into pieces by the worker, then applied a
+   * slice of pieces per turn of the event loop (one transaction per slice, so
+   * each slice is stored, then broadcast, as one row and one frame — stored
+   * before broadcast as any update). The connection's later frames wait and
+   * are handled after it, in order.
+   */
+  private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+    try {
+      const pieces = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs);
+      const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket));
+      if (!done) return;
+    } catch (error) {
+      if (this.closed) return;
+      member.held = undefined;
+      this.refuse(socket, member, error);
+      return;
+    }
+    const held = member.held ?? [];
+    member.held = undefined;
+    for (let i = 0; i < held.length; i++) {
+      // A held frame may start another large update: the rest waits behind it again.
+      const again = member.held as Uint8Array[] | undefined; // set by receive() below
+      if (again) {
+        again.push(...held.slice(i));
+        return;
+      }
+      this.receive(socket, held[i]!);
+    }
+  }
+
+  /** Closes a connection that sent something it may not (content outside the model) or cannot (garbage). */
+  private refuse(socket: SyncSocket, member: Member, error: unknown): void {
+    if (error instanceof ContentNotAllowedError) {
+      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
+      socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
+      return;
+    }
+    const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
+    this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
+    socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
   }
 
   /**
@@ -187,6 +261,7 @@ export class Room {
 
   /** Closes every connection (e.g. on shutdown) and releases the doc. */
   close(code: number, reason: string): void {
+    this.closed = true;
     for (const socket of [...this.members.keys()]) {
       this.leave(socket);
       socket.close(code, reason);

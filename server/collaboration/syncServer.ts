@@ -8,6 +8,7 @@ import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
+import { UpdatePreparer } from './ingest/preparer.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
@@ -56,6 +57,8 @@ export class SyncServer {
   private readonly roomDisposers = new Map<Room, Array<() => void>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
+  /** One worker thread for every room's large updates. */
+  private readonly preparer = new UpdatePreparer();
   /** Connections that answered the last ping; the others are terminated. */
   private readonly alive = new WeakSet<WebSocket>();
 
@@ -183,10 +186,13 @@ export class SyncServer {
     let room = this.rooms.get(documentId);
     if (!room) {
       const started = performance.now();
-      room = RoomPersistence.load(this.store, documentId).then(({ doc, persistence, storedState, bytes, rows }) => {
+      room = RoomPersistence.load(this.store, documentId, this.preparer).then(({ doc, persistence, storedState, bytes, rows }) => {
         const loadMs = Math.round((performance.now() - started) * 10) / 10;
         this.logger.info({ documentId, loadMs, bytes, rows }, 'document loaded');
-        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), storedState);
+        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
+          storedState,
+          preparer: this.preparer,
+        });
         this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
         return opened;
       });
@@ -239,7 +245,7 @@ export class SyncServer {
     if (!(await this.store.getDocument(documentId))) return undefined;
     const live = this.rooms.get(documentId);
     if (live) return read((await live).doc);
-    const { doc } = await RoomPersistence.load(this.store, documentId);
+    const { doc } = await RoomPersistence.load(this.store, documentId, this.preparer);
     try {
       return read(doc);
     } finally {
@@ -272,5 +278,6 @@ export class SyncServer {
     this.rooms.clear();
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
+    await this.preparer.close();
   }
 }
