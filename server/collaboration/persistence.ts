@@ -7,19 +7,37 @@ import type { UpdatePreparer } from './ingest/preparer.ts';
 /**
  * A room's link to the store: loads the document from its update log, appends
  * each accepted update, and compacts the log when it grows.
+ *
+ * Compaction costs nothing that grows with the document on most rounds: the
+ * rows appended since the last compaction (kept in memory) are merged into one
+ * row. The whole state is re-encoded into one row only once those merged rows
+ * add up to half the size of the last full state (or become many), so its
+ * cost, spread over the updates that led to it, stays proportional to their
+ * size, not to the document's.
  */
 export class RoomPersistence {
-  private rowsSinceCompaction: number;
+  /** Updates appended since the last compaction, and the seq of the row before the first of them. */
+  private tail: Uint8Array[] = [];
+  private tailAfterSeq: number;
+  /** Rows other than the last full state (merged tails, or rows found at load), and their bytes. */
+  private extraRows: number;
+  private extraBytes: number;
+  /** Size of the last full state (or of everything found at load). */
+  private baseBytes: number;
   private lastSeq: number;
 
   private constructor(
     private readonly store: Store,
     private readonly documentId: string,
     rows: number,
+    bytes: number,
     lastSeq: number,
   ) {
-    this.rowsSinceCompaction = rows;
     this.lastSeq = lastSeq;
+    this.tailAfterSeq = lastSeq;
+    this.extraRows = Math.max(0, rows - 1);
+    this.extraBytes = 0;
+    this.baseBytes = bytes;
   }
 
   /**
@@ -47,7 +65,7 @@ export class RoomPersistence {
     }
     return {
       doc,
-      persistence: new RoomPersistence(store, documentId, updates.length, lastSeq),
+      persistence: new RoomPersistence(store, documentId, updates.length, updates.reduce((sum, u) => sum + u.length, 0), lastSeq),
       storedState: updates.length === 1 ? updates[0] : undefined,
       bytes: updates.reduce((sum, u) => sum + u.length, 0),
       rows: updates.length,
@@ -57,11 +75,21 @@ export class RoomPersistence {
   /** Stores one update; resolves once it is durable. Compacts when the log is long. */
   async append(update: Uint8Array, doc: Y.Doc): Promise<void> {
     this.lastSeq = await this.store.appendUpdate(this.documentId, update);
-    this.rowsSinceCompaction++;
-    if (this.rowsSinceCompaction > limits.compactAfterUpdates) {
+    this.tail.push(update);
+    if (this.tail.length < limits.compactAfterUpdates) return;
+    const merged = Y.mergeUpdates(this.tail);
+    if (this.extraBytes + merged.length >= this.baseBytes / 2 || this.extraRows + 1 >= limits.compactAfterUpdates) {
       // The doc holds every update applied so far, so its state covers every stored row.
-      await this.store.compact(this.documentId, Y.encodeStateAsUpdate(doc), this.lastSeq);
-      this.rowsSinceCompaction = 1;
+      const state = Y.encodeStateAsUpdate(doc);
+      this.tailAfterSeq = await this.store.compact(this.documentId, state, this.lastSeq);
+      this.baseBytes = state.length;
+      this.extraRows = 0;
+      this.extraBytes = 0;
+    } else {
+      this.tailAfterSeq = await this.store.compact(this.documentId, merged, this.lastSeq, this.tailAfterSeq);
+      this.extraRows++;
+      this.extraBytes += merged.length;
     }
+    this.tail = [];
   }
 }

@@ -236,7 +236,7 @@ export class SqliteStore implements Store {
       loadUpdates: this.db.prepare<[string], { seq: number; data: Buffer }>(
         'SELECT seq, data FROM doc_updates WHERE document_id = ? ORDER BY seq',
       ),
-      deleteUpTo: this.db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq <= ?'),
+      deleteRange: this.db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq > ? AND seq <= ?'),
     };
   }
 
@@ -289,10 +289,10 @@ export class SqliteStore implements Store {
     return Number(this.statements.insertUpdate.run(documentId, Buffer.from(update)).lastInsertRowid);
   }
 
-  async compact(documentId: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
-    this.db.transaction(() => {
-      this.statements.deleteUpTo.run(documentId, uptoSeq);
-      this.statements.insertUpdate.run(documentId, Buffer.from(merged));
+  async compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq = 0): Promise<number> {
+    return this.db.transaction(() => {
+      this.statements.deleteRange.run(documentId, afterSeq, uptoSeq);
+      return Number(this.statements.insertUpdate.run(documentId, Buffer.from(merged)).lastInsertRowid);
     })();
   }
 
