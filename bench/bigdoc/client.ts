@@ -191,7 +191,14 @@ export async function runBigDoc(config: BigDocConfig): Promise<BigDocResult> {
   // A holder keeps the big document open (the peers drop a document when its last connection leaves).
   const holder = new Conn(config, config.bigDocument, cookieOf(config, 0));
   await holder.opened;
-  await holder.requestSync();
+  const held = await holder.requestSync();
+  // Accord answers a client holding nothing from its store while the document loads; a step 1
+  // naming what the holder has is answered once it is loaded: measure from then on, as the
+  // peers are measured with the document in memory.
+  const holderDoc = new Y.Doc();
+  Y.applyUpdate(holderDoc, held);
+  await holder.requestSync(Y.encodeStateVector(holderDoc));
+  holderDoc.destroy();
   if (config.seed) {
     holder.ws.send(holder.wire.sync(SYNC_UPDATE, bigUpdate));
     // Seeded once a fresh client gets the whole text.

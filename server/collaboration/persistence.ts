@@ -40,36 +40,44 @@ export class RoomPersistence {
     this.baseBytes = bytes;
   }
 
-  /**
-   * Loads the stored document into a new Y.Doc. The rows are applied in order
-   * in one transaction: merging them first would decode and re-encode the
-   * whole document once more. When the log is one row (compacted), that row
-   * is the encoded state, returned for the room to serve joiners as is.
-   */
-  static async load(
-    store: Store,
-    documentId: string,
-    preparer?: UpdatePreparer,
-  ): Promise<{ doc: Y.Doc; persistence: RoomPersistence; storedState: Uint8Array | undefined; bytes: number; rows: number }> {
+  /** Reads a document's stored rows (nothing applied yet: see `applyRows`). */
+  static async open(store: Store, documentId: string): Promise<{ rows: Uint8Array[]; persistence: RoomPersistence; bytes: number }> {
     const { updates, lastSeq } = await store.loadUpdates(documentId);
-    const doc = new Y.Doc({ gc: true });
-    // In order: runs of small rows at once, each large row cut by the worker and applied in slices.
-    for (let i = 0; i < updates.length; ) {
-      if (preparer && updates[i]!.length >= limits.largeUpdateBytes) {
-        await applyInSlices(doc, await preparer.prepare(updates[i++]!, limits.largeUpdatePieceStructs), null, limits.largeUpdateSliceMs);
+    const bytes = updates.reduce((sum, u) => sum + u.length, 0);
+    return { rows: updates, persistence: new RoomPersistence(store, documentId, updates.length, bytes, lastSeq), bytes };
+  }
+
+  /**
+   * Applies stored rows to a doc, in order: runs of small rows in one
+   * transaction (cheaper than merging them first, which would decode and
+   * re-encode everything once more), each large row cut by the worker and
+   * applied in slices, so opening a large document does not stall the others.
+   */
+  static async applyRows(
+    doc: Y.Doc,
+    rows: Uint8Array[],
+    options: { preparer?: UpdatePreparer; origin?: unknown; stop?: () => boolean } = {},
+  ): Promise<void> {
+    const { preparer, origin = null, stop } = options;
+    const large = (row: Uint8Array) => preparer !== undefined && row.length >= limits.largeUpdateBytes;
+    for (let i = 0; i < rows.length; ) {
+      if (stop?.()) return;
+      if (large(rows[i]!)) {
+        await applyInSlices(doc, await preparer!.prepare(rows[i++]!, limits.largeUpdatePieceStructs), origin, limits.largeUpdateSliceMs, stop);
         continue;
       }
       doc.transact(() => {
-        while (i < updates.length && !(preparer && updates[i]!.length >= limits.largeUpdateBytes)) Y.applyUpdate(doc, updates[i++]!);
-      });
+        while (i < rows.length && !large(rows[i]!)) Y.applyUpdate(doc, rows[i++]!, origin);
+      }, origin);
     }
-    return {
-      doc,
-      persistence: new RoomPersistence(store, documentId, updates.length, updates.reduce((sum, u) => sum + u.length, 0), lastSeq),
-      storedState: updates.length === 1 ? updates[0] : undefined,
-      bytes: updates.reduce((sum, u) => sum + u.length, 0),
-      rows: updates.length,
-    };
+  }
+
+  /** Loads the stored document into a new Y.Doc (for reading a document no room holds). */
+  static async load(store: Store, documentId: string, preparer?: UpdatePreparer): Promise<{ doc: Y.Doc; persistence: RoomPersistence }> {
+    const { rows, persistence } = await RoomPersistence.open(store, documentId);
+    const doc = new Y.Doc({ gc: true });
+    await RoomPersistence.applyRows(doc, rows, { preparer });
+    return { doc, persistence };
   }
 
   /** Stores one update; resolves once it is durable. Compacts when the log is long. */

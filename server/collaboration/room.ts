@@ -19,8 +19,11 @@ import {
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
-import type { RoomPersistence } from './persistence.ts';
+import { RoomPersistence } from './persistence.ts';
 import type { SyncSocket } from './socket.ts';
+
+/** Origin of the transactions that load the stored rows: not new, so neither stored again nor broadcast. */
+const LOADING = Symbol('loading');
 
 interface Member {
   context: ConnectionContext;
@@ -73,6 +76,15 @@ export class Room {
   private fullStateFrame: Uint8Array | undefined;
   private readonly preparer: UpdatePreparer | undefined;
   private closed = false;
+  /**
+   * While the stored rows are being applied (a large document loads in
+   * slices): the rows themselves, which a joiner holding nothing is sent at
+   * once — they are the document — while every other frame waits for the load.
+   */
+  private storedRows: Uint8Array[] | undefined;
+  private loading: Promise<void> | undefined;
+  /** Resolves once the stored document is loaded (at once when there was nothing to load). */
+  readonly ready: Promise<void>;
 
   constructor(
     readonly documentId: string,
@@ -81,14 +93,27 @@ export class Room {
     private readonly logger: Logger,
     private readonly onStorageFailure: (room: Room) => void,
     options: {
-      /** The stored encoding of the whole document when the load had it at hand (one stored row). */
-      storedState?: Uint8Array;
+      /** Stored rows to load into `doc` (empty when `doc` is already complete). */
+      rows?: Uint8Array[];
       /** Checks and cuts large updates off the event loop; without it they are applied at once. */
       preparer?: UpdatePreparer;
     } = {},
   ) {
-    if (options.storedState) this.fullStateFrame = encodeSyncStep2Update(options.storedState);
     this.preparer = options.preparer;
+    const rows = options.rows ?? [];
+    if (rows.length > 0) {
+      this.storedRows = rows;
+      this.loading = RoomPersistence.applyRows(doc, rows, { preparer: this.preparer, origin: LOADING, stop: () => this.closed }).then(
+        () => this.finishLoading(),
+        (error: unknown) => {
+          if (this.closed) return;
+          this.failed = true;
+          this.logger.error({ documentId, err: error }, 'could not load the stored document; closing the room');
+          this.onStorageFailure(this);
+        },
+      );
+    }
+    this.ready = this.loading ?? Promise.resolve();
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
     doc.on('update', this.handleDocUpdate);
@@ -101,7 +126,13 @@ export class Room {
 
   /** Adds an authenticated connection and starts the sync handshake. */
   join(socket: SyncSocket, context: ConnectionContext): void {
-    this.members.set(socket, { context, awarenessIds: new Set() });
+    // While loading, the handshake waits: the state vector of a half-loaded doc would ask the client for everything.
+    this.members.set(socket, { context, awarenessIds: new Set(), ...(this.loading ? { held: [] } : {}) });
+    if (!this.loading) this.greet(socket);
+  }
+
+  /** The server's side of the handshake: its state vector, and the cursors present. */
+  private greet(socket: SyncSocket): void {
     socket.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) socket.send(encodeAwareness(this.awareness, states));
@@ -112,7 +143,7 @@ export class Room {
     const member = this.members.get(socket);
     if (!member) return;
     if (member.held) {
-      member.held.push(data);
+      if (!(this.loading && this.sendStoredRows(socket, data))) member.held.push(data);
       return;
     }
     const large = this.preparer && !member.context.readOnly && !this.failed ? largeUpdatePayload(data) : undefined;
@@ -163,6 +194,55 @@ export class Room {
   }
 
   /**
+   * While loading: answers a sync step 1 from a client holding nothing with
+   * the stored rows as they are, without waiting for the load. Returns false
+   * for any other frame.
+   */
+  private sendStoredRows(socket: SyncSocket, data: Uint8Array): boolean {
+    // Only a step 1 is worth parsing here (both type bytes are single-byte varUints).
+    if (data[0] !== MessageType.Sync || data[1] !== SyncMessageType.Step1) return false;
+    let message;
+    try {
+      message = parseMessage(data);
+    } catch {
+      return false; // handled (and refused) after the load, in order
+    }
+    if (message.type !== 'sync-step1' || !isEmptyStateVector(message.stateVector)) return false;
+    // In stored order (each row builds on the ones before); the last as the step 2, so that the client counts itself synced with all of it.
+    const rows = this.storedRows!;
+    for (const row of rows.slice(0, -1)) socket.send(encodeUpdate(row));
+    socket.send(encodeSyncStep2Update(rows.at(-1)!));
+    return true;
+  }
+
+  private finishLoading(): void {
+    if (this.closed) return;
+    const rows = this.storedRows!;
+    this.loading = undefined;
+    this.storedRows = undefined;
+    // One row (compacted) is the encoded state: the first joiners holding nothing get it as is.
+    if (rows.length === 1) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
+    for (const [socket, member] of [...this.members]) {
+      this.greet(socket);
+      this.releaseHeld(socket, member);
+    }
+  }
+
+  /** Handles, in order, the frames a connection sent while they had to wait. */
+  private releaseHeld(socket: SyncSocket, member: Member): void {
+    const held = member.held ?? [];
+    member.held = undefined;
+    for (let i = 0; i < held.length; i++) {
+      const again = member.held as Uint8Array[] | undefined; // set again by receive() when a held frame starts a large update
+      if (again) {
+        again.push(...held.slice(i));
+        return;
+      }
+      this.receive(socket, held[i]!);
+    }
+  }
+
+  /**
    * A large update: checked and cut into pieces by the worker, then applied a
    * slice of pieces per turn of the event loop (one transaction per slice, so
    * each slice is stored, then broadcast, as one row and one frame — stored
@@ -180,17 +260,7 @@ export class Room {
       this.refuse(socket, member, error);
       return;
     }
-    const held = member.held ?? [];
-    member.held = undefined;
-    for (let i = 0; i < held.length; i++) {
-      // A held frame may start another large update: the rest waits behind it again.
-      const again = member.held as Uint8Array[] | undefined; // set by receive() below
-      if (again) {
-        again.push(...held.slice(i));
-        return;
-      }
-      this.receive(socket, held[i]!);
-    }
+    this.releaseHeld(socket, member);
   }
 
   /** Closes a connection that sent something it may not (content outside the model) or cannot (garbage). */
@@ -254,9 +324,14 @@ export class Room {
   }
 
   /** Resolves when every accepted update so far is stored and broadcast. */
-  flushed(): Promise<void> {
+  async flushed(): Promise<void> {
+    await this.ready;
     this.commitBatch();
     return this.pending;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Closes every connection (e.g. on shutdown) and releases the doc. */
@@ -280,6 +355,7 @@ export class Room {
   }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOADING) return;
     this.fullStateFrame = undefined;
     this.batch.push({ update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());

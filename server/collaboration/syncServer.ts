@@ -186,14 +186,20 @@ export class SyncServer {
     let room = this.rooms.get(documentId);
     if (!room) {
       const started = performance.now();
-      room = RoomPersistence.load(this.store, documentId, this.preparer).then(({ doc, persistence, storedState, bytes, rows }) => {
-        const loadMs = Math.round((performance.now() - started) * 10) / 10;
-        this.logger.info({ documentId, loadMs, bytes, rows }, 'document loaded');
+      const ms = () => Math.round((performance.now() - started) * 10) / 10;
+      room = RoomPersistence.open(this.store, documentId).then(({ rows, persistence, bytes }) => {
+        const doc = new Y.Doc({ gc: true });
         const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
-          storedState,
+          rows,
           preparer: this.preparer,
         });
-        this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+        // Serving from here: joiners holding nothing get the stored rows while the document loads.
+        this.logger.info({ documentId, openMs: ms(), bytes, rows: rows.length }, 'document opened');
+        void opened.ready.then(() => {
+          if (opened.isClosed) return;
+          this.logger.info({ documentId, loadMs: ms(), bytes, rows: rows.length }, 'document loaded');
+          this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+        });
         return opened;
       });
       room.catch(() => this.rooms.delete(documentId));
@@ -244,7 +250,11 @@ export class SyncServer {
   async readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | undefined> {
     if (!(await this.store.getDocument(documentId))) return undefined;
     const live = this.rooms.get(documentId);
-    if (live) return read((await live).doc);
+    if (live) {
+      const room = await live;
+      await room.ready;
+      if (!room.isClosed) return read(room.doc);
+    }
     const { doc } = await RoomPersistence.load(this.store, documentId, this.preparer);
     try {
       return read(doc);

@@ -147,4 +147,33 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(closed.code).toBe(CloseCode.MalformedMessage);
     expect((await api(server.url, vn)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
   });
+  it('after a restart, clients joining while a large document loads get all of it, and their edits are kept', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 40, 4000, 4);
+    const state = Y.encodeStateAsUpdate(source);
+    expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    const account = await server.store.findAccountByEmail(DEMO.vnDrafter);
+    await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+
+    // Several at once, on a cold server: the first ones arrive while the document loads.
+    const clients = Array.from({ length: 4 }, () => connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie }));
+    await Promise.all(clients.map((c) => synced(c.provider, 20_000)));
+    for (const c of clients) expect(readAllPairs(c.doc)).toEqual(readAllPairs(source));
+    clients.forEach((c, i) => paragraphXmlText(getPair(c.doc, 'long-4-0')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, `[${i}]`));
+    await waitFor(() => clients.every((c) => [0, 1, 2, 3].every((i) => readAllPairs(c.doc)[0]!.vi.includes(`[${i}]`))), 'every edit on every client', 20_000);
+    const expected = readAllPairs(clients[0]!.doc);
+    for (const c of clients) expect(readAllPairs(c.doc)).toEqual(expected);
+    for (const c of clients) c.provider.destroy();
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(late.provider, 20_000);
+    await waitFor(() => JSON.stringify(readAllPairs(late.doc)) === JSON.stringify(expected), 'the stored edits after a second restart', 20_000);
+    late.provider.destroy();
+  });
 });
