@@ -1,6 +1,7 @@
 import { loadConfig } from './config.ts';
 import { startServer } from './app.ts';
 import { demoSignInLinks } from './demo/seedDemo.ts';
+import { startStallLog } from './stallLog.ts';
 
 /** Longest a SIGTERM/SIGINT shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -8,6 +9,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Entry point: `npm start`. Prints the URL; stores everything before exiting on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (process.env.ACCORD_STALL_LOG === '1') startStallLog();
   const server = await startServer(config);
   console.log(`Data directory: ${config.dataDir}`);
   if (config.demo) {

@@ -45,6 +45,19 @@ export const limits = {
    * replaces it by one merged update (compaction).
    */
   compactAfterUpdates: 500,
+  /**
+   * A document update larger than this (bytes) — from a client, or a stored
+   * row being loaded — is decoded and checked in a worker thread and applied a
+   * slice at a time, so a large paste, a whole document pushed at once or the
+   * opening of a large document never stalls the other documents' rooms.
+   */
+  largeUpdateBytes: 64 * 1024,
+  /** Structs per piece of a large update (each piece is applied whole). */
+  largeUpdatePieceStructs: 50,
+  /** Longest a room applies pieces of a large update before letting other work run, in ms. */
+  largeUpdateSliceMs: 10,
+  /** Longest the approval hash tracker re-hashes changed pairs before letting other work run, in ms. */
+  pairHashSliceMs: 10,
   /** Longest comment body, in characters. */
   maxCommentLength: 5000,
   /** Longest quoted text a thread keeps. */

@@ -23,3 +23,14 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening on ws://127.0.0.1:${port}`);
 });
 process.on('SIGTERM', () => process.exit(0));
+
+// STALL_LOG=1: the same event-loop stall report as Accord's ACCORD_STALL_LOG (server/stallLog.ts).
+if (process.env.STALL_LOG === '1') {
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  setInterval(() => {
+    process.stdout.write(`event-loop max ${(histogram.max / 1e6).toFixed(1)} ${Date.now()}\n`);
+    histogram.reset();
+  }, 250).unref();
+}

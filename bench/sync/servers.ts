@@ -28,7 +28,19 @@ export interface RunningServer {
   cookies: string[];
   /** Whether the load generator must send the demo content first. */
   seed: boolean;
+  /** ws://host:port with the server's sync path prefix: `${base}/${documentName}` opens a document. */
+  base: string;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
   stop(): Promise<void>;
+}
+
+/** Start options beyond the defaults (used by the big-document bench). */
+export interface StartOptions {
+  /** Accord: use this data directory (kept after stop) instead of a fresh temporary one. */
+  dataDir?: string;
+  /** Extra environment for the server process (e.g. LOG_LEVEL, ACCORD_STALL_LOG). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -45,6 +57,7 @@ function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, 
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  const read = () => output;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = new Promise<{ match: RegExpExecArray; output: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} did not start:\n${output}`)), 30_000);
@@ -58,7 +71,7 @@ function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, 
     child.stdout!.on('data', check);
     void exited.then(() => reject(new Error(`${entry} exited:\n${output}`)));
   });
-  return { child, started, exited };
+  return { child, started, exited, read };
 }
 
 function stopper(child: ChildProcess, exited: Promise<void>, cleanup?: () => void) {
@@ -93,12 +106,12 @@ function compileAccord(): void {
   compiled = true;
 }
 
-async function startAccord(nodeArgs: string[]): Promise<RunningServer> {
+async function startAccord(nodeArgs: string[], options: StartOptions): Promise<RunningServer> {
   compileAccord();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
-  const { child, started, exited } = spawnNode(
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
+  const { child, started, exited, read } = spawnNode(
     'dist/node/server/main.js',
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
     /Accord listening on (http:\/\/\S+)/,
     nodeArgs,
   );
@@ -120,13 +133,15 @@ async function startAccord(nodeArgs: string[]): Promise<RunningServer> {
     documentName: DEMO_DOCUMENT,
     cookies,
     seed: false,
-    stop: stopper(child, exited, () => fs.rmSync(dataDir, { recursive: true, force: true })),
+    base: `${match[1]!.replace(/^http/, 'ws')}/sync`,
+    output: read,
+    stop: stopper(child, exited, options.dataDir ? undefined : () => fs.rmSync(dataDir, { recursive: true, force: true })),
   };
 }
 
-async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[]): Promise<RunningServer> {
+async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[], options: StartOptions): Promise<RunningServer> {
   const entry = name === 'reference' ? 'bench/peers/referenceServer.mjs' : 'bench/peers/hocuspocusServer.mjs';
-  const { child, started, exited } = spawnNode(entry, { PORT: '0' }, /listening on (ws:\/\/\S+)/, nodeArgs);
+  const { child, started, exited, read } = spawnNode(entry, { PORT: '0', ...options.env }, /listening on (ws:\/\/\S+)/, nodeArgs);
   const { match } = await started;
   return {
     name,
@@ -137,11 +152,13 @@ async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[]): 
     documentName: DEMO_DOCUMENT,
     cookies: [],
     seed: true,
+    base: match[1]!,
+    output: read,
     stop: stopper(child, exited),
   };
 }
 
 /** Starts one server; `nodeArgs` go to its node (e.g. `--cpu-prof`). */
-export function startBenchServer(name: ServerName, nodeArgs: string[] = []): Promise<RunningServer> {
-  return name === 'accord' ? startAccord(nodeArgs) : startPeer(name, nodeArgs);
+export function startBenchServer(name: ServerName, nodeArgs: string[] = [], options: StartOptions = {}): Promise<RunningServer> {
+  return name === 'accord' ? startAccord(nodeArgs, options) : startPeer(name, nodeArgs, options);
 }

@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { pairHash } from '../../shared/hash.ts';
+import { limits } from '../../shared/limits.ts';
 import { paragraphsMap, readPairText } from '../../shared/model/index.ts';
 
 /** The pairs whose content a transaction touched (walks up from each changed type). */
@@ -25,31 +27,48 @@ export function touchedPairs(transaction: Y.Transaction, paragraphs: Y.Map<unkno
 /**
  * Keeps the hash of every pair of a live document current. Only the pairs a
  * transaction touched are re-hashed, so the cost of an update does not grow
- * with the document.
+ * with the document. Re-hashing waits for the end of the event-loop turn (the
+ * transactions of one turn — a burst of keystrokes, the slices of a large
+ * update — touch a pair once) and runs in slices, so a change to every pair
+ * never stalls the server; reading a hash first brings every pair up to date.
  */
 export class PairHashTracker {
   private readonly hashes = new Map<string, string>();
   private readonly paragraphs: Y.Map<Y.Map<unknown>>;
+  /** Pairs touched since they were last hashed. */
+  private readonly dirty = new Set<string>();
+  private flushTimer: NodeJS.Immediate | undefined;
+  /** Pairs not hashed yet since the document opened. */
+  private readonly unreported = new Set<string>();
 
   constructor(
     private readonly doc: Y.Doc,
     private readonly onChange: (changed: Map<string, string | null>) => void,
   ) {
     this.paragraphs = paragraphsMap(doc);
-    for (const id of this.paragraphs.keys()) this.rehash(id);
+    // The first hashes are computed in slices too (a large document would stall its opening), and not reported: nothing changed.
+    for (const id of this.paragraphs.keys()) {
+      this.dirty.add(id);
+      this.unreported.add(id);
+    }
+    if (this.dirty.size > 0) this.flushTimer = setImmediate(() => this.flush(limits.pairHashSliceMs));
     doc.on('afterTransaction', this.handleTransaction);
   }
 
   get(pairId: string): string | undefined {
+    this.flush(Infinity);
     return this.hashes.get(pairId);
   }
 
   snapshot(): Map<string, string> {
+    this.flush(Infinity);
     return new Map(this.hashes);
   }
 
   dispose(): void {
     this.doc.off('afterTransaction', this.handleTransaction);
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   private rehash(id: string): string | null {
@@ -64,14 +83,28 @@ export class PairHashTracker {
   }
 
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
+    for (const id of touchedPairs(transaction, this.paragraphs as Y.Map<unknown>)) this.dirty.add(id);
+    if (this.dirty.size > 0) this.flushTimer ??= setImmediate(() => this.flush(limits.pairHashSliceMs));
+  };
+
+  /** Re-hashes dirty pairs for at most `budgetMs`, reports the hashes that changed, and schedules the rest. */
+  private flush(budgetMs: number): void {
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.dirty.size === 0) return;
+    const deadline = performance.now() + budgetMs;
     const changed = new Map<string, string | null>();
-    for (const id of touchedPairs(transaction, this.paragraphs as Y.Map<unknown>)) {
+    for (const id of this.dirty) {
+      this.dirty.delete(id);
+      const quiet = this.unreported.delete(id);
       const before = this.hashes.get(id) ?? null;
       const after = this.rehash(id);
-      if (before !== after) changed.set(id, after);
+      if (before !== after && !quiet) changed.set(id, after);
+      if (performance.now() >= deadline) break;
     }
+    if (this.dirty.size > 0) this.flushTimer = setImmediate(() => this.flush(limits.pairHashSliceMs));
     if (changed.size > 0) this.onChange(changed);
-  };
+  }
 }
 
 /** Hashes of every pair of a document (for documents not loaded in a room). */

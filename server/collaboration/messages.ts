@@ -116,11 +116,21 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 }
 
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  return encodeSyncStep2Update(Y.encodeStateAsUpdate(doc, stateVector));
+}
+
+/** Sync step 2 carrying an already encoded update (e.g. a cached full state). */
+export function encodeSyncStep2Update(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Sync);
   encoding.writeVarUint(encoder, SyncMessageType.Step2);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
+  encoding.writeVarUint8Array(encoder, update);
   return encoding.toUint8Array(encoder);
+}
+
+/** True when a state vector names no client: the sender holds nothing yet. */
+export function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return Y.decodeStateVector(stateVector).size === 0;
 }
 
 export function encodeUpdate(update: Uint8Array): Uint8Array {

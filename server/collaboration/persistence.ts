@@ -1,13 +1,30 @@
 import * as Y from 'yjs';
+import { limits } from '../../shared/limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
+import { applyInSlices } from './ingest/applyInSlices.ts';
+import type { UpdatePreparer } from './ingest/preparer.ts';
 
 /**
  * A room's link to the store: loads the document from its update log, appends
  * each accepted update, and compacts the log when it grows.
+ *
+ * Compaction costs nothing that grows with the document on most rounds: the
+ * rows appended since the last compaction (kept in memory) are merged into one
+ * row. The whole state is re-encoded into one row only once those merged rows
+ * add up to half the size of the last full state (or become many), so its
+ * cost, spread over the updates that led to it, stays proportional to their
+ * size, not to the document's.
  */
 export class RoomPersistence {
-  private rowsSinceCompaction: number;
+  /** Updates appended since the last compaction, and the seq of the row before the first of them. */
+  private tail: Uint8Array[] = [];
+  private tailAfterSeq: number;
+  /** Rows other than the last full state (merged tails, or rows found at load), and their bytes. */
+  private extraRows: number;
+  private extraBytes: number;
+  /** Size of the last full state (or of everything found at load). */
+  private baseBytes: number;
   private lastSeq: number;
 
   private constructor(
@@ -16,37 +33,88 @@ export class RoomPersistence {
     private readonly compactAfterUpdates: number,
     private readonly logger: Logger | undefined,
     rows: number,
+    bytes: number,
     lastSeq: number,
   ) {
-    this.rowsSinceCompaction = rows;
     this.lastSeq = lastSeq;
+    this.tailAfterSeq = lastSeq;
+    this.extraRows = Math.max(0, rows - 1);
+    this.extraBytes = 0;
+    this.baseBytes = bytes;
   }
 
-  /** Loads the stored document into a new Y.Doc. */
-  static async load(
+  /** Reads a document's stored rows (nothing applied yet: see `applyRows`). */
+  static async open(
     store: Store,
     documentId: string,
     options: { compactAfterUpdates: number; logger?: Logger },
-  ): Promise<{ doc: Y.Doc; persistence: RoomPersistence }> {
+  ): Promise<{ rows: Uint8Array[]; persistence: RoomPersistence; bytes: number }> {
     const { updates, lastSeq } = await store.loadUpdates(documentId);
+    const bytes = updates.reduce((sum, u) => sum + u.length, 0);
+    const persistence = new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, updates.length, bytes, lastSeq);
+    return { rows: updates, persistence, bytes };
+  }
+
+  /**
+   * Applies stored rows to a doc, in order: runs of small rows in one
+   * transaction (cheaper than merging them first, which would decode and
+   * re-encode everything once more), each large row cut by the worker and
+   * applied in slices, so opening a large document does not stall the others.
+   */
+  static async applyRows(
+    doc: Y.Doc,
+    rows: Uint8Array[],
+    options: { preparer?: UpdatePreparer; origin?: unknown; stop?: () => boolean } = {},
+  ): Promise<void> {
+    const { preparer, origin = null, stop } = options;
+    const large = (row: Uint8Array) => preparer !== undefined && row.length >= limits.largeUpdateBytes;
+    for (let i = 0; i < rows.length; ) {
+      if (stop?.()) return;
+      if (large(rows[i]!)) {
+        await applyInSlices(doc, await preparer!.prepare(rows[i++]!, limits.largeUpdatePieceStructs), origin, limits.largeUpdateSliceMs, stop);
+        continue;
+      }
+      doc.transact(() => {
+        while (i < rows.length && !large(rows[i]!)) Y.applyUpdate(doc, rows[i++]!, origin);
+      }, origin);
+    }
+  }
+
+  /** Loads the stored document into a new Y.Doc (for reading a document no room holds). */
+  static async load(
+    store: Store,
+    documentId: string,
+    options: { compactAfterUpdates: number; logger?: Logger; preparer?: UpdatePreparer },
+  ): Promise<{ doc: Y.Doc; persistence: RoomPersistence }> {
+    const { rows, persistence } = await RoomPersistence.open(store, documentId, options);
     const doc = new Y.Doc({ gc: true });
-    if (updates.length > 0) Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
-    return { doc, persistence: new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, updates.length, lastSeq) };
+    await RoomPersistence.applyRows(doc, rows, { preparer: options.preparer });
+    return { doc, persistence };
   }
 
   /** Stores one update; resolves once it is durable. Compacts when the log is long. */
   async append(update: Uint8Array, doc: Y.Doc): Promise<void> {
     this.lastSeq = await this.store.appendUpdate(this.documentId, update);
-    this.rowsSinceCompaction++;
-    if (this.rowsSinceCompaction > this.compactAfterUpdates) {
+    this.tail.push(update);
+    if (this.tail.length < this.compactAfterUpdates) return;
+    const rows = this.tail.length;
+    // One transaction either way: a crash leaves either the old rows or the merged one.
+    this.logger?.debug({ documentId: this.documentId, rows }, 'compacting the update log');
+    const merged = Y.mergeUpdates(this.tail);
+    if (this.extraBytes + merged.length >= this.baseBytes / 2 || this.extraRows + 1 >= this.compactAfterUpdates) {
       // The doc holds every update applied so far, so its state covers every
       // stored row (and maybe more not yet stored: storing it early is harmless).
-      // One transaction: a crash leaves either the old rows or the merged one.
-      const rows = this.rowsSinceCompaction;
-      this.logger?.debug({ documentId: this.documentId, rows }, 'compacting the update log');
-      await this.store.compact(this.documentId, Y.encodeStateAsUpdate(doc), this.lastSeq);
-      this.rowsSinceCompaction = 1;
-      this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
+      const state = Y.encodeStateAsUpdate(doc);
+      this.tailAfterSeq = await this.store.compact(this.documentId, state, this.lastSeq);
+      this.baseBytes = state.length;
+      this.extraRows = 0;
+      this.extraBytes = 0;
+    } else {
+      this.tailAfterSeq = await this.store.compact(this.documentId, merged, this.lastSeq, this.tailAfterSeq);
+      this.extraRows++;
+      this.extraBytes += merged.length;
     }
+    this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
+    this.tail = [];
   }
 }

@@ -1,6 +1,8 @@
+import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { CloseCode, READ_ONLY_REASON } from '../../shared/protocol.ts';
+import { limits } from '../../shared/limits.ts';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionContext } from './hooks.ts';
 import { admitAwareness } from './awarenessPolicy.ts';
@@ -13,18 +15,42 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2Update,
   encodeUpdate,
+  isEmptyStateVector,
   parseMessage,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
-import type { RoomPersistence } from './persistence.ts';
+import { applyInSlices } from './ingest/applyInSlices.ts';
+import type { UpdatePreparer } from './ingest/preparer.ts';
+import { RoomPersistence } from './persistence.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
+
+/** Origin of the transactions that load the stored rows: not new, so neither stored again nor broadcast. */
+const LOADING = Symbol('loading');
 
 interface Member {
   context: ConnectionContext;
   /** Awareness client ids this connection owns (see awarenessPolicy.ts), released when it leaves. */
   awarenessIds: Set<number>;
+  /** While a large update of this connection is being applied: its later frames, handled after it in order. */
+  held?: Uint8Array[];
+}
+
+/** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
+function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
+  if (data.length < limits.largeUpdateBytes) return undefined;
+  try {
+    const decoder = decoding.createDecoder(data);
+    if (decoding.readVarUint(decoder) !== MessageType.Sync) return undefined;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype !== SyncMessageType.Step2 && subtype !== SyncMessageType.Update) return undefined;
+    const payload = decoding.readVarUint8Array(decoder);
+    return payload.length >= limits.largeUpdateBytes && !decoding.hasContent(decoder) ? payload : undefined;
+  } catch {
+    return undefined; // parseMessage reports it
+  }
 }
 
 /**
@@ -49,6 +75,23 @@ export class Room {
   /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
   private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
   private batchTimer: NodeJS.Immediate | undefined;
+  /**
+   * The sync step 2 a client holding nothing gets: the whole document, encoded
+   * once and shared by every joiner until the next update (encoding a large
+   * document costs tens of milliseconds; a crowd arriving at once costs one).
+   */
+  private fullStateFrame: Uint8Array | undefined;
+  private readonly preparer: UpdatePreparer | undefined;
+  private closed = false;
+  /**
+   * While the stored rows are being applied (a large document loads in
+   * slices): the rows themselves, which a joiner holding nothing is sent at
+   * once — they are the document — while every other frame waits for the load.
+   */
+  private storedRows: Uint8Array[] | undefined;
+  private loading: Promise<void> | undefined;
+  /** Resolves once the stored document is loaded (at once when there was nothing to load). */
+  readonly ready: Promise<void>;
 
   constructor(
     readonly documentId: string,
@@ -56,7 +99,28 @@ export class Room {
     private readonly persistence: RoomPersistence,
     private readonly logger: Logger,
     private readonly onStorageFailure: (room: Room) => void,
+    options: {
+      /** Stored rows to load into `doc` (empty when `doc` is already complete). */
+      rows?: Uint8Array[];
+      /** Checks and cuts large updates off the event loop; without it they are applied at once. */
+      preparer?: UpdatePreparer;
+    } = {},
   ) {
+    this.preparer = options.preparer;
+    const rows = options.rows ?? [];
+    if (rows.length > 0) {
+      this.storedRows = rows;
+      this.loading = RoomPersistence.applyRows(doc, rows, { preparer: this.preparer, origin: LOADING, stop: () => this.closed }).then(
+        () => this.finishLoading(),
+        (error: unknown) => {
+          if (this.closed) return;
+          this.failed = true;
+          this.logger.error({ documentId, err: error }, 'could not load the stored document; closing the room');
+          this.onStorageFailure(this);
+        },
+      );
+    }
+    this.ready = this.loading ?? Promise.resolve();
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
     doc.on('update', this.handleDocUpdate);
@@ -69,7 +133,13 @@ export class Room {
 
   /** Adds an authenticated connection and starts the sync handshake. */
   join(socket: SyncSocket, context: ConnectionContext): void {
-    this.members.set(socket, { context, awarenessIds: new Set() });
+    // While loading, the handshake waits: the state vector of a half-loaded doc would ask the client for everything.
+    this.members.set(socket, { context, awarenessIds: new Set(), ...(this.loading ? { held: [] } : {}) });
+    if (!this.loading) this.greet(socket);
+  }
+
+  /** The server's side of the handshake: its state vector, and the cursors present. */
+  private greet(socket: SyncSocket): void {
     socket.send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) socket.send(encodeAwareness(this.awareness, states));
@@ -79,28 +149,27 @@ export class Room {
   receive(socket: SyncSocket, data: Uint8Array): void {
     const member = this.members.get(socket);
     if (!member) return;
+    if (member.held) {
+      if (!(this.loading && this.sendStoredRows(socket, data))) member.held.push(data);
+      return;
+    }
+    const large = this.preparer && !member.context.readOnly && !this.failed ? largeUpdatePayload(data) : undefined;
+    if (large) {
+      member.held = [];
+      void this.ingestLarge(socket, member, large);
+      return;
+    }
     let message;
     try {
       message = parseMessage(data);
     } catch (error) {
-      if (error instanceof AwarenessStateTooLargeError) {
-        socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
-        return;
-      }
-      if (error instanceof ContentNotAllowedError) {
-        this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
-        socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
-        return;
-      }
-      const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
-      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
-      socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
+      this.refuse(socket, member, error);
       return;
     }
     switch (message.type) {
       case 'sync-step1': {
         // Encoded now, sent once everything it contains is stored (the current batch included).
-        const reply = encodeSyncStep2(this.doc, message.stateVector);
+        const reply = isEmptyStateVector(message.stateVector) ? this.fullState() : encodeSyncStep2(this.doc, message.stateVector);
         this.commitBatch();
         this.pending = this.pending.then(() => {
           if (!this.failed) socket.send(reply);
@@ -153,6 +222,92 @@ export class Room {
   }
 
   /**
+   * While loading: answers a sync step 1 from a client holding nothing with
+   * the stored rows as they are, without waiting for the load. Returns false
+   * for any other frame.
+   */
+  private sendStoredRows(socket: SyncSocket, data: Uint8Array): boolean {
+    // Only a step 1 is worth parsing here (both type bytes are single-byte varUints).
+    if (data[0] !== MessageType.Sync || data[1] !== SyncMessageType.Step1) return false;
+    let message;
+    try {
+      message = parseMessage(data);
+    } catch {
+      return false; // handled (and refused) after the load, in order
+    }
+    if (message.type !== 'sync-step1' || !isEmptyStateVector(message.stateVector)) return false;
+    // In stored order (each row builds on the ones before); the last as the step 2, so that the client counts itself synced with all of it.
+    const rows = this.storedRows!;
+    for (const row of rows.slice(0, -1)) socket.send(encodeUpdate(row));
+    socket.send(encodeSyncStep2Update(rows.at(-1)!));
+    return true;
+  }
+
+  private finishLoading(): void {
+    if (this.closed) return;
+    const rows = this.storedRows!;
+    this.loading = undefined;
+    this.storedRows = undefined;
+    // One row (compacted) is the encoded state: the first joiners holding nothing get it as is.
+    if (rows.length === 1) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
+    for (const [socket, member] of [...this.members]) {
+      this.greet(socket);
+      this.releaseHeld(socket, member);
+    }
+  }
+
+  /** Handles, in order, the frames a connection sent while they had to wait. */
+  private releaseHeld(socket: SyncSocket, member: Member): void {
+    const held = member.held ?? [];
+    member.held = undefined;
+    for (let i = 0; i < held.length; i++) {
+      const again = member.held as Uint8Array[] | undefined; // set again by receive() when a held frame starts a large update
+      if (again) {
+        again.push(...held.slice(i));
+        return;
+      }
+      this.receive(socket, held[i]!);
+    }
+  }
+
+  /**
+   * A large update: checked and cut into pieces by the worker, then applied a
+   * slice of pieces per turn of the event loop (one transaction per slice, so
+   * each slice is stored, then broadcast, as one row and one frame — stored
+   * before broadcast as any update). The connection's later frames wait and
+   * are handled after it, in order.
+   */
+  private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+    try {
+      const pieces = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs);
+      const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket));
+      if (!done) return;
+    } catch (error) {
+      if (this.closed) return;
+      member.held = undefined;
+      this.refuse(socket, member, error);
+      return;
+    }
+    this.releaseHeld(socket, member);
+  }
+
+  /** Closes a connection that sent something it may not (content outside the model) or cannot (garbage). */
+  private refuse(socket: SyncSocket, member: Member, error: unknown): void {
+    if (error instanceof AwarenessStateTooLargeError) {
+      socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
+      return;
+    }
+    if (error instanceof ContentNotAllowedError) {
+      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
+      socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
+      return;
+    }
+    const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
+    this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
+    socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
+  }
+
+  /**
    * Applies a change of membership at once to every connection of an account:
    * a new context (e.g. now read-only), or null to close them (revoked).
    */
@@ -202,7 +357,8 @@ export class Room {
   }
 
   /** Resolves when every accepted update so far is stored and broadcast (or storage has failed). */
-  flushed(): Promise<void> {
+  async flushed(): Promise<void> {
+    await this.ready;
     this.commitBatch();
     return this.pending;
   }
@@ -217,8 +373,13 @@ export class Room {
     if (this.failed) throw new StorageUnavailableError('The server cannot store changes right now: the document could not be saved. Nothing of this change was saved; everything saved before is safe.');
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Closes every connection (e.g. on shutdown) and releases the doc. */
   close(code: number, reason: string): void {
+    this.closed = true;
     for (const socket of [...this.members.keys()]) {
       this.leave(socket);
       socket.close(code, reason);
@@ -230,7 +391,15 @@ export class Room {
     this.doc.destroy();
   }
 
+  /** Sync step 2 with the whole document, from the cache when no update came since it was encoded. */
+  private fullState(): Uint8Array {
+    this.fullStateFrame ??= encodeSyncStep2Update(Y.encodeStateAsUpdate(this.doc));
+    return this.fullStateFrame;
+  }
+
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOADING) return;
+    this.fullStateFrame = undefined;
     this.batch.push({ update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as Y from 'yjs';
@@ -7,6 +8,7 @@ import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
+import { UpdatePreparer } from './ingest/preparer.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
@@ -57,6 +59,8 @@ export class SyncServer {
   private readonly roomDisposers = new Map<Room, Array<() => void>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
+  /** One worker thread for every room's large updates. */
+  private readonly preparer = new UpdatePreparer();
   /** Connections that answered the last ping; the others are terminated. */
   private readonly alive = new WeakSet<WebSocket>();
 
@@ -183,9 +187,21 @@ export class SyncServer {
   private getRoom(documentId: string): Promise<Room> {
     let room = this.rooms.get(documentId);
     if (!room) {
-      room = RoomPersistence.load(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger }).then(({ doc, persistence }) => {
-        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure));
-        this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+      const started = performance.now();
+      const ms = () => Math.round((performance.now() - started) * 10) / 10;
+      room = RoomPersistence.open(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger }).then(({ rows, persistence, bytes }) => {
+        const doc = new Y.Doc({ gc: true });
+        const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
+          rows,
+          preparer: this.preparer,
+        });
+        // Serving from here: joiners holding nothing get the stored rows while the document loads.
+        this.logger.info({ documentId, openMs: ms(), bytes, rows: rows.length }, 'document opened');
+        void opened.ready.then(() => {
+          if (opened.isClosed) return;
+          this.logger.info({ documentId, loadMs: ms(), bytes, rows: rows.length }, 'document loaded');
+          this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
+        });
         return opened;
       });
       room.catch(() => this.rooms.delete(documentId));
@@ -236,8 +252,12 @@ export class SyncServer {
   async readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T | undefined> {
     if (!(await this.store.getDocument(documentId))) return undefined;
     const live = this.rooms.get(documentId);
-    if (live) return read((await live).doc);
-    const { doc } = await RoomPersistence.load(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates });
+    if (live) {
+      const room = await live;
+      await room.ready;
+      if (!room.isClosed) return read(room.doc);
+    }
+    const { doc } = await RoomPersistence.load(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates, preparer: this.preparer });
     try {
       return read(doc);
     } finally {
@@ -296,5 +316,6 @@ export class SyncServer {
     clearTimeout(grace);
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
+    await this.preparer.close();
   }
 }

@@ -304,8 +304,8 @@ export class SqliteStore implements Store {
     return this.updateLog.append(documentId, update);
   }
 
-  async compact(documentId: string, merged: Uint8Array, uptoSeq: number): Promise<void> {
-    await this.updateLog.compact(documentId, merged, uptoSeq);
+  compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq = 0): Promise<number> {
+    return this.updateLog.compact(documentId, merged, uptoSeq, afterSeq);
   }
 
   // ---- identity -------------------------------------------------------------

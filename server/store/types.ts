@@ -31,7 +31,11 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
   loadUpdates(documentId: string): Promise<StoredUpdates>;
   /** Appends one accepted update; resolves once it is on disk. */
   appendUpdate(documentId: string, update: Uint8Array): Promise<number>;
-  /** Replaces every row up to `uptoSeq` by one merged update, atomically. */
-  compact(documentId: string, merged: Uint8Array, uptoSeq: number): Promise<void>;
+  /**
+   * Replaces the rows after `afterSeq` (default: from the first) up to
+   * `uptoSeq` by one merged update, atomically. Resolves with the seq of the
+   * merged row (rows appended later have greater ones).
+   */
+  compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq?: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -12,9 +12,9 @@ db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
 const insert = db.prepare('INSERT INTO doc_updates (document_id, data) VALUES (?, ?)');
-const deleteUpTo = db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq <= ?');
-const compact = db.transaction((documentId, merged, uptoSeq) => {
-  deleteUpTo.run(documentId, uptoSeq);
+const deleteRange = db.prepare('DELETE FROM doc_updates WHERE document_id = ? AND seq > ? AND seq <= ?');
+const compact = db.transaction((documentId, merged, afterSeq, uptoSeq) => {
+  deleteRange.run(documentId, afterSeq, uptoSeq);
   return insert.run(documentId, merged).lastInsertRowid;
 });
 
@@ -30,7 +30,7 @@ parentPort.on('message', (request) => {
     const seq =
       request.op === 'append'
         ? insert.run(request.documentId, data).lastInsertRowid
-        : compact(request.documentId, data, request.uptoSeq);
+        : compact(request.documentId, data, request.afterSeq, request.uptoSeq);
     parentPort.postMessage({ id: request.id, result: Number(seq) });
   } catch (error) {
     parentPort.postMessage({ id: request.id, error: { message: String(error?.message ?? error), code: error?.code } });

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 
 type Request =
   | { op: 'append'; documentId: string; data: Uint8Array }
-  | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number }
+  | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number; afterSeq: number }
   | { op: 'close' };
 
 interface Reply {
@@ -42,8 +42,9 @@ export class UpdateLogWriter {
     return this.post({ op: 'append', documentId, data });
   }
 
-  compact(documentId: string, data: Uint8Array, uptoSeq: number): Promise<number> {
-    return this.post({ op: 'compact', documentId, data, uptoSeq });
+  /** Replaces the rows in (afterSeq, uptoSeq] by `data`; resolves with the new row's seq. */
+  compact(documentId: string, data: Uint8Array, uptoSeq: number, afterSeq: number): Promise<number> {
+    return this.post({ op: 'compact', documentId, data, uptoSeq, afterSeq });
   }
 
   /** Waits for the writes posted so far, then closes the worker's connection. */

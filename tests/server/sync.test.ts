@@ -107,4 +107,28 @@ describe('sync over the standard y-websocket protocol', () => {
     await waitFor(() => !b.provider.awareness.getStates().has(aId), 'a’s cursor to leave b');
     b.provider.destroy();
   });
+  it('a client joining with nothing gets the whole current document, edits made since the previous joiner included', async () => {
+    const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const joiners: Array<ReturnType<typeof connectProvider>> = [];
+    for (let step = 0; step < 4; step++) {
+      // Edits from two clients at once, then a newcomer holding nothing joins right away.
+      appendToCell(a.doc, 'environment', 'vi', ` [A${step}]`);
+      appendToCell(b.doc, 'environment', 'fr', ` [B${step}]`);
+      const joiner = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: step % 2 ? vn : fr });
+      joiners.push(joiner);
+      await synced(joiner.provider);
+      await waitFor(() => readAllPairs(a.doc).join() === readAllPairs(b.doc).join(), 'a and b to converge');
+      // Once everything is relayed, a fresh joiner's copy is the same text (a stale whole-document reply would miss the last edits).
+      const late = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+      await synced(late.provider);
+      expect(readAllPairs(late.doc)).toEqual(readAllPairs(a.doc));
+      expect(readPairText(late.doc, 'environment')!.vi).toContain(`[A${step}]`);
+      expect(readPairText(late.doc, 'environment')!.fr).toContain(`[B${step}]`);
+      late.provider.destroy();
+    }
+    await waitFor(() => joiners.every((j) => readAllPairs(j.doc).join() === readAllPairs(a.doc).join()), 'every joiner to converge');
+    for (const c of [a, b, ...joiners]) c.provider.destroy();
+  });
 });

@@ -1,0 +1,251 @@
+/**
+ * The big-document load generator (issue 7, scenario 2), run as its own process:
+ *   node --import tsx bench/bigdoc/client.ts '<BigDocConfig JSON>'
+ * prints one line `RESULT <BigDocResult JSON>` at the end.
+ *
+ * Phases, against one server holding (or, for the peers, first sent) the big document:
+ * - fresh sync: one client at a time opens the document holding nothing and
+ *   sends sync step 1; timed from `new WebSocket` to the arrival of the
+ *   server's sync step 2 (the whole document). Clients apply it afterwards,
+ *   outside the timing (their own CPU, equal for every server), and the text
+ *   is checked against the big document's.
+ * - 20 joins: 20 such clients at once, timed until the last has its step 2.
+ * - ingest: a pinger on another document sends sync step 1 every 10 ms and
+ *   notes each reply's round trip while a writer pushes the whole big update
+ *   into an empty document; the longest round trip (and longest gap between
+ *   replies) is how long other rooms stood still. Done when an observer on
+ *   that document has received the update.
+ * - restart (Accord only, `restartOnly`): one fresh sync against a server that
+ *   has just restarted, so the document is loaded from the store on that join.
+ */
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { fingerprint } from '../sync/demoSeed.ts';
+import { median } from '../sync/stats.ts';
+import { SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, Wire, type Dialect } from '../sync/wire.ts';
+
+export interface BigDocConfig {
+  /** ws://host:port[/sync]: documents are `${base}/${name}` (y-websocket) or named in frames (Hocuspocus). */
+  base: string;
+  dialect: Dialect;
+  cookies: string[];
+  /** File holding the big document's update. */
+  updateFile: string;
+  /** Document names: the big one, an empty one to push into, another one to ping. */
+  bigDocument: string;
+  ingestDocument: string;
+  pingDocument: string;
+  /** Push the big update into `bigDocument` first (the peers start empty). */
+  seed: boolean;
+  freshSyncs: number;
+  joiners: number;
+  joinRounds: number;
+  restartOnly?: boolean;
+}
+
+export interface BigDocResult {
+  updateBytes: number;
+  freshSyncMs: number[];
+  joinAllMs: number[];
+  /** Bytes of the step 2 a fresh client received. */
+  step2Bytes: number;
+  textMatches: boolean;
+  ingest?: { doneMs: number; maxPingRttMs: number; maxPingGapMs: number; pings: number; fromEpochMs: number; toEpochMs: number };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One raw connection to one document. */
+class Conn {
+  readonly ws: WebSocket;
+  readonly wire: Wire;
+  readonly opened: Promise<void>;
+  private step2Waiters: Array<(update: Uint8Array) => void> = [];
+  private updateWaiters: Array<(update: Uint8Array) => void> = [];
+
+  constructor(config: BigDocConfig, document: string, cookie: string | undefined) {
+    this.wire = new Wire(config.dialect, document);
+    const url = config.dialect === 'hocuspocus' ? config.base : `${config.base}/${document}`;
+    this.ws = new WebSocket(url, { headers: cookie ? { cookie } : {}, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    this.ws.binaryType = 'nodebuffer';
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => {
+        for (const frame of this.wire.hello()) this.ws.send(frame);
+        resolve();
+      });
+      this.ws.once('error', reject);
+      this.ws.once('close', (code, reason) => reject(new Error(`closed ${code} ${reason.toString()}`)));
+    });
+    this.ws.on('message', (data: Buffer) => {
+      const message = this.wire.parse(data);
+      if (message.kind === 'step1') {
+        // Answer the server's step 1 with "nothing new" (an empty update).
+        this.ws.send(this.wire.sync(SYNC_STEP2, Y.encodeStateAsUpdate(new Y.Doc(), message.stateVector)));
+      } else if (message.kind === 'step2') {
+        this.step2Waiters.shift()?.(message.update);
+      } else if (message.kind === 'update') {
+        for (const waiter of this.updateWaiters.splice(0)) waiter(message.update);
+      } else if (message.kind === 'auth' && message.denied) {
+        this.ws.close();
+      }
+    });
+  }
+
+  /** Sends sync step 1 with this state vector; resolves with the server's step 2. */
+  requestSync(stateVector: Uint8Array = Y.encodeStateVector(new Y.Doc())): Promise<Uint8Array> {
+    const reply = new Promise<Uint8Array>((resolve) => this.step2Waiters.push(resolve));
+    this.ws.send(this.wire.sync(SYNC_STEP1, stateVector));
+    return reply;
+  }
+
+  nextUpdate(): Promise<Uint8Array> {
+    return new Promise((resolve) => this.updateWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.ws.removeAllListeners('close');
+    this.ws.terminate();
+  }
+}
+
+function cookieOf(config: BigDocConfig, i: number): string | undefined {
+  return config.cookies.length ? config.cookies[i % config.cookies.length] : undefined;
+}
+
+/** Connects and syncs from nothing; returns the time taken and the step 2 received. */
+async function freshSync(config: BigDocConfig, i: number): Promise<{ ms: number; conn: Conn; update: Uint8Array }> {
+  const start = performance.now();
+  const conn = new Conn(config, config.bigDocument, cookieOf(config, i));
+  await conn.opened;
+  const update = await conn.requestSync();
+  return { ms: performance.now() - start, conn, update };
+}
+
+function textOf(update: Uint8Array): string {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  const text = fingerprint(doc);
+  doc.destroy();
+  return text;
+}
+
+async function ingest(config: BigDocConfig, bigUpdate: Uint8Array): Promise<NonNullable<BigDocResult['ingest']>> {
+  const pinger = new Conn(config, config.pingDocument, cookieOf(config, 0));
+  const writer = new Conn(config, config.ingestDocument, cookieOf(config, 1));
+  const observer = new Conn(config, config.ingestDocument, cookieOf(config, 0));
+  await Promise.all([pinger.opened, writer.opened, observer.opened]);
+  await Promise.all([pinger.requestSync(), writer.requestSync(), observer.requestSync()]);
+  await sleep(300);
+
+  const rtts: number[] = [];
+  let lastReply = performance.now();
+  let maxGap = 0;
+  let pinging = true;
+  const pingLoop = (async () => {
+    while (pinging) {
+      const sent = performance.now();
+      const reply = pinger.requestSync(Y.encodeStateVector(new Y.Doc())).then(() => {
+        const now = performance.now();
+        rtts.push(now - sent);
+        maxGap = Math.max(maxGap, now - lastReply);
+        lastReply = now;
+      });
+      await Promise.race([sleep(10), reply]).then(() => sleep(Math.max(0, sent + 10 - performance.now())));
+    }
+  })();
+  await sleep(200);
+  const received = observer.nextUpdate();
+  const fromEpochMs = Date.now();
+  const start = performance.now();
+  writer.ws.send(writer.wire.sync(SYNC_UPDATE, bigUpdate));
+  await received;
+  const doneMs = performance.now() - start;
+  await sleep(500); // stalls right after the broadcast (storing, hashing) count too
+  pinging = false;
+  const toEpochMs = Date.now();
+  await pingLoop;
+  await sleep(50);
+  for (const c of [pinger, writer, observer]) c.close();
+  return { doneMs, maxPingRttMs: Math.max(...rtts), maxPingGapMs: maxGap, pings: rtts.length, fromEpochMs, toEpochMs };
+}
+
+export async function runBigDoc(config: BigDocConfig): Promise<BigDocResult> {
+  const bigUpdate = new Uint8Array(fs.readFileSync(config.updateFile));
+  const bigText = textOf(bigUpdate);
+  const result: BigDocResult = { updateBytes: bigUpdate.length, freshSyncMs: [], joinAllMs: [], step2Bytes: 0, textMatches: true };
+  const check = (update: Uint8Array) => {
+    result.step2Bytes = update.length;
+    if (textOf(update) !== bigText) result.textMatches = false;
+  };
+
+  if (config.restartOnly) {
+    const { ms, conn, update } = await freshSync(config, 0);
+    result.freshSyncMs.push(ms);
+    conn.close();
+    check(update);
+    return result;
+  }
+
+  // A holder keeps the big document open (the peers drop a document when its last connection leaves).
+  const holder = new Conn(config, config.bigDocument, cookieOf(config, 0));
+  await holder.opened;
+  const held = await holder.requestSync();
+  // Accord answers a client holding nothing from its store while the document loads; a step 1
+  // naming what the holder has is answered once it is loaded: measure from then on, as the
+  // peers are measured with the document in memory.
+  const holderDoc = new Y.Doc();
+  Y.applyUpdate(holderDoc, held);
+  await holder.requestSync(Y.encodeStateVector(holderDoc));
+  holderDoc.destroy();
+  if (config.seed) {
+    holder.ws.send(holder.wire.sync(SYNC_UPDATE, bigUpdate));
+    // Seeded once a fresh client gets the whole text.
+    for (let tries = 0; ; tries++) {
+      const { conn, update } = await freshSync(config, 0);
+      conn.close();
+      if (update.length >= bigUpdate.length * 0.9 && textOf(update) === bigText) break;
+      if (tries > 50) throw new Error('the server never held the seeded big document');
+      await sleep(200);
+    }
+  }
+  await sleep(300);
+
+  for (let i = 0; i < config.freshSyncs; i++) {
+    const { ms, conn, update } = await freshSync(config, i);
+    result.freshSyncMs.push(ms);
+    conn.close();
+    if (i === 0) check(update);
+    await sleep(100);
+  }
+
+  for (let round = 0; round < config.joinRounds; round++) {
+    const start = performance.now();
+    const joined = await Promise.all(Array.from({ length: config.joiners }, (_, i) => freshSync(config, i)));
+    result.joinAllMs.push(performance.now() - start);
+    for (const j of joined) j.conn.close();
+    check(joined.at(-1)!.update);
+    await sleep(300);
+  }
+
+  result.ingest = await ingest(config, bigUpdate);
+  holder.close();
+  return result;
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const config = JSON.parse(process.argv[2] ?? '{}') as BigDocConfig;
+  runBigDoc(config).then(
+    (result) => {
+      console.log(`RESULT ${JSON.stringify(result)}`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack : error);
+      process.exit(1);
+    },
+  );
+}
+
+export { median };

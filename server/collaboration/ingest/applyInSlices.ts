@@ -1,0 +1,46 @@
+import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
+
+type Mergeable = { mergeWith(right: unknown): boolean };
+const itemPrototype = Y.Item.prototype as unknown as Mergeable;
+
+/**
+ * Applies the pieces of a cut update (splitUpdate) to a document, one
+ * transaction per slice of at most ~`sliceMs`, yielding to the event loop in
+ * between. Returns false when `stop()` said to give up (the rest is not applied).
+ *
+ * While a slice's transaction runs, Yjs is kept from merging neighbouring
+ * items: at the end of each transaction it joins adjacent runs of one client
+ * (e.g. the pieces of a long first text that later edits had split), and the
+ * next slice's edits would split them again — each split an insertion into an
+ * array of every item of that client, which made applying in slices several
+ * times slower than applying at once. The pieces come from an encoded state in
+ * which Yjs had merged whatever could be, so leaving them unmerged changes
+ * nothing (the same items as when applied at once). Only this synchronous
+ * window is affected: no other transaction runs meanwhile.
+ */
+export async function applyInSlices(
+  doc: Y.Doc,
+  pieces: Uint8Array[],
+  origin: unknown,
+  sliceMs: number,
+  stop: () => boolean = () => false,
+): Promise<boolean> {
+  let next = 0;
+  while (next < pieces.length) {
+    if (stop()) return false;
+    const deadline = performance.now() + sliceMs;
+    const mergeWith = itemPrototype.mergeWith;
+    itemPrototype.mergeWith = () => false;
+    try {
+      doc.transact(() => {
+        do Y.applyUpdate(doc, pieces[next++]!, origin);
+        while (next < pieces.length && performance.now() < deadline);
+      }, origin);
+    } finally {
+      itemPrototype.mergeWith = mergeWith;
+    }
+    if (next < pieces.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return true;
+}

@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { RoomPersistence } from '../../server/collaboration/persistence.ts';
+import { SqliteStore } from '../../server/store/sqliteStore.ts';
+import { limits } from '../../shared/limits.ts';
+import { insertPair, paragraphXmlText, getPair, readAllPairs } from '../../shared/model/index.ts';
+import { tempDataDir } from '../helpers/server.ts';
+
+const DOC = 'compaction-doc';
+
+/** Types one character into the first paragraph of a pair and returns the update that made. */
+function keystroke(doc: Y.Doc, pairId: string, char: string): Uint8Array {
+  let update: Uint8Array | undefined;
+  const capture = (u: Uint8Array) => (update = u);
+  doc.on('update', capture);
+  const text = paragraphXmlText(getPair(doc, pairId)!.cell('fr').get(0) as Y.XmlElement)!;
+  text.insert(text.length, char);
+  doc.off('update', capture);
+  return update!;
+}
+
+describe('compaction of the stored update log', () => {
+  let store: SqliteStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+  });
+
+  it('merges only the recent rows of a large document, re-encodes the whole one now and then, and never loses an edit', async () => {
+    const dataDir = tempDataDir('compaction');
+    store = new SqliteStore(dataDir);
+    const source = new Y.Doc();
+    source.transact(() => {
+      for (let i = 0; i < 40; i++) insertPair(source, { id: `p${i}`, vi: 'Văn bản dài. '.repeat(40), fr: 'Un long texte. '.repeat(40) });
+    });
+    await store.createDocument({ id: DOC, title: { vi: 'T', fr: 'T' }, parties: [] }, Y.encodeStateAsUpdate(source));
+
+    let { doc, persistence } = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
+    const appendMany = async (count: number, char: string) => {
+      for (let i = 0; i < count; i++) {
+        const update = keystroke(source, `p${i % 40}`, char);
+        Y.applyUpdate(doc, update);
+        await persistence.append(update, doc);
+      }
+    };
+    // Three rounds of compaction: each merges the recent rows into one row beside the large first state.
+    await appendMany(limits.compactAfterUpdates * 3, 'a');
+    let rows = (await store.loadUpdates(DOC)).updates;
+    expect(rows.length).toBe(4);
+    expect(rows[0]!.length).toBeGreaterThan(rows[1]!.length * 10); // the first state, untouched
+    const reloaded = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
+    expect(readAllPairs(reloaded.doc)).toEqual(readAllPairs(source));
+
+    // Continue on the reloaded log until the merged rows outweigh half the first state: one full state again.
+    ({ doc, persistence } = reloaded);
+    const base = rows[0]!.length;
+    let written = 0;
+    while ((await store.loadUpdates(DOC)).updates.length !== 1 && written < 200 * limits.compactAfterUpdates) {
+      await appendMany(limits.compactAfterUpdates, 'bcdefghij'[(written / limits.compactAfterUpdates) % 9]!);
+      written += limits.compactAfterUpdates;
+    }
+    rows = (await store.loadUpdates(DOC)).updates;
+    expect(rows.length).toBe(1);
+    expect(rows[0]!.length).toBeGreaterThan(base);
+    const final = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
+    expect(readAllPairs(final.doc)).toEqual(readAllPairs(source));
+    expect(Y.encodeStateVector(final.doc)).toEqual(Y.encodeStateVector(source));
+  });
+});

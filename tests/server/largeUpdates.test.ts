@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { splitUpdate } from '../../server/collaboration/ingest/splitUpdate.ts';
+import { encodeUpdate } from '../../server/collaboration/messages.ts';
+import { limits } from '../../shared/limits.ts';
+import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } from '../../shared/model/index.ts';
+import { CloseCode } from '../../shared/protocol.ts';
+import { DEMO, api, signInAs } from '../helpers/auth.ts';
+import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const DOC = 'vn-fr-2023';
+
+/** A seeded PRNG, so each run builds the same history. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
+  };
+}
+
+/**
+ * Long new pairs written into `doc`, then single-character edits by several
+ * clients interleaved (inserts and deletes at random places): the kind of
+ * history whose encoded state is large and full of small items.
+ */
+function writeLongHistory(doc: Y.Doc, pairs: number, edits: number, seed = 1): void {
+  const next = random(seed);
+  const own = doc.clientID;
+  const line = 'Les parties conviennent de renforcer la coopération décentralisée dans tous les domaines. ';
+  const ids: string[] = [];
+  doc.transact(() => {
+    for (let i = 0; i < pairs; i++) ids.push(insertPair(doc, { id: `long-${seed}-${i}`, vi: line.repeat(8), fr: `${line.repeat(4)}\n${line.repeat(4)}` }));
+  });
+  const texts = ids.flatMap((id) =>
+    (['vi', 'fr'] as const).flatMap((lang) => getPair(doc, id)!.cell(lang).toArray().map((p) => paragraphXmlText(p as Y.XmlElement)!)),
+  );
+  for (let e = 0; e < edits; e++) {
+    doc.clientID = 9000 + Math.floor(next() * 5);
+    const text = texts[Math.floor(next() * texts.length)]!;
+    if (next() < 0.6 || text.length < 10) text.insert(Math.floor(next() * (text.length + 1)), 'xyz'[e % 3]!);
+    else text.delete(Math.floor(next() * text.length), 1);
+  }
+  doc.clientID = own;
+}
+
+describe('large updates (a whole text pasted or pushed at once)', () => {
+  it('cut into pieces and applied in order, give the same document as the whole update', () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 12, 3000);
+    paragraphsMap(source).delete('long-1-3'); // deletions of whole types too
+    const update = Y.encodeStateAsUpdate(source);
+    const pieces = splitUpdate(update, 50);
+    expect(pieces.length).toBeGreaterThan(20);
+    const target = new Y.Doc();
+    for (const piece of pieces) Y.applyUpdate(target, piece);
+    expect(target.store.pendingStructs).toBeNull();
+    expect(target.store.pendingDs).toBeNull();
+    expect(readAllPairs(target)).toEqual(readAllPairs(source));
+    expect(Y.encodeStateVector(target)).toEqual(Y.encodeStateVector(source));
+    expect(Y.encodeStateAsUpdate(target)).toEqual(update);
+  });
+
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let vn: string;
+  let fr: string;
+  beforeEach(async () => {
+    server = await startTestServer();
+    vn = await signInAs(server, DEMO.vnDrafter);
+    fr = await signInAs(server, DEMO.frDrafter);
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('a long history pushed at once reaches the other clients, then the edits sent after it, and all of it is stored', async () => {
+    const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const history = new Y.Doc();
+    Y.applyUpdate(history, Y.encodeStateAsUpdate(a.doc));
+    writeLongHistory(history, 30, 4000);
+    const pushed = Y.encodeStateAsUpdate(history, Y.encodeStateVector(a.doc));
+    expect(pushed.length).toBeGreaterThan(limits.largeUpdateBytes);
+    // One transaction, so one update frame; then an edit that needs it, sent right behind it.
+    Y.applyUpdate(a.doc, pushed);
+    paragraphXmlText(getPair(a.doc, 'long-1-7')!.cell('fr').get(0) as Y.XmlElement)!.insert(0, '[after] ');
+
+    await waitFor(() => JSON.stringify(readAllPairs(b.doc)) === JSON.stringify(readAllPairs(a.doc)), 'b to hold the pushed history and the edit after it', 20_000);
+    expect(readAllPairs(b.doc).find((p) => p.id === 'long-1-7')!.fr.startsWith('[after] ')).toBe(true);
+    const expected = readAllPairs(a.doc);
+    a.provider.destroy();
+    b.provider.destroy();
+
+    // Stored: after a restart on the same data, a newcomer gets the same text.
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+    const c = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
+    await synced(c.provider, 20_000);
+    expect(readAllPairs(c.doc)).toEqual(expected);
+    c.provider.destroy();
+  });
+
+  it('refuses a large update writing content outside the model (4422) before applying any of it', async () => {
+    const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    await synced(client.provider);
+    const before = readAllPairs(client.doc);
+    const rowsBefore = (await server.store.loadUpdates(DOC)).updates.length;
+    const hostile = new Y.Doc();
+    Y.applyUpdate(hostile, Y.encodeStateAsUpdate(client.doc));
+    const vector = Y.encodeStateVector(hostile);
+    writeLongHistory(hostile, 30, 2000, 2); // valid text first, so that pieces could have been applied…
+    getPair(hostile, 'digital')!.cell('fr').insert(0, [new Y.XmlElement('script')]); // …and a node the schema does not have
+    const update = Y.encodeStateAsUpdate(hostile, vector);
+    expect(update.length).toBeGreaterThan(limits.largeUpdateBytes);
+    client.provider.destroy();
+
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie: vn });
+    await socket.opened;
+    await waitFor(() => socket.messages.length > 0, 'sync step 1');
+    socket.ws.send(encodeUpdate(update));
+    const closed = await socket.closed;
+    expect(closed.code).toBe(CloseCode.ContentNotAllowed);
+    expect((await api(server.url, vn)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
+    expect((await server.store.loadUpdates(DOC)).updates.length).toBe(rowsBefore);
+  });
+
+  it('refuses a truncated large update as malformed (4400) and changes nothing', async () => {
+    const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
+    await synced(client.provider);
+    const before = readAllPairs(client.doc);
+    const history = new Y.Doc();
+    Y.applyUpdate(history, Y.encodeStateAsUpdate(client.doc));
+    const vector = Y.encodeStateVector(history);
+    writeLongHistory(history, 30, 2000, 3);
+    const update = Y.encodeStateAsUpdate(history, vector);
+    client.provider.destroy();
+
+    const socket = rawSyncSocket(server.wsUrl, DOC, { cookie: vn });
+    await socket.opened;
+    await waitFor(() => socket.messages.length > 0, 'sync step 1');
+    socket.ws.send(encodeUpdate(update.subarray(0, Math.floor(update.length * 0.7))));
+    const closed = await socket.closed;
+    expect(closed.code).toBe(CloseCode.MalformedMessage);
+    expect((await api(server.url, vn)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
+  });
+  it('after a restart, clients joining while a large document loads get all of it, and their edits are kept', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 40, 4000, 4);
+    const state = Y.encodeStateAsUpdate(source);
+    expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    const account = await server.store.findAccountByEmail(DEMO.vnDrafter);
+    await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const cookie = await signInAs(server, DEMO.vnDrafter);
+
+    // Several at once, on a cold server: the first ones arrive while the document loads.
+    const clients = Array.from({ length: 4 }, () => connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie }));
+    await Promise.all(clients.map((c) => synced(c.provider, 20_000)));
+    for (const c of clients) expect(readAllPairs(c.doc)).toEqual(readAllPairs(source));
+    clients.forEach((c, i) => paragraphXmlText(getPair(c.doc, 'long-4-0')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, `[${i}]`));
+    await waitFor(() => clients.every((c) => [0, 1, 2, 3].every((i) => readAllPairs(c.doc)[0]!.vi.includes(`[${i}]`))), 'every edit on every client', 20_000);
+    const expected = readAllPairs(clients[0]!.doc);
+    for (const c of clients) expect(readAllPairs(c.doc)).toEqual(expected);
+    for (const c of clients) c.provider.destroy();
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(late.provider, 20_000);
+    await waitFor(() => JSON.stringify(readAllPairs(late.doc)) === JSON.stringify(expected), 'the stored edits after a second restart', 20_000);
+    late.provider.destroy();
+  });
+});
