@@ -39,12 +39,19 @@ describe('the compiled server that npm start runs', () => {
     const cell = (getPair(client.doc, 'closing')!.cell('fr').get(0) as Y.XmlElement).get(0) as Y.XmlText;
     cell.insert(0, 'Compilé : ');
     await waitFor(() => readPairText(witness.doc, 'closing')!.fr.startsWith('Compilé : '), 'the edit to be relayed');
+    // A paste over limits.largeUpdateBytes goes through the compiled ingest worker.
+    const pasted = ' Đoạn dán dài.'.repeat(6000);
+    const viCell = (getPair(client.doc, 'heritage')!.cell('vi').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    viCell.insert(viCell.length, pasted);
+    await waitFor(() => readPairText(witness.doc, 'heritage')!.vi.endsWith(pasted), 'the large paste to be relayed', 20_000);
     witness.provider.destroy();
     server.child.kill('SIGKILL');
     await server.exited;
     server = await startServerProcess(dataDir, 0, {}, COMPILED_ENTRY);
     const after = await api(server.url, cookie)('/api/documents/vn-fr-2023/pairs/closing');
     expect(after.body.pair.fr).toMatch(/^Compilé : /);
+    const heritage = await api(server.url, cookie)('/api/documents/vn-fr-2023/pairs/heritage');
+    expect(heritage.body.pair.vi.endsWith(pasted)).toBe(true);
     client.provider.destroy();
   });
 });
