@@ -59,8 +59,10 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
  * client has received from the server is on disk.
  *
  * Group commit: the updates applied during one turn of the event loop (every
- * frame read from the sockets in that turn) are stored as one merged row —
- * one fsync — and then broadcast as one frame per connection. A connection is
+ * frame read from the sockets in that turn), and any that arrive while the
+ * previous write is on its way to disk (the writer thread does the fsync, the
+ * event loop goes on reading), are stored as one merged row — one fsync — and
+ * then broadcast as one frame per connection. A connection is
  * never sent back its own updates: when it sent some of the batch, it gets
  * the merge of the others.
  */
@@ -74,6 +76,8 @@ export class Room {
   private failed = false;
   /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
   private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
+  /** Updates handed to `pending` but not yet taken by a write: the next write takes them all. */
+  private queued: Array<{ update: Uint8Array; origin: unknown }> = [];
   private batchTimer: NodeJS.Immediate | undefined;
   /**
    * The sync step 2 a client holding nothing gets: the whole document, encoded
@@ -387,6 +391,7 @@ export class Room {
     this.doc.off('update', this.handleDocUpdate);
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
+    this.queued = [];
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -408,16 +413,21 @@ export class Room {
   private commitBatch(): void {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batchTimer = undefined;
-    const batch = this.batch;
-    if (batch.length === 0) return;
+    if (this.batch.length === 0) return;
+    this.queued.push(...this.batch);
     this.batch = [];
-    const merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
     this.pending = this.pending
       .then(async () => {
         // After a failure nothing more is stored: a later batch may build on the lost one.
         if (this.failed) return;
+        // Group commit across turns too: whatever was queued while the previous
+        // write was on its way goes in this one (an earlier link may have taken all).
+        const entries = this.queued;
+        this.queued = [];
+        if (entries.length === 0) return;
+        const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
         await this.persistence.append(merged, this.doc);
-        this.broadcastBatch(batch, merged);
+        this.broadcastBatch(entries, merged);
       })
       .catch((error: unknown) => {
         if (this.failed) return;
@@ -426,6 +436,7 @@ export class Room {
         this.onStorageFailure(this);
       });
   }
+
 
   /** Sends a stored batch: the merged update to everyone, except to the connections it came from. */
   private broadcastBatch(batch: Array<{ update: Uint8Array; origin: unknown }>, merged: Uint8Array): void {
