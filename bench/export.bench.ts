@@ -2,6 +2,10 @@
  * Export benchmark (issue "Export the final text"): a generated 200-pair
  * declaration rendered to PDF (parallel and single language) and DOCX.
  * Median of several runs after a warm-up; results appended to docs/benchmarks.md.
+ *
+ * Peer (issue 7, scenario 5): the same 200 pairs as an HTML page (a two-column
+ * table, numbered, DejaVu Serif 10.5 pt, A4) printed to PDF by headless
+ * Chromium — page.setContent + page.pdf timed, the browser's launch not.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import type { ExportModel } from '../server/export/model.ts';
 import { renderExport } from '../server/export/render.ts';
+import { launchBrowser } from '../tests/browser/helpers.ts';
 
 const PAIRS = 200;
 const RUNS = 5;
@@ -58,6 +63,48 @@ for (const [format, layout] of [['pdf', 'parallel'], ['pdf', 'vi'], ['docx', 'pa
   console.log(rows.at(-1));
 }
 
+/** The same 200 pairs as one HTML page, the way a browser would print them. */
+function html(m: ExportModel): string {
+  const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const rows = m.pairs.map((p) => `<tr><td class="n">${p.number}</td><td lang="vi">${esc(p.vi)}</td><td lang="fr">${esc(p.fr)}</td></tr>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(m.title.vi)}</title><style>
+@page { size: A4; margin: 18mm 16mm; }
+body { font-family: 'DejaVu Serif'; font-size: 10.5pt; line-height: 1.35; }
+h1 { font-size: 14pt; text-align: center; }
+table { width: 100%; border-collapse: collapse; }
+td { vertical-align: top; padding: 4pt 6pt; border-top: 0.5pt solid #ccc; }
+td.n { width: 2em; text-align: right; color: #666; }
+tr { break-inside: avoid; }
+</style></head><body><h1>${esc(m.title.vi)}<br>${esc(m.title.fr)}</h1><table>${rows}</table></body></html>`;
+}
+
+/** Chromium printing `html(m)` to PDF: median of RUNS after a warm-up, launch excluded. */
+async function chromiumPrint(m: ExportModel): Promise<{ median: number; bytes: number; pages: string; version: string }> {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const run = async () => {
+      await page.setContent(html(m), { waitUntil: 'load' });
+      return page.pdf({ format: 'A4', printBackground: true });
+    };
+    const { median, bytes } = await time(run);
+    const file = path.join(os.tmpdir(), 'accord-bench-chromium.pdf');
+    fs.writeFileSync(file, await run());
+    const pages = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1] ?? '';
+    return { median, bytes, pages, version: browser.version() };
+  } finally {
+    await browser.close();
+  }
+}
+
+// Accord's parallel PDF, as measured above (first row).
+const [, accordMs, accordKiB, pdfPages = ''] = /^\| PDF parallel \| \d+ \| (\d+) ms \| (\d+) KiB \| (\d*) \|/.exec(rows[0]!) ?? [];
+const accordParallel = Number(accordMs);
+const pdfBytes = Number(accordKiB) * 1024;
+const chromium = await chromiumPrint(m);
+const peer = `\nThe same ${PAIRS} pairs printed by Chromium ${chromium.version} headless (issue 7, scenario 5): a two-column HTML table in DejaVu Serif 10.5 pt on A4, page.setContent + page.pdf(), launch excluded, median of ${RUNS} after a warm-up.\n\n| PDF of ${PAIRS} pairs, parallel | median time | size | pages |\n|---|---|---|---|\n| Accord (pdfkit) | ${accordParallel} ms | ${(pdfBytes / 1024).toFixed(0)} KiB | ${pdfPages} |\n| Chromium print | ${chromium.median.toFixed(0)} ms | ${(chromium.bytes / 1024).toFixed(0)} KiB | ${chromium.pages} |\n\nAccord / Chromium: ${(accordParallel / chromium.median).toFixed(2)}×.\n`;
+console.log(peer);
+
 const commit = (() => {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -66,4 +113,4 @@ const commit = (() => {
   }
 })();
 const header = `\n### Export, ${new Date().toISOString().slice(0, 10)} — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, commit ${commit}\n\nMedian of ${RUNS} runs after one warm-up, generated ${PAIRS}-pair declaration (the demo's paragraphs repeated).\n\n| export | pairs | median time | size | pages |\n|---|---|---|---|---|\n`;
-if (process.env.BENCH_WRITE !== '0') fs.appendFileSync(path.join(import.meta.dirname, '../docs/benchmarks.md'), header + rows.join('\n') + '\n');
+if (process.env.BENCH_WRITE !== '0') fs.appendFileSync(path.join(import.meta.dirname, '../docs/benchmarks.md'), header + rows.join('\n') + '\n' + peer);

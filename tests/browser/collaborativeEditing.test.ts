@@ -104,6 +104,25 @@ describe('collaborative editing of a declaration', () => {
     for (let i = 1; i < boxes.length; i++) expect(Math.abs(boxes[i]!.top - boxes[i - 1]!.bottom)).toBeLessThan(1.5);
   });
 
+  it('marks the pair list ready once the stored text is shown in editable rows', async () => {
+    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    drafters.push(lan);
+    const page = lan.page;
+    await page.goto(`${server.url}/d/${DOC}`);
+    await page.waitForSelector('[data-testid="pair-list"][data-ready="true"]');
+    // Read in one go at the moment the signal is there: every stored pair has its row, both cells editable.
+    const shown = await page.$$eval('[data-testid="pair-row"]', (rows) =>
+      rows.map((r) => ({
+        id: r.getAttribute('data-pair-id'),
+        editable: [...r.querySelectorAll('[data-testid^="cell-"]')].map((c) => c.getAttribute('contenteditable')),
+      })),
+    );
+    const stored = await storedPairs(server.url, await sessionCookie(server, DEMO.secretariat), DOC);
+    expect(shown.map((r) => r.id)).toEqual(stored.map((p) => p.id));
+    expect(shown.every((r) => r.editable.join() === 'true,true')).toBe(true);
+    expect(await page.locator('[data-testid="connection-state"]').getAttribute('data-state')).toBe('connected');
+  });
+
   it("two drafters see each other's edits and cursors in the same pair", async () => {
     const [lan, julien] = await twoDrafters();
     const pair = 'environment';

@@ -24,6 +24,7 @@ import { connectionStatus } from './connectionStatus.ts';
 import { identityBadge } from './identityBadge.ts';
 import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
+import { cursorRouter } from './cursorRouting.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
 import { declarationApprovals } from './approvals/index.ts';
@@ -59,6 +60,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const color = memberColor(summary.parties, me.role, me.partyId);
   const session = openSession(documentId);
   const { doc, awareness } = session;
+  const cursors = cursorRouter(awareness, doc);
   const rows = new Map<string, Row>();
   let ids: string[] = [];
   let failed = false;
@@ -231,7 +233,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       if (!row) {
         const pair = getPair(doc, id);
         if (!pair) return;
-        row = createRow({ pair, awareness, actions, editable, onActivity, scrollMargin, extension: comments.rowExtension(id) });
+        row = createRow({ pair, awareness: (lang) => cursors.forCell(id, lang), actions, editable, onActivity, scrollMargin, extension: comments.rowExtension(id) });
         rows.set(id, row);
         agreement.attach(id, row.slot);
       }
@@ -278,7 +280,12 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const onStructure = (): void => reconcile();
   order.observe(onStructure);
   paragraphs.observe(onStructure);
-  const onSync = (): void => reconcile();
+  const onSync = (): void => {
+    reconcile();
+    // The rows now hold the server's text and their editors take input: say so
+    // (`data-ready` on the list), for anyone waiting to type, e.g. tests and the browser bench.
+    if (session.provider.synced && !failed) list.dataset.ready = 'true';
+  };
   session.provider.on('sync', onSync);
 
   // ---------------------------------------------------------------- failures
@@ -335,6 +342,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       for (const row of rows.values()) row.destroy();
       rows.clear();
       people.destroy();
+      cursors.destroy();
       agreement.destroy();
       comments.destroy();
       connection.destroy();

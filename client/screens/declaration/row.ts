@@ -39,7 +39,8 @@ export interface RowExtension {
 
 export interface RowOptions {
   pair: PairHandle;
-  awareness: Awareness;
+  /** The awareness each cell's editor draws remote cursors from (see cursorRouting.ts). */
+  awareness(lang: Lang): Awareness;
   actions: RowActions;
   /** False for people whose role does not let them edit the text. */
   editable: boolean;
@@ -131,11 +132,12 @@ export function createRow(options: RowOptions): Row {
   element.append(slot);
 
   const describe = (): string => t('row.paragraph', { number: number });
+  let shownPeople = '';
   const editors = {} as Record<Lang, CellEditor>;
   for (const lang of LANGS) {
     editors[lang] = createCellEditor(cells[lang], {
       fragment: pair.cell(lang),
-      awareness: options.awareness,
+      awareness: options.awareness(lang),
       lang,
       editable: options.editable,
       describe,
@@ -178,6 +180,10 @@ export function createRow(options: RowOptions): Row {
       }
     },
     showPeople(users) {
+      // Called for every row on every presence change (each keystroke of anyone): touch the DOM only when this row's people changed.
+      const key = users.map((u) => `${u.clientId} ${u.color} ${u.name}`).join('\n');
+      if (key === shownPeople) return;
+      shownPeople = key;
       replaceChildren(
         people,
         ...users.map((u) => {
