@@ -37,7 +37,7 @@ export const limits = {
   /** Open sync connections on one document (1013, try again later, beyond). */
   maxConnectionsPerDocument: 2000,
   /** Open sync connections from one network address (a hotel NAT holds many delegates). */
-  maxConnectionsPerAddress: 500,
+  maxConnectionsPerAddress: 1000,
   /** Declarations one member may have open at once over sync (1013 beyond). */
   maxOpenDocumentsPerMember: 20,
   /**
