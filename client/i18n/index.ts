@@ -63,8 +63,13 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   });
 }
 
+/** One formatter per language: building an Intl.NumberFormat costs ~0.1 ms, and row numbers, progress and counts format on every change. */
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(current).format(value);
+  let format = numberFormats.get(current);
+  if (!format) numberFormats.set(current, (format = new Intl.NumberFormat(current)));
+  return format.format(value);
 }
 
 /** A date and time for people: "23 thg 11, 2026, 10:05" / "23 nov. 2026, 10:05" / "Nov 23, 2026, 10:05 AM". */
