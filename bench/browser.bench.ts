@@ -406,6 +406,14 @@ ${keyRows.join('\n')}
   if (process.env.BENCH_WRITE !== '0') fs.appendFileSync(path.join(ROOT, 'docs/benchmarks.md'), doc);
   else console.log(doc);
 } finally {
-  await browser?.close();
-  await server.stop();
+  // Closing Chromium or the server has been seen to hang here once the results
+  // were written: give each step 10 s, then leave anyway.
+  const within = async (step: Promise<unknown> | undefined, what: string): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([step, new Promise<void>((resolve) => (timer = setTimeout(() => (console.warn(`${what}: no end after 10 s, leaving`), resolve()), 10_000)))]);
+    clearTimeout(timer);
+  };
+  await within(browser?.close(), 'closing Chromium');
+  await within(server.stop(), 'stopping the server');
 }
+process.exit(0);
