@@ -14,18 +14,6 @@ import { cellPlainText } from '../../shared/text.ts';
  * transaction), and the pair operations of shared/model.
  */
 
-/** Mulberry32: small, fast, good enough to drive a fuzzer, and reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Text each language's drafters type: tone marks (NFC), French punctuation with U+202F and U+00A0. */
 const WORDS: Record<Lang, string[]> = {
   vi: ['Việt Nam', ' hợp tác', ' phát triển bền vững', 'Điều ', ' ưu tiên', ' nghiên cứu', 'đ', 'ộ', 'ữ', 'ẫ', ' Hà Nội', ', '],

@@ -4,7 +4,8 @@ import { orderArray, paragraphsMap, readAllPairs } from '../../shared/model/inde
 import { DEMO, signInAs } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { FlakyProxy } from '../helpers/flakyProxy.ts';
-import { mulberry32, randomEdit } from '../helpers/randomEdits.ts';
+import { mulberry32 } from '../helpers/random.ts';
+import { randomEdit } from '../helpers/randomEdits.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 /**
