@@ -25,6 +25,7 @@ import * as Y from 'yjs';
 import { fingerprint } from '../sync/demoSeed.ts';
 import { median } from '../sync/stats.ts';
 import { SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, Wire, type Dialect } from '../sync/wire.ts';
+import { runAsChildMain } from '../childMain.ts';
 
 export interface BigDocConfig {
   /** ws://host:port[/sync]: documents are `${base}/${name}` (y-websocket) or named in frames (Hocuspocus). */
@@ -234,18 +235,6 @@ export async function runBigDoc(config: BigDocConfig): Promise<BigDocResult> {
   return result;
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const config = JSON.parse(process.argv[2] ?? '{}') as BigDocConfig;
-  runBigDoc(config).then(
-    (result) => {
-      console.log(`RESULT ${JSON.stringify(result)}`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exit(1);
-    },
-  );
-}
+runAsChildMain(import.meta.filename, runBigDoc);
 
 export { median };

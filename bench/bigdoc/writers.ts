@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import { getPair, paragraphXmlText } from '../../shared/model/index.ts';
 import { cpuSeconds } from '../sync/stats.ts';
 import { SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, Wire, structRanges } from '../sync/wire.ts';
+import { runAsChildMain } from '../childMain.ts';
 
 export interface WritersConfig {
   /** ws://host:port/sync */
@@ -122,16 +123,4 @@ export async function runWriters(config: WritersConfig): Promise<WritersResult> 
   return { sent, delivered, expected, serverCpuSeconds, cpuPer1000: (serverCpuSeconds / sent) * 1000, syncMs };
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const config = JSON.parse(process.argv[2] ?? '{}') as WritersConfig;
-  runWriters(config).then(
-    (result) => {
-      console.log(`RESULT ${JSON.stringify(result)}`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exit(1);
-    },
-  );
-}
+runAsChildMain(import.meta.filename, runWriters);

@@ -21,6 +21,7 @@ import { paragraphXmlText, paragraphsMap, readOrder } from '../../shared/model/i
 import { DEMO_PAIRS, demoUpdate, fingerprint } from './demoSeed.ts';
 import { cpuSeconds, peakRssKiB, quantile } from './stats.ts';
 import { SYNC_STEP2, SYNC_UPDATE, Wire, structRanges, type Dialect } from './wire.ts';
+import { runAsChildMain } from '../childMain.ts';
 
 export interface LoadConfig {
   /** Full WebSocket URL of the document. */
@@ -327,16 +328,4 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   };
 }
 
-if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  const config = JSON.parse(process.argv[2] ?? '{}') as LoadConfig;
-  runLoad(config).then(
-    (result) => {
-      console.log(`RESULT ${JSON.stringify(result)}`);
-      process.exit(0);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack : error);
-      process.exit(1);
-    },
-  );
-}
+runAsChildMain(import.meta.filename, runLoad);
