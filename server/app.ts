@@ -124,7 +124,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);
-  const { io, notifier, publish, reauthorize, endSession: endSocketSession } = createSocketServer(httpServer, store, logger, (id, read) => sync.readDocument(id, read));
+  const { io, notifier, publish, reauthorize, endSession: endSocketSession } = createSocketServer(
+    httpServer,
+    store,
+    logger,
+    (id, read) => sync.readDocument(id, read),
+    options.limits?.maxSocketEventsPerSecond,
+  );
   approvals.setPublisher(publish);
   endSession = async (sessionId) => {
     await sync.endSession(sessionId);

@@ -34,6 +34,12 @@ export const limits = {
    * few dozen; a script making one transaction per pair stays well below.
    */
   maxMessagesPerSecond: 1000,
+  /**
+   * socket.io events one connection may send per second; beyond, each is
+   * answered "rate_limited" and does nothing. A page sends one join per
+   * declaration it opens; a join makes the server tell every follower.
+   */
+  maxSocketEventsPerSecond: 20,
   /** Open sync connections on one document (1013, try again later, beyond). */
   maxConnectionsPerDocument: 2000,
   /** Open sync connections from one network address (a hotel NAT holds many delegates). */
@@ -66,12 +72,13 @@ export const limits = {
   maxAnchorLength: 200,
 } as const;
 
-/** The limits the sync endpoint enforces (tests and deployments may lower them). */
+/** The limits the live endpoints (sync and socket.io) enforce (tests and deployments may lower them). */
 export type SyncLimits = Record<
     | 'maxQueuedMessagesBeforeAuth'
   | 'maxBytesBeforeAuth'
   | 'authTimeoutMs'
   | 'maxMessagesPerSecond'
+  | 'maxSocketEventsPerSecond'
   | 'maxConnectionsPerDocument'
   | 'maxConnectionsPerAddress'
   | 'maxOpenDocumentsPerMember'

@@ -111,6 +111,8 @@ export const ErrorCode = {
   Internal: 'internal_error',
   /** The server cannot write to its storage (disk full, read-only): nothing of the request was stored (503). */
   StorageUnavailable: 'storage_unavailable',
+  /** Too many requests or events in a short time: nothing was done; try again in a moment (429). */
+  RateLimited: 'rate_limited',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

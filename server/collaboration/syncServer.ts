@@ -7,6 +7,7 @@ import { ID_PATTERN, limits, type SyncLimits } from '../../shared/limits.ts';
 import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
+import { rateWindow } from '../rateWindow.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 import { UpdatePreparer } from './ingest/preparer.ts';
 import { RoomPersistence } from './persistence.ts';
@@ -101,21 +102,14 @@ export class SyncServer {
     const queue: Uint8Array[] = [];
     let queuedBytes = 0;
     let room: Room | undefined;
-    // A fixed one-second window per connection: cheap, and enough to stop a flood.
-    let windowStart = Date.now();
-    let inWindow = 0;
+    const messages = rateWindow(this.limits.maxMessagesPerSecond);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (ws.readyState !== WebSocket.OPEN) return; // closing: nothing more is handled
       if (!isBinary) {
         socket.close(CloseCode.MalformedMessage, 'malformed message: sync frames are binary');
         return;
       }
-      const now = Date.now();
-      if (now - windowStart >= 1000) {
-        windowStart = now;
-        inWindow = 0;
-      }
-      if (++inWindow > this.limits.maxMessagesPerSecond) {
+      if (!messages.allow()) {
         socket.close(CloseCode.TooManyMessages, `too many messages: at most ${this.limits.maxMessagesPerSecond} per second`);
         return;
       }

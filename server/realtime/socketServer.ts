@@ -14,6 +14,7 @@ import { presentThreads } from '../comments/threads.ts';
 import { canSeeThread } from '../policies/commentPolicy.ts';
 import type { CommentNotifier } from '../routes/comments.ts';
 import type { Store } from '../store/types.ts';
+import { rateWindow } from '../rateWindow.ts';
 
 interface SocketData {
   account: Account;
@@ -26,6 +27,8 @@ interface SocketData {
 const JoinPayload = z.object({ documentId: z.string().regex(ID_PATTERN) });
 
 const roomOf = (documentId: string) => `document:${documentId}`;
+/** How long joins and leaves are gathered before followers are told their number. */
+const ANNOUNCE_AFTER_MS = 50;
 
 function failure(code: ErrorCode, message: string): { ok: false } & ErrorBody {
   return { ok: false, error: { code, message } };
@@ -40,6 +43,7 @@ export function createSocketServer(
   store: Store,
   logger: Logger,
   readDocument: <T>(documentId: string, read: (doc: Y.Doc) => T) => Promise<T | undefined>,
+  eventsPerSecond: number = limits.maxSocketEventsPerSecond,
 ) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: limits.maxSocketIoPayloadBytes,
@@ -48,9 +52,20 @@ export function createSocketServer(
     serveClient: false,
   });
 
-  const announce = async (documentId: string) => {
-    const followers = (await io.in(roomOf(documentId)).fetchSockets()).length;
-    io.to(roomOf(documentId)).emit('document:presence', { documentId, followers });
+  /**
+   * Tells a document's followers how many they are. Joins and leaves of one
+   * moment are told once: when a room of 200 fills up after a restart, that
+   * is a few pushes to each follower, not one per join (200 × 200).
+   */
+  const announcing = new Set<string>();
+  const announce = (documentId: string) => {
+    if (announcing.has(documentId)) return;
+    announcing.add(documentId);
+    setTimeout(async () => {
+      announcing.delete(documentId);
+      const followers = (await io.in(roomOf(documentId)).fetchSockets()).length;
+      io.to(roomOf(documentId)).emit('document:presence', { documentId, followers });
+    }, ANNOUNCE_AFTER_MS).unref();
   };
 
   // The handshake: a session cookie, from one of our own pages.
@@ -87,6 +102,14 @@ export function createSocketServer(
   const handled = new Set<string>(['document:join', 'document:leave'] satisfies Array<keyof ClientToServerEvents>);
 
   io.on('connection', (socket) => {
+    // A flood of events (each join tells every follower) is refused event by
+    // event with a clear answer; the connection itself stays usable.
+    const events = rateWindow(eventsPerSecond);
+    socket.use((packet, next) => {
+      if (events.allow()) return next();
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') ack(failure(ErrorCode.RateLimited, `Too many events: at most ${eventsPerSecond} per second on one connection. Nothing was done; try again in a moment.`));
+    });
     // An event this server does not handle still gets an answer when it asks for one.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && handled.has(event)) return;
@@ -104,7 +127,7 @@ export function createSocketServer(
       socket.data.roles[access.document.id] = access.member;
       await socket.join(roomOf(access.document.id));
       ack({ ok: true, document: access.document });
-      await announce(access.document.id);
+      announce(access.document.id);
     }));
 
     socket.on('document:leave', handler('document:leave', async (payload, ack: (reply: { ok: true } | ({ ok: false } & ErrorBody)) => void) => {
@@ -113,12 +136,13 @@ export function createSocketServer(
       await socket.leave(roomOf(parsed.data.documentId));
       delete socket.data.roles[parsed.data.documentId];
       ack({ ok: true });
-      await announce(parsed.data.documentId);
+      announce(parsed.data.documentId);
     }));
 
     socket.on('disconnecting', () => {
       for (const room of socket.rooms) {
-        if (room.startsWith('document:')) setImmediate(() => void announce(room.slice('document:'.length)));
+        // Still in the room now: the count is taken when the announcement goes out.
+        if (room.startsWith('document:')) announce(room.slice('document:'.length));
       }
     });
   });
