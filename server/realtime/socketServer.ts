@@ -61,10 +61,12 @@ export function createSocketServer(
   const announce = (documentId: string) => {
     if (announcing.has(documentId)) return;
     announcing.add(documentId);
-    setTimeout(async () => {
+    setTimeout(() => {
       announcing.delete(documentId);
-      const followers = (await io.in(roomOf(documentId)).fetchSockets()).length;
-      io.to(roomOf(documentId)).emit('document:presence', { documentId, followers });
+      io.in(roomOf(documentId))
+        .fetchSockets()
+        .then((sockets) => io.to(roomOf(documentId)).emit('document:presence', { documentId, followers: sockets.length }))
+        .catch((error: unknown) => logger.warn({ err: error, documentId }, 'could not tell followers their number'));
     }, ANNOUNCE_AFTER_MS).unref();
   };
 
