@@ -69,6 +69,48 @@ function fuzzed(random: () => number, material: Uint8Array[]): Uint8Array {
   }
 }
 
+/** A connection the fuzzer sends on, and the valid frames it mutates for it. */
+interface FuzzTarget {
+  socket: ReturnType<typeof rawSyncSocket>;
+  material: Uint8Array[];
+}
+
+/**
+ * Sends `FRAMES_PER_SEED` fuzzed frames, each followed by a valid probe:
+ * either the probe is answered (the frame was harmless) or the connection
+ * closes, within a bounded time, with a documented code; then `open` makes
+ * the next connection.
+ */
+async function fuzzFrames(seed: number, random: () => number, open: () => Promise<FuzzTarget>): Promise<{ codes: number[]; harmless: number }> {
+  const codes: number[] = [];
+  let harmless = 0;
+  let target: FuzzTarget | undefined;
+  let closed = true;
+  for (let i = 0; i < FRAMES_PER_SEED; i++) {
+    if (closed) {
+      target = await open();
+      closed = false;
+      void target.socket.closed.then(() => (closed = true));
+    }
+    const { socket, material } = target!;
+    const answered = socket.messages.length;
+    socket.ws.send(fuzzed(random, material));
+    socket.ws.send(frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness)));
+    const outcome = await Promise.race([socket.closed, waitFor(() => socket.messages.length > answered || closed, 'an answer', 2000).then(() => null)]);
+    if (outcome || closed) {
+      const { code, reason } = outcome ?? (await socket.closed);
+      expect(DOCUMENTED.has(code), `seed ${seed} frame ${i}: close ${code} ${reason}`).toBe(true);
+      codes.push(code);
+    } else harmless++;
+  }
+  target?.socket.ws.close();
+  expect(codes.length + harmless).toBe(FRAMES_PER_SEED);
+  // Both outcomes occur: the fuzzer reaches past the first byte.
+  expect(harmless, `seed ${seed}`).toBeGreaterThan(0);
+  expect(codes.length, `seed ${seed}`).toBeGreaterThan(0);
+  return { codes, harmless };
+}
+
 describe('sync protocol fuzzing', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let observer: string;
@@ -92,40 +134,14 @@ describe('sync protocol fuzzing', () => {
     const random = mulberry32(seed);
     const material = corpus(base);
     const rowsBefore = (await server.store.loadUpdates(DOC)).updates.length;
-    const codes: number[] = [];
-    let harmless = 0;
-    let socket: ReturnType<typeof rawSyncSocket> | undefined;
-    let closed = true;
-    for (let i = 0; i < FRAMES_PER_SEED; i++) {
-      if (closed) {
-        // Mostly signed in as a read-only member (valid updates are parsed, then dropped); some not signed in.
-        const signedIn = random() > 0.1;
-        socket = rawSyncSocket(server.wsUrl, DOC, signedIn ? { cookie: observer } : {});
-        await socket.opened;
-        if (signedIn) await waitFor(() => socket!.messages.length > 0, 'sync step 1');
-        closed = false;
-        void socket.closed.then(() => (closed = true));
-      }
-      // One fuzzed frame, then a valid probe: either the probe is answered (the frame was
-      // harmless) or the connection closes, within a bounded time, with a documented code.
-      const answered = socket!.messages.length;
-      socket!.ws.send(fuzzed(random, material));
-      socket!.ws.send(frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness)));
-      const outcome = await Promise.race([
-        socket!.closed,
-        waitFor(() => socket!.messages.length > answered || closed, 'an answer', 2000).then(() => null),
-      ]);
-      if (outcome || closed) {
-        const { code, reason } = outcome ?? (await socket!.closed);
-        expect(DOCUMENTED.has(code), `seed ${seed} frame ${i}: close ${code} ${reason}`).toBe(true);
-        codes.push(code);
-      } else harmless++;
-    }
-    socket?.ws.close();
-    expect(codes.length + harmless).toBe(FRAMES_PER_SEED);
-    // Both outcomes occur: the fuzzer reaches past the first byte.
-    expect(harmless).toBeGreaterThan(0);
-    expect(codes.length).toBeGreaterThan(0);
+    await fuzzFrames(seed, random, async () => {
+      // Mostly signed in as a read-only member (valid updates are parsed, then dropped); some not signed in.
+      const signedIn = random() > 0.1;
+      const socket = rawSyncSocket(server.wsUrl, DOC, signedIn ? { cookie: observer } : {});
+      await socket.opened;
+      if (signedIn) await waitFor(() => socket.messages.length > 0, 'sync step 1');
+      return { socket, material };
+    });
     // The server is up, the text and the stored log are what they were.
     expect((await api(server.url, observer)('/api/health')).status).toBe(200);
     expect((await api(server.url, observer)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
@@ -161,37 +177,13 @@ describe('sync protocol fuzzing on a writable connection', () => {
     const witness = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: observer });
     await synced(witness.provider);
     const rowsBefore = (await server.store.loadUpdates(DOC)).lastSeq;
-    const codes: number[] = [];
-    let harmless = 0;
-    let socket: ReturnType<typeof rawSyncSocket> | undefined;
-    let material: Uint8Array[] = [];
-    let closed = true;
-    for (let i = 0; i < FRAMES_PER_SEED; i++) {
-      if (closed) {
-        socket = rawSyncSocket(server.wsUrl, DOC, { cookie: drafter });
-        await socket.opened;
-        await waitFor(() => socket!.messages.length > 0, 'sync step 1');
-        // Valid frames built on the text as it is now, so that some mutations still apply.
-        material = corpus(witness.doc);
-        closed = false;
-        void socket.closed.then(() => (closed = true));
-      }
-      const answered = socket!.messages.length;
-      socket!.ws.send(fuzzed(random, material));
-      socket!.ws.send(frame((e) => encoding.writeVarUint(e, MessageType.QueryAwareness)));
-      const outcome = await Promise.race([
-        socket!.closed,
-        waitFor(() => socket!.messages.length > answered || closed, 'an answer', 2000).then(() => null),
-      ]);
-      if (outcome || closed) {
-        const { code, reason } = outcome ?? (await socket!.closed);
-        expect(DOCUMENTED.has(code), `seed ${seed} frame ${i}: close ${code} ${reason}`).toBe(true);
-        codes.push(code);
-      } else harmless++;
-    }
-    socket?.ws.close();
-    expect(harmless, `seed ${seed}`).toBeGreaterThan(0);
-    expect(codes.length, `seed ${seed}`).toBeGreaterThan(0);
+    await fuzzFrames(seed, random, async () => {
+      const socket = rawSyncSocket(server.wsUrl, DOC, { cookie: drafter });
+      await socket.opened;
+      await waitFor(() => socket.messages.length > 0, 'sync step 1');
+      // Valid frames built on the text as it is now, so that some mutations still apply.
+      return { socket, material: corpus(witness.doc) };
+    });
     expect((await api(server.url, observer)('/api/health')).status).toBe(200);
 
     // A new client's sync answer is sent once everything in it is stored.
