@@ -26,7 +26,8 @@
  *
  * Reported, not asserted. `BENCH_WRITE=0` skips docs/benchmarks.md;
  * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PROFILE=1` writes a
- * Chromium trace of the typing phase to test-artifacts/.
+ * CPU profile of the typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
+ * `alone`) a Chromium trace of that typing phase.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -310,7 +311,11 @@ async function measureAccordTyping(browser: Browser, server: RunningServer, othe
   const trace = process.env.BENCH_TRACE === (others ? 'busy' : 'alone');
   if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
   const result = await typeAndMeasure(page);
-  if (trace) summariseTrace(await browser.stopTracing());
+  if (trace) {
+    const buffer = await browser.stopTracing();
+    fs.writeFileSync(artifactPath(`browser-bench-${others ? 'busy' : 'alone'}.trace.json`), buffer);
+    summariseTrace(buffer);
+  }
   if (cdp) {
     const { profile: cpu } = await cdp.send('Profiler.stop');
     fs.writeFileSync(artifactPath('browser-bench-typing.cpuprofile'), JSON.stringify(cpu));
