@@ -1,10 +1,9 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { EditorView } from 'prosemirror-view';
-import type { Plugin } from 'prosemirror-state';
+import { TextSelection, type Plugin } from 'prosemirror-state';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
-import { TextSelection } from 'prosemirror-state';
 import { cellAttributes, cellLabel, createCellEditor, type CellEditor } from './cellEditor.ts';
 import { createStaticCell, type StaticCell } from './staticCell.ts';
 import type { CellHistories } from './cellHistory.ts';
@@ -57,8 +56,6 @@ export interface RowOptions {
   extension?: RowExtension;
   /** The undo histories of the page's cells: they outlive the editors (cellHistory.ts). */
   histories: CellHistories;
-  /** Start live (editors at once) rather than static. */
-  live?: boolean;
   /** An editor of the row is about to be destroyed (the row goes static or away). */
   onEditorGone?(view: EditorView): void;
 }
@@ -312,6 +309,5 @@ export function createRow(options: RowOptions): Row {
       element.remove();
     },
   };
-  if (options.live) row.goLive();
   return row;
 }
