@@ -17,8 +17,12 @@ import { cellSchema } from '../../../shared/editor/schema.ts';
 
 const serializer = DOMSerializer.fromSchema(cellSchema);
 
-/** The cell as ProseMirror nodes of the cell schema, the way y-prosemirror maps it (paragraph elements of text with mark attributes). */
-function cellNodes(fragment: Y.XmlFragment): PMNode[] {
+/**
+ * The cell as a ProseMirror doc of the cell schema, the way y-prosemirror
+ * maps it (paragraph elements of text with mark attributes), without
+ * changing the Y.Doc.
+ */
+export function cellDoc(fragment: Y.XmlFragment): PMNode {
   const paragraphs: PMNode[] = [];
   for (const child of fragment.toArray()) {
     if (!(child instanceof Y.XmlElement) || child.nodeName !== 'paragraph') continue;
@@ -37,12 +41,12 @@ function cellNodes(fragment: Y.XmlFragment): PMNode[] {
     }
     paragraphs.push(cellSchema.node('paragraph', null, texts));
   }
-  return paragraphs;
+  return cellSchema.node('doc', null, paragraphs);
 }
 
 /** Paragraphs of the cell as ProseMirror renders them. */
 export function renderCellContent(fragment: Y.XmlFragment): DocumentFragment {
-  const out = serializer.serializeFragment(cellSchema.node('doc', null, cellNodes(fragment)).content) as DocumentFragment;
+  const out = serializer.serializeFragment(cellDoc(fragment).content) as DocumentFragment;
   if (!out.firstChild) out.append(document.createElement('p'));
   // ProseMirror gives an empty paragraph a <br> so it keeps a line's height; so must we.
   for (const p of out.querySelectorAll('p')) {
