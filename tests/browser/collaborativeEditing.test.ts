@@ -104,22 +104,31 @@ describe('collaborative editing of a declaration', () => {
     for (let i = 1; i < boxes.length; i++) expect(Math.abs(boxes[i]!.top - boxes[i - 1]!.bottom)).toBeLessThan(1.5);
   });
 
-  it('marks the pair list ready once the stored text is shown in editable rows', async () => {
+  it('marks the pair list ready once the stored text is shown, in editable rows where the person looks', async () => {
     const lan = await signIn(browser, server, DEMO.vnDrafter);
     drafters.push(lan);
     const page = lan.page;
     await page.goto(`${server.url}/d/${DOC}`);
     await page.waitForSelector('[data-testid="pair-list"][data-ready="true"]');
-    // Read in one go at the moment the signal is there: every stored pair has its row, both cells editable.
+    // Read in one go at the moment the signal is there: every stored pair has its row with its text; the rows
+    // in view have both cells editable, the ones further down are static text that takes the focus (and
+    // becomes an editor) when reached (lazyRows.ts).
     const shown = await page.$$eval('[data-testid="pair-row"]', (rows) =>
       rows.map((r) => ({
         id: r.getAttribute('data-pair-id'),
-        editable: [...r.querySelectorAll('[data-testid^="cell-"]')].map((c) => c.getAttribute('contenteditable')),
+        inView: r.getBoundingClientRect().top < window.innerHeight,
+        cells: [...r.querySelectorAll<HTMLElement>('[data-testid^="cell-"]')].map((c) =>
+          c.getAttribute('contenteditable') === 'true' ? 'editable' : c.dataset.static === 'true' && c.tabIndex === 0 ? 'static' : 'neither',
+        ),
+        text: [...r.querySelectorAll<HTMLElement>('[data-testid^="cell-"]')].map((c) => c.textContent),
       })),
     );
     const stored = await storedPairs(server.url, await sessionCookie(server, DEMO.secretariat), DOC);
     expect(shown.map((r) => r.id)).toEqual(stored.map((p) => p.id));
-    expect(shown.every((r) => r.editable.join() === 'true,true')).toBe(true);
+    expect(shown.map((r) => r.text)).toEqual(stored.map((p) => [p.vi, p.fr]));
+    expect(shown.filter((r) => r.inView).length).toBeGreaterThan(0);
+    for (const r of shown) expect(r.cells, `cells of ${r.id}`).toEqual(r.inView ? ['editable', 'editable'] : [r.cells[0], r.cells[0]]);
+    expect(shown.flatMap((r) => r.cells)).not.toContain('neither');
     expect(await page.locator('[data-testid="connection-state"]').getAttribute('data-state')).toBe('connected');
   });
 

@@ -5,13 +5,14 @@ import { EditorView } from 'prosemirror-view';
 import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
 import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
+import { borrowedUndoPlugin } from './cellHistory.ts';
 import { cellSchema } from '../../../shared/editor/schema.ts';
 import type { Lang } from '../../../shared/model/index.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 
 /**
  * One cell editor: a ProseMirror view bound to one language of one pair
- * (a Y.XmlFragment), with remote cursors from the shared awareness, its own
+ * (a Y.XmlFragment), with remote cursors from the shared awareness, an
  * undo history (only this user's edits), bold/italic and the base keymap.
  * Read-only cells (observers) show the live text and cursors, nothing else.
  */
@@ -57,6 +58,25 @@ function selectionBuilder(user: { color?: unknown }): { style: string; class: st
   return { style: `background-color: ${color}33`, class: 'ProseMirror-yjs-selection' };
 }
 
+/** The accessible name of a cell, e.g. "Paragraph 3, Vietnamese". */
+export function cellLabel(paragraph: string, lang: Lang): string {
+  return t('cell.label', { paragraph, language: t(LANGUAGE_NAME[lang]) });
+}
+
+/** The attributes of a cell's element, editor or static text (staticCell.ts) alike. */
+export function cellAttributes(lang: Lang, editable: boolean, label: string): Record<string, string> {
+  return {
+    lang,
+    spellcheck: 'true',
+    'data-testid': `cell-${lang}`,
+    'data-placeholder': editable ? t(PLACEHOLDER[lang]) : t('cell.empty'),
+    'aria-multiline': 'true',
+    role: 'textbox',
+    'aria-readonly': String(!editable),
+    'aria-label': label,
+  };
+}
+
 function isEmptyDoc(state: EditorState): boolean {
   const doc = state.doc;
   return doc.childCount === 1 && doc.firstChild?.content.size === 0;
@@ -80,6 +100,11 @@ export interface CellEditorOptions {
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
   /** More plugins (e.g. comment highlights), after the Yjs ones and before the keymaps. */
   plugins?: Plugin[];
+  /**
+   * The cell's undo history, when it must outlive this editor (cellHistory.ts);
+   * without it the editor has its own, gone with it.
+   */
+  undoManager?: Y.UndoManager;
 }
 
 export interface CellEditor {
@@ -92,7 +117,7 @@ export interface CellEditor {
 
 export function createCellEditor(mount: HTMLElement, options: CellEditorOptions): CellEditor {
   const { lang } = options;
-  const labelText = (): string => t('cell.label', { paragraph: options.describe(), language: t(LANGUAGE_NAME[lang]) });
+  const labelText = (): string => cellLabel(options.describe(), lang);
   let label = labelText();
 
   const activity = new Plugin({
@@ -110,7 +135,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
 
   const shared = [ySyncPlugin(options.fragment), yCursorPlugin(options.awareness, { cursorBuilder, selectionBuilder })];
   const editing = [
-    yUndoPlugin(),
+    options.undoManager ? borrowedUndoPlugin(options.undoManager) : yUndoPlugin(),
     keymap({
       'Mod-z': undo,
       'Mod-y': redo,
@@ -139,16 +164,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
       if (this.isDestroyed) return;
       this.updateState(this.state.apply(tr));
     },
-    attributes: () => ({
-      lang,
-      spellcheck: 'true',
-      'data-testid': `cell-${lang}`,
-      'data-placeholder': options.editable ? t(PLACEHOLDER[lang]) : t('cell.empty'),
-      'aria-multiline': 'true',
-      role: 'textbox',
-      'aria-readonly': String(!options.editable),
-      'aria-label': label,
-    }),
+    attributes: () => cellAttributes(lang, options.editable, label),
   });
 
   return {

@@ -10,6 +10,7 @@ import {
   deletePair,
   getPair,
   insertPair,
+  LANGS,
   movePair,
   orderArray,
   paragraphsMap,
@@ -25,6 +26,8 @@ import { identityBadge } from './identityBadge.ts';
 import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
 import { cursorRouter } from './cursorRouting.ts';
+import { cellHistories } from './cellHistory.ts';
+import { lazyRows } from './lazyRows.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
 import { declarationApprovals } from './approvals/index.ts';
@@ -61,6 +64,9 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const session = openSession(documentId);
   const { doc, awareness } = session;
   const cursors = cursorRouter(awareness, doc);
+  const histories = cellHistories();
+  // Editors only near the viewport (lazyRows.ts).
+  const lazy = lazyRows();
   const rows = new Map<string, Row>();
   let ids: string[] = [];
   let failed = false;
@@ -75,7 +81,12 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const notice = h('div', { class: 'notice', attrs: { role: 'alert', 'data-testid': 'notice', hidden: true } });
   const agreement = declarationApprovals({ documentId, doc });
   // showNotice is defined below; comments only notify after the page is built.
-  const comments = createComments({ documentId, doc, notify: (message) => showNotice(message) });
+  const comments = createComments({
+    documentId,
+    doc,
+    notify: (message) => showNotice(message),
+    openCell: (pairId, lang) => rows.get(pairId)?.goLive(),
+  });
 
   const onActivity = (view: EditorView): void => tools?.track(view);
 
@@ -156,7 +167,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
         const kind = getPair(doc, id)?.kind ?? 'operative';
         const newId = insertPair(doc, { kind: kind === 'title' ? 'preamble' : kind }, id);
         reconcile();
-        rows.get(newId)?.editors.vi.view.focus();
+        rows.get(newId)?.focusCell('vi');
       });
     },
     remove(id: string) {
@@ -201,7 +212,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
 
   const focusedView = (): EditorView | undefined => {
     for (const row of rows.values()) {
-      for (const editor of Object.values(row.editors)) if (editor.view.hasFocus()) return editor.view;
+      for (const lang of LANGS) if (row.editor(lang)?.view.hasFocus()) return row.editor(lang)!.view;
     }
     return undefined;
   };
@@ -218,8 +229,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     for (const [id, row] of rows) {
       const pair = getPair(doc, id);
       if (!wanted.has(id) || !pair || pair.map !== row.map) {
-        for (const editor of Object.values(row.editors)) tools?.forget(editor.view);
         agreement.detach(id);
+        lazy.remove(row);
         row.destroy();
         rows.delete(id);
       }
@@ -233,8 +244,19 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       if (!row) {
         const pair = getPair(doc, id);
         if (!pair) return;
-        row = createRow({ pair, awareness: (lang) => cursors.forCell(id, lang), actions, editable, onActivity, scrollMargin, extension: comments.rowExtension(id) });
+        row = createRow({
+          pair,
+          awareness: (lang) => cursors.forCell(id, lang),
+          actions,
+          editable,
+          onActivity,
+          scrollMargin,
+          extension: comments.rowExtension(id),
+          histories,
+          onEditorGone: (view) => tools?.forget(view),
+        });
         rows.set(id, row);
+        lazy.add(row);
         agreement.attach(id, row.slot);
       }
       if (row.element === cursor) cursor = cursor.nextSibling;
@@ -282,9 +304,11 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   paragraphs.observe(onStructure);
   const onSync = (): void => {
     reconcile();
-    // The rows now hold the server's text and their editors take input: say so
+    // The rows now hold the server's text and those in view have their editors: say so
     // (`data-ready` on the list), for anyone waiting to type, e.g. tests and the browser bench.
-    if (session.provider.synced && !failed) list.dataset.ready = 'true';
+    lazy.whenSettled(() => {
+      if (session.provider.synced && !failed) list.dataset.ready = 'true';
+    });
   };
   session.provider.on('sync', onSync);
 
@@ -293,8 +317,10 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     if (failed) return;
     failed = true;
     comments.destroy();
+    lazy.destroy();
     for (const row of rows.values()) row.destroy();
     rows.clear();
+    histories.destroy();
     if (tools) tools.element.hidden = true;
     replaceChildren(main, failurePanel(title, detail));
     root.classList.add('is-failed');
@@ -339,8 +365,10 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       order.unobserve(onStructure);
       paragraphs.unobserve(onStructure);
       session.provider.off('sync', onSync);
+      lazy.destroy();
       for (const row of rows.values()) row.destroy();
       rows.clear();
+      histories.destroy();
       people.destroy();
       cursors.destroy();
       agreement.destroy();

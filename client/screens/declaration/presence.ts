@@ -95,8 +95,15 @@ export function presence(options: PresenceOptions): Presence {
   awareness.setLocalStateField('user', { name: options.user.name, color: options.user.color });
 
   const others = h('ul', { class: 'people', attrs: { 'data-testid': 'presence-list', 'aria-label': t('presence.label') } });
+  let shown: string | undefined;
   const render = (): void => {
     const users = remoteUsers(awareness, doc);
+    // Every character someone types moves their cursor (an awareness change), mostly within the same
+    // pair: rebuilding the list each time made the sticky header restyle, lay out and repaint on every
+    // keystroke of anyone. Touch the DOM only when what it shows changes.
+    const key = users.map((u) => `${u.clientId}\u0000${u.name}\u0000${u.color}\u0000${u.at ? `${options.pairNumber(u.at.pairId)}${u.at.lang}` : ''}`).join('\n');
+    if (key === shown) return options.onChange?.(users);
+    shown = key;
     others.dataset.count = String(users.length);
     if (users.length === 0) {
       replaceChildren(others, h('li', { class: 'people__alone', text: t('presence.alone') }));

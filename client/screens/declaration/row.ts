@@ -1,10 +1,12 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { EditorView } from 'prosemirror-view';
-import type { Plugin } from 'prosemirror-state';
+import { TextSelection, type Plugin } from 'prosemirror-state';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
-import { createCellEditor, type CellEditor } from './cellEditor.ts';
+import { cellAttributes, cellLabel, createCellEditor, type CellEditor } from './cellEditor.ts';
+import { createStaticCell, type StaticCell } from './staticCell.ts';
+import type { CellHistories } from './cellHistory.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
 import type { RemoteUser } from './presence.ts';
 
@@ -13,6 +15,11 @@ import type { RemoteUser } from './presence.ts';
  * Vietnamese editor on the left and the French one on the right (one grid row,
  * so both cells always share the same height), and its actions. For people
  * who may not edit, the kind is plain text and the actions are not there.
+ *
+ * A row is live (two ProseMirror editors) or static (the same text, rendered
+ * once, no editor: see lazyRows.ts for why and when). A static row becomes
+ * live as soon as someone reaches for it: the pointer over it, a click or a
+ * Tab into one of its cells.
  */
 
 /** The catalogue key of each paragraph kind's name. */
@@ -47,6 +54,10 @@ export interface RowOptions {
   onActivity(view: EditorView): void;
   scrollMargin?: { top: number; right: number; bottom: number; left: number };
   extension?: RowExtension;
+  /** The undo histories of the page's cells: they outlive the editors (cellHistory.ts). */
+  histories: CellHistories;
+  /** An editor of the row is about to be destroyed (the row goes static or away). */
+  onEditorGone?(view: EditorView): void;
 }
 
 export interface Row {
@@ -54,7 +65,19 @@ export interface Row {
   /** The pair's Y.Map: when it is replaced, the row is rebuilt. */
   readonly map: Y.Map<unknown>;
   readonly element: HTMLElement;
-  readonly editors: Record<Lang, CellEditor>;
+  /** Whether the row has its editors now. */
+  readonly live: boolean;
+  /** The editor of a cell, if the row is live. */
+  editor(lang: Lang): CellEditor | undefined;
+  /** Creates the editors (nothing if they exist). */
+  goLive(): void;
+  /**
+   * Replaces the editors by static text, unless one of them is in use (has
+   * the focus or an input method composition). Returns whether it is static.
+   */
+  goStatic(): boolean;
+  /** Makes the row live and puts the focus in a cell (at the start, or at a point of the screen). */
+  focusCell(lang: Lang, at?: { x: number; y: number }): EditorView | undefined;
   /** Under both cells: where the approvals of the pair are shown. */
   readonly slot: HTMLElement;
   /** Sets the 1-based number and whether it is the first / last row. */
@@ -133,19 +156,63 @@ export function createRow(options: RowOptions): Row {
 
   const describe = (): string => t('row.paragraph', { number: number });
   let shownPeople = '';
-  const editors = {} as Record<Lang, CellEditor>;
-  for (const lang of LANGS) {
+  const editors: Partial<Record<Lang, CellEditor>> = {};
+  const statics: Partial<Record<Lang, StaticCell>> = {};
+
+  const staticAttributes = (lang: Lang) => (): Record<string, string> => ({
+    ...cellAttributes(lang, options.editable, cellLabel(describe(), lang)),
+    'data-static': 'true',
+    // Reachable with Tab like an editor; the focus moves into the editor it becomes. Readers' cells take no focus.
+    ...(options.editable ? { tabindex: '0' } : { contenteditable: 'false' }),
+  });
+
+  const showStatic = (lang: Lang): void => {
+    const cell = createStaticCell(cells[lang], { fragment: pair.cell(lang), attributes: staticAttributes(lang) });
+    statics[lang] = cell;
+    if (options.editable) {
+      // A click on static text: the editor takes its place (same layout), with the caret where the click was.
+      cell.element.addEventListener('mousedown', (event) => {
+        if (event.button !== 0) return;
+        event.preventDefault();
+        wake();
+        row.focusCell(lang, { x: event.clientX, y: event.clientY });
+      });
+      cell.element.addEventListener('focus', () => {
+        wake();
+        row.focusCell(lang);
+      });
+    }
+  };
+  const showEditor = (lang: Lang): void => {
+    const fragment = pair.cell(lang);
     editors[lang] = createCellEditor(cells[lang], {
-      fragment: pair.cell(lang),
+      fragment,
       awareness: options.awareness(lang),
       lang,
       editable: options.editable,
       describe,
       onActivity: options.onActivity,
+      ...(options.editable ? { undoManager: options.histories.borrow(fragment) } : {}),
       ...(options.scrollMargin ? { scrollMargin: options.scrollMargin } : {}),
       ...(options.extension?.plugins ? { plugins: options.extension.plugins(lang) } : {}),
     });
-  }
+  };
+  const removeEditor = (lang: Lang): void => {
+    const editor = editors[lang];
+    if (!editor) return;
+    options.onEditorGone?.(editor.view);
+    editor.destroy();
+    delete editors[lang];
+    if (options.editable) options.histories.release(pair.cell(lang));
+  };
+
+  /** Someone reached for the row. */
+  const wake = (): void => row.goLive();
+
+  let live = false;
+  for (const lang of LANGS) showStatic(lang);
+  element.addEventListener('pointerenter', wake);
+
   const unmount = options.extension?.mount?.(metaSlot);
 
   const renderKind = (): void => {
@@ -161,18 +228,53 @@ export function createRow(options: RowOptions): Row {
   pair.map.observe(onMapChange);
   renderKind();
 
-  return {
+  const row: Row = {
     id,
     map: pair.map,
     element,
-    editors,
+    get live() {
+      return live;
+    },
+    editor: (lang) => editors[lang],
+    goLive() {
+      if (live) return;
+      live = true;
+      for (const lang of LANGS) {
+        statics[lang]?.destroy();
+        delete statics[lang];
+        showEditor(lang);
+      }
+    },
+    goStatic() {
+      if (!live) return true;
+      // Never take the editor from under someone typing (or composing with an input method).
+      if (LANGS.some((lang) => editors[lang]?.view.hasFocus() || editors[lang]?.view.composing)) return false;
+      live = false;
+      for (const lang of LANGS) {
+        removeEditor(lang);
+        showStatic(lang);
+      }
+      return true;
+    },
+    focusCell(lang, at) {
+      wake();
+      const view = editors[lang]?.view;
+      if (!view) return undefined;
+      view.focus();
+      const pos = at ? view.posAtCoords({ left: at.x, top: at.y })?.pos : undefined;
+      if (pos !== undefined) view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, pos)));
+      return view;
+    },
     slot,
     place(n, isFirst, isLast) {
       if (n !== number) {
         number = n;
         numberEl.textContent = String(n);
         element.setAttribute('aria-label', describe());
-        for (const lang of LANGS) editors[lang].relabel();
+        for (const lang of LANGS) {
+          editors[lang]?.relabel();
+          statics[lang]?.refresh();
+        }
       }
       if (buttons) {
         buttons.moveUp.disabled = isFirst;
@@ -197,8 +299,15 @@ export function createRow(options: RowOptions): Row {
     destroy() {
       unmount?.();
       pair.map.unobserve(onMapChange);
-      for (const lang of LANGS) editors[lang].destroy();
+      element.removeEventListener('pointerenter', wake);
+      for (const lang of LANGS) {
+        removeEditor(lang);
+        statics[lang]?.destroy();
+        // The pair is gone (or the page): so is what could be undone in it.
+        if (options.editable) options.histories.drop(pair.cell(lang));
+      }
       element.remove();
     },
   };
+  return row;
 }

@@ -41,6 +41,8 @@ export interface CommentsOptions {
   doc: Y.Doc;
   /** Shows a short message in the page header. */
   notify(message: string): void;
+  /** Makes sure the cell has its editor (a far row's cells are static text, lazyRows.ts). */
+  openCell?(pairId: string, lang: Lang): void;
 }
 
 export interface Comments {
@@ -352,6 +354,7 @@ export function createComments(options: CommentsOptions): Comments {
     const thread = store.get(threadId);
     if (!thread) return;
     setActive(threadId);
+    options.openCell?.(thread.pairId, thread.lang);
     const view = viewsOf(thread.pairId, thread.lang).find((v) => !v.isDestroyed);
     const fragment = view ? fragmentOf(view) : undefined;
     const range = view && fragment ? resolveRange(doc, fragment, thread.anchor) : undefined;

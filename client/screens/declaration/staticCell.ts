@@ -1,0 +1,110 @@
+import * as Y from 'yjs';
+import { DOMSerializer, Mark, type Node as PMNode } from 'prosemirror-model';
+import { cellSchema } from '../../../shared/editor/schema.ts';
+
+/**
+ * The text of a cell that has no editor (lazyCells.ts): the same DOM a
+ * ProseMirror view of the cell shows (same schema, same serializer, the
+ * trailing <br> ProseMirror puts in an empty paragraph), in an element with
+ * the editor's classes, so it looks the same and has the same height: when
+ * the editor replaces it nothing moves. Kept up to date when the text changes
+ * (others typing), at most once per frame.
+ *
+ * Reading only: y-prosemirror's own conversion deletes from the Y.Doc what
+ * the schema cannot hold; here such content is just not shown (the editor
+ * does its cleaning if the cell is ever opened).
+ */
+
+const serializer = DOMSerializer.fromSchema(cellSchema);
+
+/**
+ * The cell as a ProseMirror doc of the cell schema, the way y-prosemirror
+ * maps it (paragraph elements of text with mark attributes), without
+ * changing the Y.Doc.
+ */
+export function cellDoc(fragment: Y.XmlFragment): PMNode {
+  const paragraphs: PMNode[] = [];
+  for (const child of fragment.toArray()) {
+    if (!(child instanceof Y.XmlElement) || child.nodeName !== 'paragraph') continue;
+    const texts: PMNode[] = [];
+    for (const part of child.toArray()) {
+      if (!(part instanceof Y.XmlText)) continue;
+      for (const op of part.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
+        if (typeof op.insert !== 'string' || op.insert === '') continue;
+        const marks: Mark[] = [];
+        for (const name of Object.keys(op.attributes ?? {})) {
+          const type = cellSchema.marks[name];
+          if (type) marks.push(type.create());
+        }
+        texts.push(cellSchema.text(op.insert, Mark.setFrom(marks)));
+      }
+    }
+    paragraphs.push(cellSchema.node('paragraph', null, texts));
+  }
+  return cellSchema.node('doc', null, paragraphs);
+}
+
+/** Paragraphs of the cell as ProseMirror renders them. */
+export function renderCellContent(fragment: Y.XmlFragment): DocumentFragment {
+  const out = serializer.serializeFragment(cellDoc(fragment).content) as DocumentFragment;
+  if (!out.firstChild) out.append(document.createElement('p'));
+  // ProseMirror gives an empty paragraph a <br> so it keeps a line's height; so must we.
+  for (const p of out.querySelectorAll('p')) {
+    if (!p.firstChild) {
+      const br = document.createElement('br');
+      br.className = 'ProseMirror-trailingBreak';
+      p.append(br);
+    }
+  }
+  return out;
+}
+
+export function isEmptyFragment(fragment: Y.XmlFragment): boolean {
+  if (fragment.length > 1) return false;
+  const first = fragment.get(0);
+  return !first || (first as Y.XmlElement).length === 0;
+}
+
+export interface StaticCell {
+  readonly element: HTMLElement;
+  /** Sets the attributes again (e.g. the accessible name after renumbering). */
+  refresh(): void;
+  destroy(): void;
+}
+
+export interface StaticCellOptions {
+  fragment: Y.XmlFragment;
+  /** The attributes the editor would have (lang, data-testid, aria-label, placeholder...). */
+  attributes(): Record<string, string>;
+}
+
+export function createStaticCell(mount: HTMLElement, options: StaticCellOptions): StaticCell {
+  const { fragment } = options;
+  const element = document.createElement('div');
+  let frame = 0;
+  const setAttributes = (): void => {
+    for (const [name, value] of Object.entries(options.attributes())) element.setAttribute(name, value);
+  };
+  const render = (): void => {
+    frame = 0;
+    setAttributes();
+    // The editor's classes (cellEditor.ts) and the styles ProseMirror gives its own element (.cell-static in styles.css).
+    element.className = isEmptyFragment(fragment) ? 'cell-editor cell-static is-empty' : 'cell-editor cell-static';
+    element.replaceChildren(renderCellContent(fragment));
+  };
+  const renderSoon = (): void => {
+    if (!frame) frame = requestAnimationFrame(render);
+  };
+  fragment.observeDeep(renderSoon);
+  render();
+  mount.append(element);
+  return {
+    element,
+    refresh: setAttributes,
+    destroy() {
+      fragment.unobserveDeep(renderSoon);
+      if (frame) cancelAnimationFrame(frame);
+      element.remove();
+    },
+  };
+}
