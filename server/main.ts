@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (process.env.ACCORD_STALL_LOG === '1') startStallLog();
   const server = await startServer(config);
+  await server.sync.startWorkers();
   console.log(`Data directory: ${config.dataDir}`);
   if (config.demo) {
     const links = await demoSignInLinks(server.store, server.url);

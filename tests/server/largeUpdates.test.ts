@@ -176,4 +176,73 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     await waitFor(() => JSON.stringify(readAllPairs(late.doc)) === JSON.stringify(expected), 'the stored edits after a second restart', 20_000);
     late.provider.destroy();
   });
+  it('after a restart, a large document is usable while it loads: sync requests answered from the store, edits stored and relayed', async () => {
+    // Large enough that its load takes several times as long as a sync request and an edit do.
+    const source = new Y.Doc();
+    writeLongHistory(source, 200, 20000, 5);
+    // A client that left before the last changes: it lacks new pairs, edits and deletions.
+    const older = Y.encodeStateAsUpdate(source);
+    writeLongHistory(source, 4, 1500, 6);
+    paragraphXmlText(getPair(source, 'long-5-0')!.cell('fr').get(0) as Y.XmlElement)!.delete(0, 20);
+    const state = Y.encodeStateAsUpdate(source);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    for (const email of [DEMO.vnDrafter, DEMO.frDrafter]) {
+      const account = await server.store.findAccountByEmail(email);
+      await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    }
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    await server.sync.startWorkers(); // as `npm start` does
+    const loading = () => server.sync.isLoading('large-doc');
+
+    // Two clients that held the document before the restart reconnect: one up to date, one behind.
+    const editor = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter), connect: false });
+    Y.applyUpdate(editor.doc, state);
+    const behind = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
+    Y.applyUpdate(behind.doc, older);
+    expect(readAllPairs(behind.doc)).not.toEqual(readAllPairs(source));
+
+    let caughtUpWhileLoading: boolean | undefined;
+    behind.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced && caughtUpWhileLoading === undefined) caughtUpWhileLoading = loading() && JSON.stringify(readAllPairs(behind.doc)) === JSON.stringify(readAllPairs(source));
+    });
+    let editRelayedWhileLoading: boolean | undefined;
+    const edited = () => {
+      const pairs = readAllPairs(behind.doc);
+      return pairs.some((p) => p.vi.startsWith('[sent while loading]')) && pairs.some((p) => p.fr.includes('[end of paste]'));
+    };
+    behind.doc.on('update', () => {
+      if (editRelayedWhileLoading === undefined && edited()) editRelayedWhileLoading = loading();
+    });
+    behind.provider.connect();
+    editor.provider.connect();
+    await synced(editor.provider, 20_000);
+    expect(loading()).toBe(true); // the edit below is sent while the document loads
+    paragraphXmlText(getPair(editor.doc, 'long-5-1')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[sent while loading]');
+    // And a large paste (checked off the event loop, then stored as a row of its own).
+    const paste = `${'Collage depuis un autre document. '.repeat(2500)}[end of paste]`;
+    expect(paste.length).toBeGreaterThan(limits.largeUpdateBytes);
+    paragraphXmlText(getPair(editor.doc, 'long-5-2')!.cell('fr').get(0) as Y.XmlElement)!.insert(0, paste);
+
+    await waitFor(() => edited() && caughtUpWhileLoading !== undefined, 'the edits to reach the client that was behind', 20_000);
+    expect(caughtUpWhileLoading).toBe(true);
+    expect(editRelayedWhileLoading).toBe(true);
+    const expected = readAllPairs(editor.doc);
+    expect(readAllPairs(behind.doc)).toEqual(expected);
+
+    // Once loaded, the server's own doc holds it too (what the REST API reads).
+    await waitFor(() => !loading(), 'the load to finish', 20_000);
+    const pairs = (await api(server.url, await signInAs(server, DEMO.vnDrafter))('/api/documents/large-doc/pairs')).body.pairs;
+    expect(pairs).toEqual(expected);
+    for (const c of [editor, behind]) c.provider.destroy();
+
+    // And it was stored: it survives another restart.
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(late.provider, 20_000);
+    expect(readAllPairs(late.doc)).toEqual(expected);
+    late.provider.destroy();
+  });
 });

@@ -2,28 +2,47 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
 import { splitUpdate } from './splitUpdate.ts';
+import { diffUpdates, summariseUpdates } from './storedRows.ts';
 
 /**
- * Off the event loop: decodes a large update completely, checks its content
- * against the model (as parseMessage does for small ones), and cuts it into
- * pieces the room applies a few at a time.
+ * Off the event loop:
+ * - prepare: decodes a large update completely, checks its content against
+ *   the model (as parseMessage does for small ones; skipped for stored rows,
+ *   checked when they were accepted), and cuts it into pieces the room applies
+ *   a few at a time;
+ * - summarise / diff: read a document's stored rows without loading them into
+ *   a Y.Doc (its state vector; what a client lacks), so that sync requests are
+ *   answered while the room is still loading them.
  */
-export interface PrepareRequest {
-  id: number;
-  update: Uint8Array;
-  pieceStructs: number;
-}
+export type WorkerRequest =
+  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean }
+  | { id: number; kind: 'summarise'; updates: Uint8Array[] }
+  | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array };
 
-export type PrepareReply =
-  | { id: number; ok: true; pieces: Uint8Array[] }
+export type WorkerReply =
+  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
-parentPort!.on('message', (request: PrepareRequest) => {
-  let reply: PrepareReply;
+function handle(request: WorkerRequest): WorkerReply {
+  switch (request.kind) {
+    case 'prepare': {
+      const decoded = Y.decodeUpdate(request.update);
+      if (request.check) checkUpdateContent(decoded);
+      return { id: request.id, ok: true, pieces: splitUpdate(request.update, request.pieceStructs, decoded) };
+    }
+    case 'summarise': {
+      const { stateVector, beyondStateVector } = summariseUpdates(request.updates);
+      return { id: request.id, ok: true, pieces: beyondStateVector, stateVector };
+    }
+    case 'diff':
+      return { id: request.id, ok: true, pieces: diffUpdates(request.updates, request.stateVector) };
+  }
+}
+
+parentPort!.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
   try {
-    const decoded = Y.decodeUpdate(request.update);
-    checkUpdateContent(decoded);
-    reply = { id: request.id, ok: true, pieces: splitUpdate(request.update, request.pieceStructs, decoded) };
+    reply = handle(request);
   } catch (error) {
     const kind = error instanceof ContentNotAllowedError ? 'content' : 'malformed';
     reply = { id: request.id, ok: false, kind, message: (error as Error).message };
