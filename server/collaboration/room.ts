@@ -24,7 +24,7 @@ import {
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
-import { covers, type StoredSummary } from './ingest/storedRows.ts';
+import { bringsNothingNew, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
@@ -114,8 +114,12 @@ export class Room {
   private backlog: Uint8Array[] = [];
   /** What the stored rows hold (state vector, deletions), from the reader worker; undefined when it could not say. */
   private storedSummary: Promise<StoredSummary | undefined> | undefined;
-  /** The state vector sent in the server's sync step 1 during the load (the stored rows'), encoded and decoded. */
-  private advertised: { encoded: Uint8Array; clocks: Map<number, number> } | undefined;
+  /**
+   * During the load, once the reader has summarised the stored rows: the
+   * state vector sent in the server's sync step 1, and what the rows hold
+   * (updates bringing nothing more are dropped, not stored again).
+   */
+  private advertised: { summary: StoredSummary; known: KnownState } | undefined;
   private loading: Promise<void> | undefined;
   private readonly reader: UpdatePreparer | undefined;
   /** Resolves once the stored document is loaded, and every update accepted meanwhile applied (at once when there was nothing to load). */
@@ -201,7 +205,7 @@ export class Room {
     this.members.set(socket, member);
     // While loading, the handshake uses the stored rows' state vector (that of a half-loaded doc would ask the client for everything).
     if (!this.loading) this.greet(socket, member);
-    else if (this.advertised) this.greet(socket, member, this.advertised.encoded);
+    else if (this.advertised) this.greet(socket, member, this.advertised.summary.stateVector);
   }
 
   /** The server's side of the handshake: its state vector, and the cursors present. */
@@ -215,7 +219,7 @@ export class Room {
   /** The stored rows' state vector is known (during the load): greets those who joined before. */
   private greetWaiting(summary: StoredSummary): void {
     if (!this.loading || this.closed) return;
-    this.advertised = { encoded: summary.stateVector, clocks: Y.decodeStateVector(summary.stateVector) };
+    this.advertised = { summary, known: knownState(summary) };
     for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
   }
 
@@ -268,7 +272,8 @@ export class Room {
         }
         if (this.failed) return;
         if (this.loading) {
-          this.acceptWhileLoading(message.update, socket);
+          // A reconnecting client answers the server's step 1 with every deletion it knows of: not stored again when the rows hold them all.
+          if (!(this.advertised && bringsNothingNew(Y.decodeUpdate(message.update), this.advertised.known))) this.acceptWhileLoading(message.update, socket);
           return;
         }
         try {
@@ -328,8 +333,9 @@ export class Room {
    * merged with others on the event loop — and cut when the backlog is applied.
    */
   private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+    let pieces: Uint8Array[];
     try {
-      [update] = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER);
+      pieces = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, this.advertised ? { known: this.advertised.summary } : {});
     } catch (error) {
       if (this.closed) return;
       member.held = undefined;
@@ -337,13 +343,15 @@ export class Room {
       return;
     }
     if (this.closed || this.failed || !this.members.has(socket)) return;
-    if (!this.loading) {
-      void this.ingestLarge(socket, member, update!); // loaded meanwhile: applied in slices as usual
+    if (pieces.length > 0 && !this.loading) {
+      void this.ingestLarge(socket, member, update); // loaded meanwhile: applied in slices as usual
       return;
     }
-    this.commitBatch();
-    this.acceptWhileLoading(update!, socket, true);
-    this.commitBatch();
+    if (pieces.length > 0) {
+      this.commitBatch();
+      this.acceptWhileLoading(pieces[0]!, socket, true);
+      this.commitBatch();
+    }
     this.releaseHeld(socket, member);
   }
 
@@ -428,7 +436,7 @@ export class Room {
    */
   private advertisedTooMuch(): boolean {
     if (!this.advertised) return false;
-    for (const [client, clock] of this.advertised.clocks) if (Y.getState(this.doc.store, client) < clock) return true;
+    for (const [client, clock] of this.advertised.known.clocks) if (Y.getState(this.doc.store, client) < clock) return true;
     return false;
   }
 

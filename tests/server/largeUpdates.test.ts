@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { splitUpdate } from '../../server/collaboration/ingest/splitUpdate.ts';
+import { bringsNothingNew, diffUpdates, knownState, summariseUpdates } from '../../server/collaboration/ingest/storedRows.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { limits } from '../../shared/limits.ts';
 import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } from '../../shared/model/index.ts';
@@ -60,6 +61,46 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(readAllPairs(target)).toEqual(readAllPairs(source));
     expect(Y.encodeStateVector(target)).toEqual(Y.encodeStateVector(source));
     expect(Y.encodeStateAsUpdate(target)).toEqual(update);
+  });
+
+  it('read from stored rows alone: the state vector, what a client lacks, and whether an update brings anything new', () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 6, 800, 7);
+    const first = Y.encodeStateAsUpdate(source);
+    const behind = new Y.Doc();
+    Y.applyUpdate(behind, first);
+    // Later rows: more edits (deletions included) by the same and other clients.
+    const later: Uint8Array[] = [];
+    source.on('update', (update: Uint8Array) => later.push(update));
+    writeLongHistory(source, 2, 300, 8);
+    paragraphXmlText(getPair(source, 'long-7-0')!.cell('vi').get(0) as Y.XmlElement)!.delete(3, 12);
+    const rows = [first, ...later];
+
+    const summary = summariseUpdates(rows);
+    expect(Y.decodeStateVector(summary.stateVector)).toEqual(Y.decodeStateVector(Y.encodeStateVector(source)));
+    // A client holding every stored struct gets the deletions it may lack.
+    const upToDateButDeletions = new Y.Doc();
+    Y.applyUpdate(upToDateButDeletions, Y.encodeStateAsUpdate(source));
+    for (const update of summary.beyondStateVector) Y.applyUpdate(upToDateButDeletions, update);
+    expect(readAllPairs(upToDateButDeletions)).toEqual(readAllPairs(source));
+    // A client behind gets what it lacks.
+    for (const update of diffUpdates(rows, Y.encodeStateVector(behind))) Y.applyUpdate(behind, update);
+    expect(readAllPairs(behind)).toEqual(readAllPairs(source));
+
+    const known = knownState(summary);
+    // What a reconnecting client answers the server's step 1 with: every deletion, nothing new.
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(source, summary.stateVector)), known)).toBe(true);
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(new Y.Doc())), known)).toBe(true);
+    const edited = new Y.Doc();
+    Y.applyUpdate(edited, Y.encodeStateAsUpdate(source));
+    const sv = Y.encodeStateVector(edited);
+    paragraphXmlText(getPair(edited, 'long-7-1')!.cell('fr').get(0) as Y.XmlElement)!.insert(0, 'x');
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(edited, sv)), known)).toBe(false);
+    const deleted = new Y.Doc();
+    Y.applyUpdate(deleted, Y.encodeStateAsUpdate(source));
+    const before = Y.encodeStateVector(deleted);
+    paragraphXmlText(getPair(deleted, 'long-7-1')!.cell('fr').get(0) as Y.XmlElement)!.delete(0, 1);
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(deleted, before)), known)).toBe(false);
   });
 
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -177,9 +218,8 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     late.provider.destroy();
   });
   it('after a restart, a large document is usable while it loads: sync requests answered from the store, edits stored and relayed', async () => {
-    // Large enough that its load takes several times as long as a sync request and an edit do.
     const source = new Y.Doc();
-    writeLongHistory(source, 200, 20000, 5);
+    writeLongHistory(source, 60, 6000, 5);
     // A client that left before the last changes: it lacks new pairs, edits and deletions.
     const older = Y.encodeStateAsUpdate(source);
     writeLongHistory(source, 4, 1500, 6);
@@ -195,6 +235,16 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     server = await startTestServer({ dataDir });
     await server.sync.startWorkers(); // as `npm start` does
     const loading = () => server.sync.isLoading('large-doc');
+    // The load waits for the worker that cuts the stored row: held back here, so that what
+    // follows surely happens while the document loads, however fast this machine is.
+    const preparer = server.sync['preparer'];
+    const prepare = preparer.prepare.bind(preparer);
+    let releaseLoad!: () => void;
+    const loadHeld = new Promise<void>((resolve) => (releaseLoad = resolve));
+    preparer.prepare = async (...args) => {
+      await loadHeld;
+      return prepare(...args);
+    };
 
     // Two clients that held the document before the restart reconnect: one up to date, one behind.
     const editor = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter), connect: false });
@@ -232,6 +282,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(readAllPairs(behind.doc)).toEqual(expected);
 
     // Once loaded, the server's own doc holds it too (what the REST API reads).
+    releaseLoad();
     await waitFor(() => !loading(), 'the load to finish', 20_000);
     const pairs = (await api(server.url, await signInAs(server, DEMO.vnDrafter))('/api/documents/large-doc/pairs')).body.pairs;
     expect(pairs).toEqual(expected);

@@ -19,11 +19,13 @@ export class UpdatePreparer {
   /**
    * Decodes, checks and cuts `update` off the event loop; throws
    * ContentNotAllowedError or MalformedMessageError. `check: false` for stored
-   * rows, whose content was checked when they were accepted.
+   * rows, whose content was checked when they were accepted. With `known`
+   * (stored rows), no pieces when the update brings nothing new to them.
    */
-  async prepare(update: Uint8Array, pieceStructs: number, options: { check?: boolean } = {}): Promise<Uint8Array[]> {
+  async prepare(update: Uint8Array, pieceStructs: number, options: { check?: boolean; known?: StoredSummary } = {}): Promise<Uint8Array[]> {
     // A copy: the frame's bytes may share a buffer with other frames.
-    return (await this.request({ kind: 'prepare', update: update.slice(), pieceStructs, check: options.check ?? true })).pieces;
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, ...(options.known ? { known: options.known } : {}) };
+    return (await this.request(request)).pieces;
   }
 
   /** The state vector of stored rows and what a client holding it still lacks (see StoredSummary). */

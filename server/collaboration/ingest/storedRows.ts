@@ -73,3 +73,48 @@ export function covers(held: Map<number, number>, covered: Map<number, number>):
   for (const [client, clock] of covered) if ((held.get(client) ?? 0) < clock) return false;
   return true;
 }
+
+/** What the stored rows hold, in a form to test updates against (see bringsNothingNew). */
+export interface KnownState {
+  clocks: Map<number, number>;
+  deletes: ReturnType<typeof Y.decodeUpdate>['ds'];
+}
+
+export function knownState(summary: StoredSummary): KnownState {
+  return {
+    clocks: Y.decodeStateVector(summary.stateVector),
+    deletes: Y.mergeDeleteSets(summary.beyondStateVector.map((update) => Y.decodeUpdate(update).ds)),
+  };
+}
+
+/** True when [clock, clock + len) lies in one of `ranges` (sorted and merged, as Y.mergeDeleteSets leaves them). */
+function covered(ranges: Array<{ clock: number; len: number }>, clock: number, len: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const range = ranges[middle]!;
+    if (range.clock > clock) high = middle - 1;
+    else if (range.clock + range.len <= clock) low = middle + 1;
+    else return range.clock + range.len >= clock + len;
+  }
+  return false;
+}
+
+/**
+ * True when a decoded update holds no struct and no deletion the stored rows
+ * do not already hold: a reconnecting client's answer to the server's step 1
+ * during a load (every deletion it knows of, tens of kilobytes for a long
+ * history), which must not be stored and relayed again.
+ */
+export function bringsNothingNew(update: ReturnType<typeof Y.decodeUpdate>, known: KnownState): boolean {
+  for (const struct of update.structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > (known.clocks.get(struct.id.client) ?? 0)) return false;
+  }
+  for (const [client, ranges] of update.ds.clients) {
+    const stored = known.deletes.clients.get(client) ?? [];
+    for (const range of ranges) if (!covered(stored, range.clock, range.len)) return false;
+  }
+  return true;
+}

@@ -2,20 +2,20 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
 import { splitUpdate } from './splitUpdate.ts';
-import { diffUpdates, summariseUpdates } from './storedRows.ts';
+import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
 
 /**
  * Off the event loop:
  * - prepare: decodes a large update completely, checks its content against
  *   the model (as parseMessage does for small ones; skipped for stored rows,
  *   checked when they were accepted), and cuts it into pieces the room applies
- *   a few at a time;
+ *   a few at a time (none when it brings nothing new to `known` stored rows);
  * - summarise / diff: read a document's stored rows without loading them into
  *   a Y.Doc (its state vector; what a client lacks), so that sync requests are
  *   answered while the room is still loading them.
  */
 export type WorkerRequest =
-  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean }
+  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary }
   | { id: number; kind: 'summarise'; updates: Uint8Array[] }
   | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array };
 
@@ -28,6 +28,8 @@ function handle(request: WorkerRequest): WorkerReply {
     case 'prepare': {
       const decoded = Y.decodeUpdate(request.update);
       if (request.check) checkUpdateContent(decoded);
+      // No pieces: nothing the stored rows (`known`) do not hold already.
+      if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
       return { id: request.id, ok: true, pieces: splitUpdate(request.update, request.pieceStructs, decoded) };
     }
     case 'summarise': {
