@@ -5,6 +5,9 @@ import type { Store } from '../store/types.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
 
+/** Pieces per part the worker sends while it cuts a large stored row (~a slice's worth: see applyRows). */
+const LOAD_PART_PIECES = 100;
+
 /**
  * A room's link to the store: loads the document from its update log, appends
  * each accepted update, and compacts the log when it grows.
@@ -72,8 +75,10 @@ export class RoomPersistence {
     for (let i = 0; i < rows.length; ) {
       if (stop?.()) return;
       if (large(rows[i]!)) {
-        const pieces = await preparer!.prepare(rows[i++]!, limits.largeUpdatePieceStructs, { check: false });
-        await applyInSlices(doc, pieces, origin, sliceMs, stop);
+        // Applied as the worker cuts it: the first parts while it cuts the rest.
+        for await (const pieces of preparer!.prepareInParts(rows[i++]!, limits.largeUpdatePieceStructs, { check: false, partPieces: LOAD_PART_PIECES })) {
+          if (!(await applyInSlices(doc, pieces, origin, sliceMs, stop))) return;
+        }
         continue;
       }
       doc.transact(() => {

@@ -238,12 +238,12 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     // The load waits for the worker that cuts the stored row: held back here, so that what
     // follows surely happens while the document loads, however fast this machine is.
     const preparer = server.sync['preparer'];
-    const prepare = preparer.prepare.bind(preparer);
+    const prepareInParts = preparer.prepareInParts.bind(preparer);
     let releaseLoad!: () => void;
     const loadHeld = new Promise<void>((resolve) => (releaseLoad = resolve));
-    preparer.prepare = async (...args) => {
+    preparer.prepareInParts = async function* (...args) {
       await loadHeld;
-      return prepare(...args);
+      yield* prepareInParts(...args);
     };
 
     // Two clients that held the document before the restart reconnect: one up to date, one behind.

@@ -14,7 +14,10 @@ type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<
 export class UpdatePreparer {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void; onPart?: (pieces: Uint8Array[]) => void }
+  >();
 
   /**
    * Decodes, checks and cuts `update` off the event loop; throws
@@ -28,6 +31,42 @@ export class UpdatePreparer {
     return (await this.request(request)).pieces;
   }
 
+  /**
+   * prepare(), the pieces coming in parts of `partPieces` as the worker cuts
+   * them: applying the first parts overlaps cutting the rest.
+   */
+  async *prepareInParts(update: Uint8Array, pieceStructs: number, options: { check?: boolean; partPieces: number }): AsyncGenerator<Uint8Array[]> {
+    const parts: Uint8Array[][] = [];
+    let done = false;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, partPieces: options.partPieces };
+    this.request(request, (pieces) => {
+      parts.push(pieces);
+      notify();
+    }).then(
+      (reply) => {
+        parts.push(reply.pieces);
+        done = true;
+        notify();
+      },
+      (error: Error) => {
+        failure = error;
+        notify();
+      },
+    );
+    for (;;) {
+      if (parts.length > 0) yield parts.shift()!;
+      else if (failure) throw failure;
+      else if (done) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+
   /** The state vector of stored rows and what a client holding it still lacks (see StoredSummary). */
   async summarise(updates: Uint8Array[]): Promise<StoredSummary> {
     const reply = await this.request({ kind: 'summarise', updates });
@@ -39,11 +78,11 @@ export class UpdatePreparer {
     return (await this.request({ kind: 'diff', updates, stateVector })).pieces;
   }
 
-  private request(request: Request): Promise<WorkerReply & { ok: true }> {
+  private request(request: Request, onPart?: (pieces: Uint8Array[]) => void): Promise<WorkerReply & { ok: true }> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, ...(onPart ? { onPart } : {}) });
       worker.postMessage({ ...request, id });
     });
   }
@@ -60,8 +99,12 @@ export class UpdatePreparer {
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
       if (!waiter) return;
+      if (reply.ok && reply.more) {
+        waiter.onPart?.(reply.pieces);
+        return;
+      }
+      this.waiting.delete(reply.id);
       if (reply.ok) waiter.resolve(reply);
       else waiter.reject(reply.kind === 'content' ? new ContentNotAllowedError(reply.message) : new MalformedMessageError(`undecodable update (${reply.message})`));
     });

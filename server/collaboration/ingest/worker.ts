@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
-import { splitUpdate } from './splitUpdate.ts';
+import { splitUpdatePieces } from './splitUpdate.ts';
 import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
 
 /**
@@ -15,12 +15,12 @@ import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type Store
  *   answered while the room is still loading them.
  */
 export type WorkerRequest =
-  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary }
+  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; partPieces?: number }
   | { id: number; kind: 'summarise'; updates: Uint8Array[] }
   | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array };
 
 export type WorkerReply =
-  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array }
+  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; more?: boolean }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
 function handle(request: WorkerRequest): WorkerReply {
@@ -30,7 +30,16 @@ function handle(request: WorkerRequest): WorkerReply {
       if (request.check) checkUpdateContent(decoded);
       // No pieces: nothing the stored rows (`known`) do not hold already.
       if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
-      return { id: request.id, ok: true, pieces: splitUpdate(request.update, request.pieceStructs, decoded) };
+      // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
+      let pieces: Uint8Array[] = [];
+      for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
+        pieces.push(piece);
+        if (request.partPieces && pieces.length >= request.partPieces) {
+          send({ id: request.id, ok: true, pieces, more: true });
+          pieces = [];
+        }
+      }
+      return { id: request.id, ok: true, pieces };
     }
     case 'summarise': {
       const { stateVector, beyondStateVector } = summariseUpdates(request.updates);
@@ -41,6 +50,10 @@ function handle(request: WorkerRequest): WorkerReply {
   }
 }
 
+function send(reply: WorkerReply): void {
+  parentPort!.postMessage(reply, reply.ok ? reply.pieces.map((p) => p.buffer as ArrayBuffer) : []);
+}
+
 parentPort!.on('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
   try {
@@ -49,5 +62,5 @@ parentPort!.on('message', (request: WorkerRequest) => {
     const kind = error instanceof ContentNotAllowedError ? 'content' : 'malformed';
     reply = { id: request.id, ok: false, kind, message: (error as Error).message };
   }
-  parentPort!.postMessage(reply, reply.ok ? reply.pieces.map((p) => p.buffer as ArrayBuffer) : []);
+  send(reply);
 });
