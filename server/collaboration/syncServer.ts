@@ -90,14 +90,15 @@ export class SyncServer {
   }
 
   /**
-   * Starts the worker threads now rather than on first use, and resolves once
-   * both answer: loading their modules takes ~100 ms (more from the sources),
-   * which the first large document opened after a restart would otherwise wait
-   * for before answering sync requests. (`npm start` does; tests and embedders
-   * may leave them to start on demand.)
+   * Starts the worker threads now rather than on first use (the store's
+   * writer too), warmed up, and resolves once they are ready: loading their
+   * modules takes ~100 ms, and a cold thread is 2-3 times as slow over its
+   * first large document — costs the first large document opened after a
+   * restart would otherwise pay while clients wait. (`npm start` does; tests
+   * and embedders may leave them to start on demand.)
    */
   async startWorkers(): Promise<void> {
-    await Promise.all([this.preparer.summarise([]), this.reader.summarise([])]);
+    await Promise.all([this.preparer.warm(), this.reader.warm(), this.store.prepareWrites?.()]);
   }
 
   /** Handles an HTTP upgrade whose path is under SYNC_PATH. */

@@ -87,6 +87,11 @@ export class UpdatePreparer {
     });
   }
 
+  /** Starts the worker and runs its code once on a small history made there (see worker.ts warmUp); resolves when done. */
+  async warm(): Promise<void> {
+    await this.request({ kind: 'warm' });
+  }
+
   /** Starts the worker now (loading its modules takes ~100 ms: better before the first request waits for it). */
   start(): Worker {
     if (this.worker) return this.worker;
