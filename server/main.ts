@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (process.env.ACCORD_STALL_LOG === '1') startStallLog();
   const server = await startServer(config);
+  // Not fatal: a worker that cannot start now is started again on first use (and that failure reported there).
+  await server.sync.startWorkers().catch((error: unknown) => server.logger.warn({ err: error }, 'could not start the sync worker threads ahead of use'));
   console.log(`Data directory: ${config.dataDir}`);
   if (config.demo) {
     const links = await demoSignInLinks(server.store, server.url);

@@ -62,6 +62,14 @@ export const limits = {
   largeUpdatePieceStructs: 50,
   /** Longest a room applies pieces of a large update before letting other work run, in ms. */
   largeUpdateSliceMs: 10,
+  /**
+   * The same while a room loads a large stored document (slices also end
+   * with each part of ~100 pieces the worker sends). Longer than for a
+   * client's update: the room already answers sync requests and relays edits
+   * from its stored rows meanwhile, so a faster load weighs more than a
+   * shorter pause (a slice plus its transaction's clean-up stays under ~50 ms).
+   */
+  loadSliceMs: 25,
   /** Longest the approval hash tracker re-hashes changed pairs before letting other work run, in ms. */
   pairHashSliceMs: 10,
   /** Longest comment body, in characters. */

@@ -83,7 +83,11 @@ export class PairHashTracker {
   }
 
   private readonly handleTransaction = (transaction: Y.Transaction): void => {
-    for (const id of touchedPairs(transaction, this.paragraphs as Y.Map<unknown>)) this.dirty.add(id);
+    for (const id of touchedPairs(transaction, this.paragraphs as Y.Map<unknown>)) {
+      this.dirty.add(id);
+      // Changed since the document opened (e.g. an edit accepted while it loaded): worth reporting, even if not hashed yet.
+      this.unreported.delete(id);
+    }
     if (this.dirty.size > 0) this.flushTimer ??= setImmediate(() => this.flush(limits.pairHashSliceMs));
   };
 

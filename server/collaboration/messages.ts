@@ -108,10 +108,15 @@ export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint
 }
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  return encodeSyncStep1FromStateVector(Y.encodeStateVector(doc));
+}
+
+/** Sync step 1 with an already encoded state vector (e.g. read from stored rows). */
+export function encodeSyncStep1FromStateVector(stateVector: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.Sync);
   encoding.writeVarUint(encoder, SyncMessageType.Step1);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+  encoding.writeVarUint8Array(encoder, stateVector);
   return encoding.toUint8Array(encoder);
 }
 

@@ -5,6 +5,9 @@ import type { Store } from '../store/types.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
 
+/** Pieces per part the worker sends while it cuts a large stored row (~a slice's worth: see applyRows). */
+const LOAD_PART_PIECES = 100;
+
 /**
  * A room's link to the store: loads the document from its update log, appends
  * each accepted update, and compacts the log when it grows.
@@ -60,18 +63,24 @@ export class RoomPersistence {
    * transaction (cheaper than merging them first, which would decode and
    * re-encode everything once more), each large row cut by the worker and
    * applied in slices, so opening a large document does not stall the others.
+   * Rows are not checked against the content policy again: they were when accepted.
    */
   static async applyRows(
     doc: Y.Doc,
     rows: Uint8Array[],
-    options: { preparer?: UpdatePreparer; origin?: unknown; stop?: () => boolean } = {},
+    options: { preparer?: UpdatePreparer; origin?: unknown; stop?: () => boolean; sliceMs?: number } = {},
   ): Promise<void> {
-    const { preparer, origin = null, stop } = options;
+    const { preparer, origin = null, stop, sliceMs = limits.loadSliceMs } = options;
     const large = (row: Uint8Array) => preparer !== undefined && row.length >= limits.largeUpdateBytes;
     for (let i = 0; i < rows.length; ) {
       if (stop?.()) return;
       if (large(rows[i]!)) {
-        await applyInSlices(doc, await preparer!.prepare(rows[i++]!, limits.largeUpdatePieceStructs), origin, limits.largeUpdateSliceMs, stop);
+        // Applied as the worker cuts it: the first parts while it cuts the rest.
+        for await (const pieces of preparer!.prepareInParts(rows[i++]!, limits.largeUpdatePieceStructs, { check: false, partPieces: LOAD_PART_PIECES })) {
+          if (!(await applyInSlices(doc, pieces, origin, sliceMs, stop))) return;
+          // Parts already received follow at once (a microtask): let other work run between them too.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         continue;
       }
       doc.transact(() => {
@@ -92,11 +101,15 @@ export class RoomPersistence {
     return { doc, persistence };
   }
 
-  /** Stores one update; resolves once it is durable. Compacts when the log is long. */
-  async append(update: Uint8Array, doc: Y.Doc): Promise<void> {
+  /**
+   * Stores one update; resolves once it is durable. Compacts when the log is
+   * long — not while `doc` is undefined (the room is still loading the stored
+   * rows: its doc does not hold them all yet); the next append after the load does.
+   */
+  async append(update: Uint8Array, doc: Y.Doc | undefined): Promise<void> {
     this.lastSeq = await this.store.appendUpdate(this.documentId, update);
     this.tail.push(update);
-    if (this.tail.length < this.compactAfterUpdates) return;
+    if (this.tail.length < this.compactAfterUpdates || !doc) return;
     const rows = this.tail.length;
     // One transaction either way: a crash leaves either the old rows or the merged one.
     this.logger?.debug({ documentId: this.documentId, rows }, 'compacting the update log');

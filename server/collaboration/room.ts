@@ -14,6 +14,7 @@ import {
   encodeAwarenessEntries,
   encodePermissionDenied,
   encodeSyncStep1,
+  encodeSyncStep1FromStateVector,
   encodeSyncStep2,
   encodeSyncStep2Update,
   encodeUpdate,
@@ -23,12 +24,24 @@ import {
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
+import { bringsNothingNew, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
 
-/** Origin of the transactions that load the stored rows: not new, so neither stored again nor broadcast. */
+/**
+ * Origin of the transactions that load the stored rows, and the updates
+ * accepted during the load: already stored (and broadcast), so neither stored
+ * again nor broadcast.
+ */
 const LOADING = Symbol('loading');
+
+/** An update to store and broadcast; `alone`: a large one, stored as a row of its own (see takeQueued). */
+interface BatchEntry {
+  update: Uint8Array;
+  origin: unknown;
+  alone?: boolean;
+}
 
 interface Member {
   context: ConnectionContext;
@@ -36,6 +49,8 @@ interface Member {
   awarenessIds: Set<number>;
   /** While a large update of this connection is being applied: its later frames, handled after it in order. */
   held?: Uint8Array[];
+  /** False while loading, until the server's sync step 1 (its state vector) has been sent. */
+  greeted: boolean;
 }
 
 /** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
@@ -75,9 +90,9 @@ export class Room {
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
   /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
-  private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
+  private batch: BatchEntry[] = [];
   /** Updates handed to `pending` but not yet taken by a write: the next write takes them all. */
-  private queued: Array<{ update: Uint8Array; origin: unknown }> = [];
+  private queued: BatchEntry[] = [];
   private batchTimer: NodeJS.Immediate | undefined;
   /**
    * The sync step 2 a client holding nothing gets: the whole document, encoded
@@ -88,13 +103,26 @@ export class Room {
   private readonly preparer: UpdatePreparer | undefined;
   private closed = false;
   /**
-   * While the stored rows are being applied (a large document loads in
-   * slices): the rows themselves, which a joiner holding nothing is sent at
-   * once — they are the document — while every other frame waits for the load.
+   * While a large stored document is being loaded (applied in slices): the
+   * room is usable all the same. Its stored rows answer sync requests (a
+   * joiner holding nothing gets them as they are; any other state vector, what
+   * it lacks, read from the rows by the reader worker), and an update a client
+   * sends is checked (the content policy needs no doc), stored, broadcast, and
+   * kept in `backlog` to be applied once the rows are.
    */
   private storedRows: Uint8Array[] | undefined;
+  private backlog: Uint8Array[] = [];
+  /** What the stored rows hold (state vector, deletions), from the reader worker; undefined when it could not say. */
+  private storedSummary: Promise<StoredSummary | undefined> | undefined;
+  /**
+   * During the load, once the reader has summarised the stored rows: the
+   * state vector sent in the server's sync step 1, and what the rows hold
+   * (updates bringing nothing more are dropped, not stored again).
+   */
+  private advertised: { summary: StoredSummary; known: KnownState } | undefined;
   private loading: Promise<void> | undefined;
-  /** Resolves once the stored document is loaded (at once when there was nothing to load). */
+  private readonly reader: UpdatePreparer | undefined;
+  /** Resolves once the stored document is loaded, and every update accepted meanwhile applied (at once when there was nothing to load). */
   readonly ready: Promise<void>;
 
   constructor(
@@ -108,13 +136,37 @@ export class Room {
       rows?: Uint8Array[];
       /** Checks and cuts large updates off the event loop; without it they are applied at once. */
       preparer?: UpdatePreparer;
+      /** Reads the stored rows off the event loop while they load (a worker of its own: the preparer is busy cutting them). */
+      reader?: UpdatePreparer;
+      /**
+       * Called once the stored rows are in `doc`, before the updates accepted
+       * during the load are applied (so that an observer attached here sees those as changes).
+       */
+      onLoaded?: (room: Room) => void;
     } = {},
   ) {
     this.preparer = options.preparer;
+    this.reader = options.reader;
     const rows = options.rows ?? [];
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    this.awareness.setLocalState(null); // the server itself has no cursor
+    this.awareness.on('update', this.handleAwarenessUpdate);
     if (rows.length > 0) {
       this.storedRows = rows;
-      this.loading = RoomPersistence.applyRows(doc, rows, { preparer: this.preparer, origin: LOADING, stop: () => this.closed }).then(
+      const bytes = rows.reduce((sum, row) => sum + row.length, 0);
+      if (this.reader && bytes >= limits.largeUpdateBytes) {
+        this.storedSummary = this.reader.summarise(rows).then(
+          (summary) => {
+            this.greetWaiting(summary);
+            return summary;
+          },
+          (error: unknown) => {
+            this.logger.warn({ documentId, err: error }, 'could not read the stored rows ahead of the load; sync waits for it');
+            return undefined;
+          },
+        );
+      }
+      this.loading = this.load(rows, options.onLoaded).then(
         () => this.finishLoading(),
         (error: unknown) => {
           if (this.closed) return;
@@ -123,12 +175,24 @@ export class Room {
           this.onStorageFailure(this);
         },
       );
+    } else {
+      options.onLoaded?.(this);
+      doc.on('update', this.handleDocUpdate);
     }
     this.ready = this.loading ?? Promise.resolve();
-    this.awareness = new awarenessProtocol.Awareness(doc);
-    this.awareness.setLocalState(null); // the server itself has no cursor
-    doc.on('update', this.handleDocUpdate);
-    this.awareness.on('update', this.handleAwarenessUpdate);
+  }
+
+  /** Applies the stored rows, then the updates accepted meanwhile (more may come while those are applied). */
+  private async load(rows: Uint8Array[], onLoaded: ((room: Room) => void) | undefined): Promise<void> {
+    const options = { preparer: this.preparer, origin: LOADING, stop: () => this.closed };
+    await RoomPersistence.applyRows(this.doc, rows, options);
+    if (this.closed) return;
+    onLoaded?.(this);
+    for (let applied = 0; applied < this.backlog.length && !this.closed; ) {
+      const next = this.backlog.slice(applied);
+      applied += next.length;
+      await RoomPersistence.applyRows(this.doc, next, options);
+    }
   }
 
   get size(): number {
@@ -137,16 +201,26 @@ export class Room {
 
   /** Adds an authenticated connection and starts the sync handshake. */
   join(socket: SyncSocket, context: ConnectionContext): void {
-    // While loading, the handshake waits: the state vector of a half-loaded doc would ask the client for everything.
-    this.members.set(socket, { context, awarenessIds: new Set(), ...(this.loading ? { held: [] } : {}) });
-    if (!this.loading) this.greet(socket);
+    const member: Member = { context, awarenessIds: new Set(), greeted: false };
+    this.members.set(socket, member);
+    // While loading, the handshake uses the stored rows' state vector (that of a half-loaded doc would ask the client for everything).
+    if (!this.loading) this.greet(socket, member);
+    else if (this.advertised) this.greet(socket, member, this.advertised.summary.stateVector);
   }
 
   /** The server's side of the handshake: its state vector, and the cursors present. */
-  private greet(socket: SyncSocket): void {
-    socket.send(encodeSyncStep1(this.doc));
+  private greet(socket: SyncSocket, member: Member, stateVector?: Uint8Array): void {
+    member.greeted = true;
+    socket.send(stateVector ? encodeSyncStep1FromStateVector(stateVector) : encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) socket.send(encodeAwareness(this.awareness, states));
+  }
+
+  /** The stored rows' state vector is known (during the load): greets those who joined before. */
+  private greetWaiting(summary: StoredSummary): void {
+    if (!this.loading || this.closed) return;
+    this.advertised = { summary, known: knownState(summary) };
+    for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
   }
 
   /** Handles one frame from a member. Malformed frames close that connection only. */
@@ -154,13 +228,13 @@ export class Room {
     const member = this.members.get(socket);
     if (!member) return;
     if (member.held) {
-      if (!(this.loading && this.sendStoredRows(socket, data))) member.held.push(data);
+      member.held.push(data);
       return;
     }
     const large = this.preparer && !member.context.readOnly && !this.failed ? largeUpdatePayload(data) : undefined;
     if (large) {
       member.held = [];
-      void this.ingestLarge(socket, member, large);
+      void (this.loading ? this.ingestLargeWhileLoading(socket, member, large) : this.ingestLarge(socket, member, large));
       return;
     }
     let message;
@@ -172,6 +246,10 @@ export class Room {
     }
     switch (message.type) {
       case 'sync-step1': {
+        if (this.loading) {
+          this.answerWhileLoading(socket, message.stateVector);
+          return;
+        }
         // Encoded now, sent once everything it contains is stored (the current batch included).
         const reply = isEmptyStateVector(message.stateVector) ? this.fullState() : encodeSyncStep2(this.doc, message.stateVector);
         this.commitBatch();
@@ -182,12 +260,22 @@ export class Room {
       }
       case 'sync-update':
         if (member.context.readOnly) {
+          if (this.loading) {
+            // Whether it brings anything new is a question for the loaded doc.
+            void this.ready.then(() => this.receive(socket, data));
+            return;
+          }
           // Every client answers the server's step 1 with its state; from a
           // reader that holds nothing new this is not a write attempt.
           if (!this.bringsNothingNew(message.update)) socket.send(encodePermissionDenied(READ_ONLY_REASON));
           return;
         }
         if (this.failed) return;
+        if (this.loading) {
+          // A reconnecting client answers the server's step 1 with every deletion it knows of: not stored again when the rows hold them all.
+          if (!(this.advertised && bringsNothingNew(Y.decodeUpdate(message.update), this.advertised.known))) this.acceptWhileLoading(message.update, socket);
+          return;
+        }
         try {
           Y.applyUpdate(this.doc, message.update, socket);
         } catch (error) {
@@ -226,38 +314,130 @@ export class Room {
   }
 
   /**
-   * While loading: answers a sync step 1 from a client holding nothing with
-   * the stored rows as they are, without waiting for the load. Returns false
-   * for any other frame.
+   * During the load: an update (content checked by parseMessage) is stored
+   * and broadcast as usual — the same batch, the same write — and kept to be
+   * applied once the stored rows are. Duplicates of stored content are
+   * harmless: Yjs skips what a doc already holds.
    */
-  private sendStoredRows(socket: SyncSocket, data: Uint8Array): boolean {
-    // Only a step 1 is worth parsing here (both type bytes are single-byte varUints).
-    if (data[0] !== MessageType.Sync || data[1] !== SyncMessageType.Step1) return false;
-    let message;
+  private acceptWhileLoading(update: Uint8Array, origin: SyncSocket, alone = false): void {
+    this.backlog.push(update);
+    this.batch.push({ update, origin, ...(alone ? { alone } : {}) });
+    this.batchTimer ??= setImmediate(() => this.commitBatch());
+  }
+
+  /**
+   * During the load, a large update (e.g. a reconnecting client's answer to
+   * the server's step 1, which carries every deletion it knows of): checked by
+   * the reader worker (the preparer is busy cutting the stored rows), then
+   * accepted whole like any other — stored as its own row, so that it is never
+   * merged with others on the event loop — and cut when the backlog is applied.
+   */
+  private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+    let pieces: Uint8Array[];
     try {
-      message = parseMessage(data);
-    } catch {
-      return false; // handled (and refused) after the load, in order
+      pieces = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, this.advertised ? { known: this.advertised.summary } : {});
+    } catch (error) {
+      if (this.closed) return;
+      member.held = undefined;
+      this.refuse(socket, member, error);
+      return;
     }
-    if (message.type !== 'sync-step1' || !isEmptyStateVector(message.stateVector)) return false;
-    // In stored order (each row builds on the ones before); the last as the step 2, so that the client counts itself synced with all of it.
+    if (this.closed || this.failed || !this.members.has(socket)) return;
+    if (pieces.length > 0 && !this.loading) {
+      void this.ingestLarge(socket, member, update); // loaded meanwhile: applied in slices as usual
+      return;
+    }
+    if (pieces.length > 0) {
+      this.commitBatch();
+      this.acceptWhileLoading(pieces[0]!, socket, true);
+      this.commitBatch();
+    }
+    this.releaseHeld(socket, member);
+  }
+
+  /**
+   * During the load: answers a sync step 1 from the stored rows, without
+   * waiting for the load. The rows are stored, so they are sent at once; the
+   * updates accepted during the load once they are stored too.
+   */
+  private answerWhileLoading(socket: SyncSocket, stateVector: Uint8Array): void {
     const rows = this.storedRows!;
-    for (const row of rows.slice(0, -1)) socket.send(encodeUpdate(row));
-    socket.send(encodeSyncStep2Update(rows.at(-1)!));
-    return true;
+    const accepted = this.backlog.slice();
+    this.commitBatch();
+    const stored = this.pending;
+    const sendAccepted = () => {
+      if (this.failed || !this.members.has(socket)) return;
+      for (const update of accepted) socket.send(encodeUpdate(update));
+    };
+    if (isEmptyStateVector(stateVector)) {
+      // The rows are the document: in stored order (each builds on the ones before), the last as the step 2, so that the client counts itself synced with all of it.
+      this.sendStep2(socket, rows);
+      void stored.then(sendAccepted);
+      return;
+    }
+    const held = Y.decodeStateVector(stateVector);
+    const fromStore: Promise<Uint8Array[] | undefined> = (this.storedSummary ?? Promise.resolve(undefined)).then((summary) => {
+      if (!summary) return undefined;
+      // Usually a client reconnecting after a restart: it holds every stored struct, and lacks at most some deletions.
+      if (covers(held, Y.decodeStateVector(summary.stateVector))) return summary.beyondStateVector;
+      return this.reader!.diff(rows, stateVector);
+    });
+    void fromStore
+      .catch((error: unknown) => {
+        this.logger.warn({ documentId: this.documentId, err: error }, 'could not read the stored rows for a sync request; answering after the load');
+        return undefined;
+      })
+      .then(async (updates) => {
+        if (!updates) {
+          // Answered from the loaded doc (which holds everything accepted so far).
+          await this.ready;
+          if (this.closed || !this.members.has(socket)) return;
+          const reply = encodeSyncStep2(this.doc, stateVector);
+          this.commitBatch();
+          await this.pending;
+          if (!this.failed && this.members.has(socket)) socket.send(reply);
+          return;
+        }
+        await stored;
+        if (this.failed || !this.members.has(socket)) return;
+        this.sendStep2(socket, updates);
+        sendAccepted();
+      });
+  }
+
+  /** Sends updates in order, the last as the sync step 2. */
+  private sendStep2(socket: SyncSocket, updates: Uint8Array[]): void {
+    for (const update of updates.slice(0, -1)) socket.send(encodeUpdate(update));
+    socket.send(encodeSyncStep2Update(updates.at(-1)!));
   }
 
   private finishLoading(): void {
     if (this.closed) return;
     const rows = this.storedRows!;
+    const acceptedDuringLoad = this.backlog.length > 0;
     this.loading = undefined;
     this.storedRows = undefined;
+    this.storedSummary = undefined;
+    this.backlog = [];
+    this.doc.on('update', this.handleDocUpdate);
     // One row (compacted) is the encoded state: the first joiners holding nothing get it as is.
-    if (rows.length === 1) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
+    if (rows.length === 1 && !acceptedDuringLoad) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
+    const again = this.advertisedTooMuch();
+    this.advertised = undefined;
     for (const [socket, member] of [...this.members]) {
-      this.greet(socket);
-      this.releaseHeld(socket, member);
+      if (!member.greeted || again) this.greet(socket, member);
     }
+  }
+
+  /**
+   * True when the state vector sent during the load named a struct the loaded
+   * doc does not hold (only after a gap in the stored rows, which Yjs keeps
+   * pending): those clients are greeted again, so that they send it.
+   */
+  private advertisedTooMuch(): boolean {
+    if (!this.advertised) return false;
+    for (const [client, clock] of this.advertised.known.clocks) if (Y.getState(this.doc.store, client) < clock) return true;
+    return false;
   }
 
   /** Handles, in order, the frames a connection sent while they had to wait. */
@@ -422,11 +602,10 @@ export class Room {
         if (this.failed) return;
         // Group commit across turns too: whatever was queued while the previous
         // write was on its way goes in this one (an earlier link may have taken all).
-        const entries = this.queued;
-        this.queued = [];
+        const entries = this.takeQueued();
         if (entries.length === 0) return;
         const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
-        await this.persistence.append(merged, this.doc);
+        await this.persistence.append(merged, this.loading ? undefined : this.doc);
         this.broadcastBatch(entries, merged);
       })
       .catch((error: unknown) => {
@@ -437,6 +616,19 @@ export class Room {
       });
   }
 
+
+  /**
+   * The updates the next write stores: all those queued, except that a large
+   * one (accepted whole during a load) is stored alone — merging it with
+   * others would re-encode it on the event loop. It came as a batch of its
+   * own, so every batch still has a write of its own to take it.
+   */
+  private takeQueued(): BatchEntry[] {
+    let end = this.queued.findIndex((entry) => entry.alone);
+    if (end === 0) end = 1;
+    else if (end === -1) end = this.queued.length;
+    return this.queued.splice(0, end);
+  }
 
   /** Sends a stored batch: the merged update to everyone, except to the connections it came from. */
   private broadcastBatch(batch: Array<{ update: Uint8Array; origin: unknown }>, merged: Uint8Array): void {

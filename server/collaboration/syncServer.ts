@@ -60,8 +60,15 @@ export class SyncServer {
   private readonly roomDisposers = new Map<Room, Array<() => void>>();
   private readonly pingTimer: NodeJS.Timeout;
   private closing = false;
-  /** One worker thread for every room's large updates. */
+  /** One worker thread for every room's large updates (and the loading of large stored documents). */
   private readonly preparer = new UpdatePreparer();
+  /**
+   * Another, to read a large document's stored rows while it loads (its state
+   * vector, what a client lacks): the preparer is busy cutting those rows then.
+   */
+  private readonly reader = new UpdatePreparer();
+  /** Documents whose room is open but still applying its stored rows. */
+  private readonly loadingDocuments = new Map<string, Room>();
   /** Connections that answered the last ping; the others are terminated. */
   private readonly alive = new WeakSet<WebSocket>();
 
@@ -81,6 +88,18 @@ export class SyncServer {
     this.limits = { ...limits, ...limitOverrides };
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
     this.pingTimer.unref();
+  }
+
+  /**
+   * Starts the worker threads now rather than on first use (the store's
+   * writer too), warmed up, and resolves once they are ready: loading their
+   * modules takes ~100 ms, and a cold thread is 2-3 times as slow over its
+   * first large document — costs the first large document opened after a
+   * restart would otherwise pay while clients wait. (`npm start` does; tests
+   * and embedders may leave them to start on demand.)
+   */
+  async startWorkers(): Promise<void> {
+    await Promise.all([this.preparer.warm(), this.reader.warm(), this.store.prepareWrites?.()]);
   }
 
   /** Handles an HTTP upgrade whose path is under SYNC_PATH. */
@@ -188,13 +207,17 @@ export class SyncServer {
         const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
           rows,
           preparer: this.preparer,
+          reader: this.reader,
+          // Before the updates accepted during the load are applied: observers (the approval tracker) see them as changes.
+          onLoaded: (room) => this.roomDisposers.set(room, this.roomObservers.map((observe) => observe(documentId, doc))),
         });
-        // Serving from here: joiners holding nothing get the stored rows while the document loads.
+        // Usable from here: sync requests are answered from the stored rows, and edits stored and relayed, while the document loads.
         this.logger.info({ documentId, openMs: ms(), bytes, rows: rows.length }, 'document opened');
+        this.loadingDocuments.set(documentId, opened);
         void opened.ready.then(() => {
+          if (this.loadingDocuments.get(documentId) === opened) this.loadingDocuments.delete(documentId);
           if (opened.isClosed) return;
           this.logger.info({ documentId, loadMs: ms(), bytes, rows: rows.length }, 'document loaded');
-          this.roomDisposers.set(opened, this.roomObservers.map((observe) => observe(documentId, doc)));
         });
         return opened;
       });
@@ -269,9 +292,16 @@ export class SyncServer {
     const live = this.rooms.get(documentId);
     if (!live) return this.readDocument(documentId, read);
     const room = await live;
+    await room.ready;
+    if (room.isClosed) return this.readDocument(documentId, read);
     const value = read(room.doc);
     await room.stored();
     return value;
+  }
+
+  /** True while an open document's stored rows are still being applied (for tests and metrics). */
+  isLoading(documentId: string): boolean {
+    return this.loadingDocuments.has(documentId);
   }
 
   /** Number of documents loaded in memory (for tests and metrics). */
@@ -310,6 +340,6 @@ export class SyncServer {
     clearTimeout(grace);
     for (const ws of this.wss.clients) ws.terminate();
     this.wss.close();
-    await this.preparer.close();
+    await Promise.all([this.preparer.close(), this.reader.close()]);
   }
 }

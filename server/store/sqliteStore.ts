@@ -300,6 +300,10 @@ export class SqliteStore implements Store {
     return { updates: rows.map((r) => r.data), lastSeq: rows.at(-1)?.seq ?? 0 };
   }
 
+  async prepareWrites(): Promise<void> {
+    await this.updateLog.start();
+  }
+
   appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
     return this.updateLog.append(documentId, update);
   }

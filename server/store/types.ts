@@ -37,5 +37,11 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
    * merged row (rows appended later have greater ones).
    */
   compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq?: number): Promise<number>;
+  /**
+   * Optional: makes the store ready to write now rather than on the first
+   * write (e.g. starts a writer thread), so that the first update after a
+   * restart is not the one waiting for it.
+   */
+  prepareWrites?(): Promise<void>;
   close(): Promise<void>;
 }

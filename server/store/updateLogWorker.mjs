@@ -20,6 +20,10 @@ const compact = db.transaction((documentId, merged, afterSeq, uptoSeq) => {
 
 parentPort.on('message', (request) => {
   try {
+    if (request.op === 'ready') {
+      parentPort.postMessage({ id: request.id, result: 0 });
+      return;
+    }
     if (request.op === 'close') {
       db.close();
       parentPort.postMessage({ id: request.id, result: 0 });

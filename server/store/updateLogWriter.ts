@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 type Request =
+  | { op: 'ready' }
   | { op: 'append'; documentId: string; data: Uint8Array }
   | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number; afterSeq: number }
   | { op: 'close' };
@@ -47,6 +48,11 @@ export class UpdateLogWriter {
     return this.post({ op: 'compact', documentId, data, uptoSeq, afterSeq });
   }
 
+  /** Starts the writer thread now (its connection takes ~100 ms to open); resolves once it is ready. */
+  async start(): Promise<void> {
+    await this.post({ op: 'ready' });
+  }
+
   /** Waits for the writes posted so far, then closes the worker's connection. */
   async close(): Promise<void> {
     if (!this.worker) return;
@@ -57,7 +63,7 @@ export class UpdateLogWriter {
 
   private post(request: Request): Promise<number> {
     if (this.broken) return Promise.reject(this.broken);
-    const worker = (this.worker ??= this.start());
+    const worker = (this.worker ??= this.startWorker());
     const id = this.nextId++;
     // Referenced while a write is outstanding, so that the process waits for it (e.g. a flush at SIGTERM).
     if (this.waiting.size === 0) worker.ref();
@@ -67,7 +73,7 @@ export class UpdateLogWriter {
     });
   }
 
-  private start(): Worker {
+  private startWorker(): Worker {
     const worker = new Worker(new URL('./updateLogWorker.mjs', import.meta.url), { workerData: { file: this.file } });
     worker.on('message', (reply: Reply) => {
       const waiter = this.waiting.get(reply.id);

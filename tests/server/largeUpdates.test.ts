@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { splitUpdate } from '../../server/collaboration/ingest/splitUpdate.ts';
+import { bringsNothingNew, diffUpdates, knownState, summariseUpdates } from '../../server/collaboration/ingest/storedRows.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { limits } from '../../shared/limits.ts';
 import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } from '../../shared/model/index.ts';
@@ -60,6 +61,61 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(readAllPairs(target)).toEqual(readAllPairs(source));
     expect(Y.encodeStateVector(target)).toEqual(Y.encodeStateVector(source));
     expect(Y.encodeStateAsUpdate(target)).toEqual(update);
+  });
+
+  it('read from stored rows alone: the state vector, what a client lacks, and whether an update brings anything new', () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 6, 800, 7);
+    const first = Y.encodeStateAsUpdate(source);
+    const behind = new Y.Doc();
+    Y.applyUpdate(behind, first);
+    // Later rows: more edits (deletions included) by the same and other clients.
+    const later: Uint8Array[] = [];
+    source.on('update', (update: Uint8Array) => later.push(update));
+    writeLongHistory(source, 2, 300, 8);
+    paragraphXmlText(getPair(source, 'long-7-0')!.cell('vi').get(0) as Y.XmlElement)!.delete(3, 12);
+    const rows = [first, ...later];
+
+    const summary = summariseUpdates(rows);
+    expect(Y.decodeStateVector(summary.stateVector)).toEqual(Y.decodeStateVector(Y.encodeStateVector(source)));
+    // A client holding every stored struct gets the deletions it may lack.
+    const upToDateButDeletions = new Y.Doc();
+    Y.applyUpdate(upToDateButDeletions, Y.encodeStateAsUpdate(source));
+    for (const update of summary.beyondStateVector) Y.applyUpdate(upToDateButDeletions, update);
+    expect(readAllPairs(upToDateButDeletions)).toEqual(readAllPairs(source));
+    // A client behind gets what it lacks.
+    for (const update of diffUpdates(rows, Y.encodeStateVector(behind))) Y.applyUpdate(behind, update);
+    expect(readAllPairs(behind)).toEqual(readAllPairs(source));
+
+    // Rows with a gap (an update missing): per client, the clocks stored without a gap — so the
+    // missing update's client stops where it starts (Yjs's own doc may stop earlier for other
+    // clients, whose structs wait for it: those are stored all the same).
+    const k = later.findIndex((update, i) => i > 0 && Y.parseUpdateMeta(update).from.size > 0);
+    const missing = later[k]!;
+    const gapped = [first, ...later.slice(0, k), ...later.slice(k + 1)];
+    const gappedSummary = summariseUpdates(gapped);
+    const expectedState = Y.decodeStateVector(summary.stateVector);
+    for (const [client, clock] of Y.parseUpdateMeta(missing).from) expectedState.set(client, clock);
+    expect(Y.decodeStateVector(gappedSummary.stateVector)).toEqual(expectedState);
+    // What lies beyond it includes the structs stored after the gap.
+    const [gapClient] = [...Y.parseUpdateMeta(missing).from.keys()];
+    const beyond = Y.parseUpdateMeta(Y.mergeUpdates(gappedSummary.beyondStateVector));
+    expect(beyond.to.get(gapClient!)).toBeGreaterThan(expectedState.get(gapClient!)!);
+
+    const known = knownState(summary);
+    // What a reconnecting client answers the server's step 1 with: every deletion, nothing new.
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(source, summary.stateVector)), known)).toBe(true);
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(new Y.Doc())), known)).toBe(true);
+    const edited = new Y.Doc();
+    Y.applyUpdate(edited, Y.encodeStateAsUpdate(source));
+    const sv = Y.encodeStateVector(edited);
+    paragraphXmlText(getPair(edited, 'long-7-1')!.cell('fr').get(0) as Y.XmlElement)!.insert(0, 'x');
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(edited, sv)), known)).toBe(false);
+    const deleted = new Y.Doc();
+    Y.applyUpdate(deleted, Y.encodeStateAsUpdate(source));
+    const before = Y.encodeStateVector(deleted);
+    paragraphXmlText(getPair(deleted, 'long-7-1')!.cell('fr').get(0) as Y.XmlElement)!.delete(0, 1);
+    expect(bringsNothingNew(Y.decodeUpdate(Y.encodeStateAsUpdate(deleted, before)), known)).toBe(false);
   });
 
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -174,6 +230,96 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
     await synced(late.provider, 20_000);
     await waitFor(() => JSON.stringify(readAllPairs(late.doc)) === JSON.stringify(expected), 'the stored edits after a second restart', 20_000);
+    late.provider.destroy();
+  });
+  it('after a restart, a large document is usable while it loads: sync requests answered from the store, edits stored and relayed', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 60, 6000, 5);
+    // A client that left before the last changes: it lacks new pairs, edits and deletions.
+    const older = Y.encodeStateAsUpdate(source);
+    writeLongHistory(source, 4, 1500, 6);
+    paragraphXmlText(getPair(source, 'long-5-0')!.cell('fr').get(0) as Y.XmlElement)!.delete(0, 20);
+    const state = Y.encodeStateAsUpdate(source);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    for (const email of [DEMO.vnDrafter, DEMO.frDrafter]) {
+      const account = await server.store.findAccountByEmail(email);
+      await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    }
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    await server.sync.startWorkers(); // as `npm start` does
+    const loading = () => server.sync.isLoading('large-doc');
+    // The load waits for the worker that cuts the stored row: held back here, so that what
+    // follows surely happens while the document loads, however fast this machine is.
+    const preparer = server.sync['preparer'];
+    const prepareInParts = preparer.prepareInParts.bind(preparer);
+    let releaseLoad!: () => void;
+    const loadHeld = new Promise<void>((resolve) => (releaseLoad = resolve));
+    preparer.prepareInParts = async function* (...args) {
+      await loadHeld;
+      yield* prepareInParts(...args);
+    };
+
+    // Two clients that held the document before the restart reconnect: one up to date, one behind.
+    const editor = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter), connect: false });
+    Y.applyUpdate(editor.doc, state);
+    const behind = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
+    Y.applyUpdate(behind.doc, older);
+    expect(readAllPairs(behind.doc)).not.toEqual(readAllPairs(source));
+
+    // Caught up: holds every stored struct and deletion (applying the stored state changes nothing; it may hold the edit below already).
+    const holdsAllOf = (doc: Y.Doc, update: Uint8Array) => {
+      const copy = new Y.Doc();
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+      const before = JSON.stringify(readAllPairs(copy));
+      Y.applyUpdate(copy, update);
+      return JSON.stringify(readAllPairs(copy)) === before;
+    };
+    let caughtUpWhileLoading: boolean | undefined;
+    behind.provider.on('sync', (isSynced: boolean) => {
+      if (isSynced && caughtUpWhileLoading === undefined) caughtUpWhileLoading = loading() && holdsAllOf(behind.doc, state);
+    });
+    let editRelayedWhileLoading: boolean | undefined;
+    const edited = () => {
+      const pairs = readAllPairs(behind.doc);
+      return pairs.some((p) => p.vi.startsWith('[sent while loading]')) && pairs.some((p) => p.fr.includes('[end of paste]'));
+    };
+    behind.doc.on('update', () => {
+      if (editRelayedWhileLoading === undefined && edited()) editRelayedWhileLoading = loading();
+    });
+    behind.provider.connect();
+    editor.provider.connect();
+    try {
+      await synced(editor.provider, 20_000);
+      expect(loading()).toBe(true); // the edits below are sent while the document loads
+      paragraphXmlText(getPair(editor.doc, 'long-5-1')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[sent while loading]');
+      // And a large paste (checked off the event loop, then stored as a row of its own).
+      const paste = `${'Collage depuis un autre document. '.repeat(2500)}[end of paste]`;
+      expect(paste.length).toBeGreaterThan(limits.largeUpdateBytes);
+      paragraphXmlText(getPair(editor.doc, 'long-5-2')!.cell('fr').get(0) as Y.XmlElement)!.insert(0, paste);
+
+      await waitFor(() => edited() && caughtUpWhileLoading !== undefined, 'the edits to reach the client that was behind', 20_000);
+      expect(caughtUpWhileLoading).toBe(true);
+      expect(editRelayedWhileLoading).toBe(true);
+    } finally {
+      releaseLoad();
+    }
+    const expected = readAllPairs(editor.doc);
+    expect(readAllPairs(behind.doc)).toEqual(expected);
+
+    // Once loaded, the server's own doc holds it too (what the REST API reads).
+    await waitFor(() => !loading(), 'the load to finish', 20_000);
+    const pairs = (await api(server.url, await signInAs(server, DEMO.vnDrafter))('/api/documents/large-doc/pairs')).body.pairs;
+    expect(pairs).toEqual(expected);
+    for (const c of [editor, behind]) c.provider.destroy();
+
+    // And it was stored: it survives another restart.
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(late.provider, 20_000);
+    expect(readAllPairs(late.doc)).toEqual(expected);
     late.provider.destroy();
   });
 });

@@ -1,30 +1,99 @@
 import { Worker } from 'node:worker_threads';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { MalformedMessageError } from '../messages.ts';
-import type { PrepareReply } from './worker.ts';
+import type { StoredSummary } from './storedRows.ts';
+import type { WorkerReply, WorkerRequest } from './worker.ts';
+
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /**
- * The main thread's side of the ingest worker: one worker thread, started on
- * the first large update and kept (unreferenced, so it never holds the process
- * open). Requests are answered in order.
+ * The main thread's side of an ingest worker (worker.ts): one worker thread,
+ * started on first use or by `start()`, and kept (unreferenced, so it never
+ * holds the process open). Requests are answered in order.
  */
 export class UpdatePreparer {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (pieces: Uint8Array[]) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void; onPart?: (pieces: Uint8Array[]) => void }
+  >();
 
-  /** Decodes, checks and cuts `update` off the event loop; throws ContentNotAllowedError or MalformedMessageError. */
-  prepare(update: Uint8Array, pieceStructs: number): Promise<Uint8Array[]> {
+  /**
+   * Decodes, checks and cuts `update` off the event loop; throws
+   * ContentNotAllowedError or MalformedMessageError. `check: false` for stored
+   * rows, whose content was checked when they were accepted. With `known`
+   * (stored rows), no pieces when the update brings nothing new to them.
+   */
+  async prepare(update: Uint8Array, pieceStructs: number, options: { check?: boolean; known?: StoredSummary } = {}): Promise<Uint8Array[]> {
+    // A copy: the frame's bytes may share a buffer with other frames.
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, ...(options.known ? { known: options.known } : {}) };
+    return (await this.request(request)).pieces;
+  }
+
+  /**
+   * prepare(), the pieces coming in parts of `partPieces` as the worker cuts
+   * them: applying the first parts overlaps cutting the rest.
+   */
+  async *prepareInParts(update: Uint8Array, pieceStructs: number, options: { check?: boolean; partPieces: number }): AsyncGenerator<Uint8Array[]> {
+    const parts: Uint8Array[][] = [];
+    let done = false;
+    let failure: Error | undefined;
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, partPieces: options.partPieces };
+    this.request(request, (pieces) => {
+      parts.push(pieces);
+      notify();
+    }).then(
+      (reply) => {
+        parts.push(reply.pieces);
+        done = true;
+        notify();
+      },
+      (error: Error) => {
+        failure = error;
+        notify();
+      },
+    );
+    for (;;) {
+      if (parts.length > 0) yield parts.shift()!;
+      else if (failure) throw failure;
+      else if (done) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+
+  /** The state vector of stored rows and what a client holding it still lacks (see StoredSummary). */
+  async summarise(updates: Uint8Array[]): Promise<StoredSummary> {
+    const reply = await this.request({ kind: 'summarise', updates });
+    return { stateVector: reply.stateVector!, beyondStateVector: reply.pieces };
+  }
+
+  /** What stored rows hold that a client with `stateVector` lacks, one update per row. */
+  async diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<Uint8Array[]> {
+    return (await this.request({ kind: 'diff', updates, stateVector })).pieces;
+  }
+
+  private request(request: Request, onPart?: (pieces: Uint8Array[]) => void): Promise<WorkerReply & { ok: true }> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      // A copy: the frame's bytes may share a buffer with other frames.
-      worker.postMessage({ id, update: update.slice(), pieceStructs });
+      this.waiting.set(id, { resolve, reject, ...(onPart ? { onPart } : {}) });
+      worker.postMessage({ ...request, id });
     });
   }
 
-  private start(): Worker {
+  /** Starts the worker and runs its code once on a small history made there (see worker.ts warmUp); resolves when done. */
+  async warm(): Promise<void> {
+    await this.request({ kind: 'warm' });
+  }
+
+  /** Starts the worker now (loading its modules takes ~100 ms: better before the first request waits for it). */
+  start(): Worker {
     if (this.worker) return this.worker;
     // From the sources (tsx, tests) the worker body is TypeScript and needs the loader (boot.mjs);
     // compiled (dist/node, as `npm start` runs) it is plain JavaScript.
@@ -33,15 +102,19 @@ export class UpdatePreparer {
       ? new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href } })
       : new Worker(new URL('./worker.js', import.meta.url));
     worker.unref();
-    worker.on('message', (reply: PrepareReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
       if (!waiter) return;
-      if (reply.ok) waiter.resolve(reply.pieces);
+      if (reply.ok && reply.more) {
+        waiter.onPart?.(reply.pieces);
+        return;
+      }
+      this.waiting.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply);
       else waiter.reject(reply.kind === 'content' ? new ContentNotAllowedError(reply.message) : new MalformedMessageError(`undecodable update (${reply.message})`));
     });
     const fail = (error: Error) => {
-      this.worker = undefined;
+      if (this.worker === worker) this.worker = undefined;
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     };

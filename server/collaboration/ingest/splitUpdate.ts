@@ -28,7 +28,15 @@ function dependencies(struct: Struct): Y.ID[] {
  * every struct they name is there.
  */
 export function splitUpdate(update: Uint8Array, maxStructs: number, decoded: ReturnType<typeof Y.decodeUpdate> = Y.decodeUpdate(update)): Uint8Array[] {
-  if (decoded.structs.length <= maxStructs) return [update];
+  return [...splitUpdatePieces(update, maxStructs, decoded)];
+}
+
+/** splitUpdate, one piece at a time (the worker sends the first pieces while it cuts the rest). */
+export function* splitUpdatePieces(update: Uint8Array, maxStructs: number, decoded: ReturnType<typeof Y.decodeUpdate> = Y.decodeUpdate(update)): Generator<Uint8Array> {
+  if (decoded.structs.length <= maxStructs) {
+    yield update;
+    return;
+  }
   const clients: number[] = [];
   const lists = new Map<number, Struct[]>();
   for (const struct of decoded.structs) {
@@ -58,7 +66,6 @@ export function splitUpdate(update: Uint8Array, maxStructs: number, decoded: Ret
     return id.clock < placedClock.get(id.client)!;
   };
 
-  const chunks: Uint8Array[] = [];
   let remaining = decoded.structs.length;
   while (remaining > 0) {
     const runs = new Map<number, { from: number; to: number }>();
@@ -106,10 +113,9 @@ export function splitUpdate(update: Uint8Array, maxStructs: number, decoded: Ret
       for (let i = from; i < to; i++) list[i]!.write(encoder, 0);
     }
     encoding.writeVarUint(encoder.restEncoder, 0); // an empty delete set: deletions come last
-    chunks.push(encoder.toUint8Array());
+    yield encoder.toUint8Array();
   }
-  chunks.push(...deletePieces(decoded.ds, maxStructs * 4));
-  return chunks;
+  yield* deletePieces(decoded.ds, maxStructs * 4);
 }
 
 /** Updates holding no struct and, together, the whole delete set, at most `maxRanges` ranges each. */

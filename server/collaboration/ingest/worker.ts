@@ -1,32 +1,93 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
-import { splitUpdate } from './splitUpdate.ts';
+import { splitUpdatePieces } from './splitUpdate.ts';
+import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
 
 /**
- * Off the event loop: decodes a large update completely, checks its content
- * against the model (as parseMessage does for small ones), and cuts it into
- * pieces the room applies a few at a time.
+ * Off the event loop:
+ * - prepare: decodes a large update completely, checks its content against
+ *   the model (as parseMessage does for small ones; skipped for stored rows,
+ *   checked when they were accepted), and cuts it into pieces the room applies
+ *   a few at a time (none when it brings nothing new to `known` stored rows);
+ * - summarise / diff: read a document's stored rows without loading them into
+ *   a Y.Doc (its state vector; what a client lacks), so that sync requests are
+ *   answered while the room is still loading them.
  */
-export interface PrepareRequest {
-  id: number;
-  update: Uint8Array;
-  pieceStructs: number;
-}
+export type WorkerRequest =
+  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; partPieces?: number }
+  | { id: number; kind: 'summarise'; updates: Uint8Array[] }
+  | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
+  | { id: number; kind: 'warm' };
 
-export type PrepareReply =
-  | { id: number; ok: true; pieces: Uint8Array[] }
+export type WorkerReply =
+  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; more?: boolean }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
-parentPort!.on('message', (request: PrepareRequest) => {
-  let reply: PrepareReply;
+/**
+ * Runs every kind of request once on a small history made here: a cold
+ * thread takes 2-3 times as long over its first large document (the code is
+ * not optimised yet), which is the one opened right after a restart.
+ */
+function warmUp(): void {
+  const doc = new Y.Doc();
+  const text = doc.getText('warm');
+  for (let i = 0; i < 3000; i++) {
+    doc.clientID = 1 + (i % 3);
+    if (i % 5 === 4) text.delete((i * 7) % text.length, 1);
+    else text.insert((i * 13) % (text.length + 1), 'abc'[i % 3]!);
+  }
+  const update = Y.encodeStateAsUpdate(doc);
+  for (let round = 0; round < 3; round++) {
+    const { stateVector } = summariseUpdates([update]);
+    diffUpdates([update], new Uint8Array([0]));
+    bringsNothingNew(Y.decodeUpdate(update), knownState(summariseUpdates([update])));
+    [...splitUpdatePieces(update, 50)];
+    void stateVector;
+  }
+}
+
+function handle(request: WorkerRequest): WorkerReply {
+  switch (request.kind) {
+    case 'prepare': {
+      const decoded = Y.decodeUpdate(request.update);
+      if (request.check) checkUpdateContent(decoded);
+      // No pieces: nothing the stored rows (`known`) do not hold already.
+      if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
+      // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
+      let pieces: Uint8Array[] = [];
+      for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
+        pieces.push(piece);
+        if (request.partPieces && pieces.length >= request.partPieces) {
+          send({ id: request.id, ok: true, pieces, more: true });
+          pieces = [];
+        }
+      }
+      return { id: request.id, ok: true, pieces };
+    }
+    case 'summarise': {
+      const { stateVector, beyondStateVector } = summariseUpdates(request.updates);
+      return { id: request.id, ok: true, pieces: beyondStateVector, stateVector };
+    }
+    case 'diff':
+      return { id: request.id, ok: true, pieces: diffUpdates(request.updates, request.stateVector) };
+    case 'warm':
+      warmUp();
+      return { id: request.id, ok: true, pieces: [] };
+  }
+}
+
+function send(reply: WorkerReply): void {
+  parentPort!.postMessage(reply, reply.ok ? reply.pieces.map((p) => p.buffer as ArrayBuffer) : []);
+}
+
+parentPort!.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
   try {
-    const decoded = Y.decodeUpdate(request.update);
-    checkUpdateContent(decoded);
-    reply = { id: request.id, ok: true, pieces: splitUpdate(request.update, request.pieceStructs, decoded) };
+    reply = handle(request);
   } catch (error) {
     const kind = error instanceof ContentNotAllowedError ? 'content' : 'malformed';
     reply = { id: request.id, ok: false, kind, message: (error as Error).message };
   }
-  parentPort!.postMessage(reply, reply.ok ? reply.pieces.map((p) => p.buffer as ArrayBuffer) : []);
+  send(reply);
 });
