@@ -26,12 +26,14 @@ parentPort.on('message', (request) => {
       parentPort.close();
       return;
     }
+    const started = performance.now();
     const data = Buffer.from(request.data.buffer, request.data.byteOffset, request.data.byteLength);
     const seq =
       request.op === 'append'
         ? insert.run(request.documentId, data).lastInsertRowid
         : compact(request.documentId, data, request.afterSeq, request.uptoSeq);
-    parentPort.postMessage({ id: request.id, result: Number(seq) });
+    // workMs: the write's own time (insert and fsync), for ACCORD_BATCH_TRACE.
+    parentPort.postMessage({ id: request.id, result: Number(seq), workMs: performance.now() - started });
   } catch (error) {
     parentPort.postMessage({ id: request.id, error: { message: String(error?.message ?? error), code: error?.code } });
   }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { batchTrace } from '../collaboration/batchTrace.ts';
 
 type Request =
   | { op: 'append'; documentId: string; data: Uint8Array }
@@ -8,6 +9,8 @@ type Request =
 interface Reply {
   id: number;
   result?: number;
+  /** The worker's own time for the write (insert and fsync). */
+  workMs?: number;
   error?: { message: string; code?: string };
 }
 
@@ -75,6 +78,7 @@ export class UpdateLogWriter {
       // An idle writer must not keep the process alive.
       if (this.waiting.size === 0) worker.unref();
       if (!waiter) return;
+      if (batchTrace && reply.workMs !== undefined) batchTrace.sample('workerWrite', reply.workMs);
       if (reply.error) waiter.reject(new StorageWriteError(`could not store the update: ${reply.error.message}`, reply.error.code));
       else waiter.resolve(reply.result!);
     });
