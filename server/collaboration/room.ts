@@ -26,6 +26,7 @@ import type { UpdatePreparer } from './ingest/preparer.ts';
 import { RoomPersistence } from './persistence.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
+import { batchTrace, type BatchRecord } from './batchTrace.ts';
 
 /** Origin of the transactions that load the stored rows: not new, so neither stored again nor broadcast. */
 const LOADING = Symbol('loading');
@@ -36,6 +37,13 @@ interface Member {
   awarenessIds: Set<number>;
   /** While a large update of this connection is being applied: its later frames, handled after it in order. */
   held?: Uint8Array[];
+}
+
+/** A promise and the function that resolves it. */
+function settledLater(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
@@ -71,14 +79,24 @@ export class Room {
   private readonly members = new Map<SyncSocket, Member>();
   /** The connection owning each awareness client id (first announced, until it leaves). */
   private readonly awarenessOwners = new Map<number, SyncSocket>();
-  /** Persist-then-broadcast steps run one after another, in update order. */
+  /**
+   * Resolves once everything committed so far is stored and broadcast (or
+   * storage failed); sync step 2 replies chain on it.
+   */
   private pending: Promise<void> = Promise.resolve();
   private failed = false;
-  /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
+  /** Updates applied to the doc in this turn of the event loop, not yet committed. */
   private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
-  /** Updates handed to `pending` but not yet taken by a write: the next write takes them all. */
+  /** Updates committed but not yet taken by a write: the next write takes them all. */
   private queued: Array<{ update: Uint8Array; origin: unknown }> = [];
+  /** Resolved once the write that takes `queued` is stored and broadcast. */
+  private queuedDone: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** A write is on its way to disk: queued updates wait for it. */
+  private writing = false;
   private batchTimer: NodeJS.Immediate | undefined;
+  /** With ACCORD_BATCH_TRACE: the timings of the open batch, and of the batches queued. */
+  private batchRecord: BatchRecord | undefined;
+  private queuedRecords: BatchRecord[] = [];
   /**
    * The sync step 2 a client holding nothing gets: the whole document, encoded
    * once and shared by every joiner until the next update (encoding a large
@@ -124,6 +142,7 @@ export class Room {
         },
       );
     }
+    else persistence.loaded(doc); // complete already: the rows stored from now on are changes to this state
     this.ready = this.loading ?? Promise.resolve();
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
@@ -252,6 +271,7 @@ export class Room {
     const rows = this.storedRows!;
     this.loading = undefined;
     this.storedRows = undefined;
+    this.persistence.loaded(this.doc);
     // One row (compacted) is the encoded state: the first joiners holding nothing get it as is.
     if (rows.length === 1) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
     for (const [socket, member] of [...this.members]) {
@@ -392,6 +412,9 @@ export class Room {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
     this.queued = [];
+    this.queuedDone?.resolve();
+    this.queuedDone = undefined;
+    this.queuedRecords = [];
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -405,38 +428,79 @@ export class Room {
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOADING) return;
     this.fullStateFrame = undefined;
+    if (batchTrace) this.batchRecord ??= batchTrace.open();
     this.batch.push({ update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };
 
-  /** Hands the current batch to the persist-then-broadcast chain (one stored row, one frame per connection). */
+  /** Hands the current batch to the writer (one stored row, then one frame per connection). */
   private commitBatch(): void {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batchTimer = undefined;
     if (this.batch.length === 0) return;
     this.queued.push(...this.batch);
+    if (this.batchRecord) {
+      this.batchRecord.updates = this.batch.length;
+      this.batchRecord.committed = performance.now();
+      this.queuedRecords.push(this.batchRecord);
+      this.batchRecord = undefined;
+    }
     this.batch = [];
-    this.pending = this.pending
-      .then(async () => {
-        // After a failure nothing more is stored: a later batch may build on the lost one.
-        if (this.failed) return;
-        // Group commit across turns too: whatever was queued while the previous
-        // write was on its way goes in this one (an earlier link may have taken all).
-        const entries = this.queued;
-        this.queued = [];
-        if (entries.length === 0) return;
-        const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
-        await this.persistence.append(merged, this.doc);
+    this.queuedDone ??= settledLater();
+    this.pending = this.queuedDone.promise;
+    this.writeQueued();
+  }
+
+  /**
+   * Starts the write of everything queued, unless a write is under way: then
+   * the queue waits for it and goes, whole, into the next write (group commit
+   * across turns). The next write is posted as soon as the previous one is
+   * durable, before that one's broadcast, so the disk never waits for the
+   * sockets.
+   */
+  private writeQueued(): void {
+    if (this.writing || this.queued.length === 0) return;
+    const entries = this.queued;
+    const done = this.queuedDone!;
+    const records = this.queuedRecords;
+    this.queued = [];
+    this.queuedDone = undefined;
+    this.queuedRecords = [];
+    // After a failure nothing more is stored: a later batch may build on the lost one.
+    if (this.failed) {
+      done.resolve();
+      return;
+    }
+    this.writing = true;
+    const writeStart = performance.now();
+    const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
+    this.persistence.append(merged, this.doc).then(
+      () => {
+        this.writing = false;
+        if (this.closed) return done.resolve();
+        const writeDone = performance.now();
+        this.writeQueued();
         this.broadcastBatch(entries, merged);
-      })
-      .catch((error: unknown) => {
+        done.resolve();
+        if (batchTrace) {
+          const broadcastDone = performance.now();
+          for (const r of records) {
+            Object.assign(r, { writeStart, writeDone, broadcastDone, batchesInWrite: records.length });
+            batchTrace.done(r);
+          }
+        }
+      },
+      (error: unknown) => {
+        this.writing = false;
+        done.resolve();
         if (this.failed) return;
         this.failed = true;
         this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
         this.onStorageFailure(this);
-      });
+        this.writeQueued(); // releases whoever waits for what was queued meanwhile (never stored)
+      },
+    );
   }
-
 
   /** Sends a stored batch: the merged update to everyone, except to the connections it came from. */
   private broadcastBatch(batch: Array<{ update: Uint8Array; origin: unknown }>, merged: Uint8Array): void {
