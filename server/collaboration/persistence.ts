@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import type { Logger } from '../logger.ts';
@@ -19,6 +20,8 @@ import { batchTrace } from './batchTrace.ts';
  * size, not to the document's.
  */
 export class RoomPersistence {
+  /** This room's appends, for the store: once one fails, the later ones fail too (they may build on it). */
+  private readonly chain = randomUUID();
   /** Rows appended (or posted) since the last compaction, and the seq of the row before the first of them. */
   private tailRows = 0;
   private tailAfterSeq: number;
@@ -36,7 +39,6 @@ export class RoomPersistence {
   private extraBytes: number;
   /** Size of the last full state (or of everything found at load). */
   private baseBytes: number;
-  private lastSeq: number;
 
   private constructor(
     private readonly store: Store,
@@ -47,7 +49,6 @@ export class RoomPersistence {
     bytes: number,
     lastSeq: number,
   ) {
-    this.lastSeq = lastSeq;
     this.tailAfterSeq = lastSeq;
     this.extraRows = Math.max(0, rows - 1);
     this.extraBytes = 0;
@@ -114,17 +115,18 @@ export class RoomPersistence {
   }
 
   /**
-   * Stores one update; resolves once it is durable. Every `compactAfterUpdates`
-   * appends, posts a compaction without waiting for it: this update is stored
-   * and may be relayed at once, and the store runs the compaction before any
-   * later write (one writer, in posting order). A failed compaction leaves the
-   * stored rows as they were; it fails the next append, so that the room
-   * stops as on any storage failure.
+   * Stores one update; resolves once it is durable. Appends may be made before
+   * the previous ones resolved: the store keeps their order, and fails the
+   * ones after a failed one. Every `compactAfterUpdates` appends, posts a
+   * compaction without waiting for it: this update is stored and may be
+   * relayed at once, and the store runs the compaction before the appends
+   * posted after it. A failed compaction leaves the stored rows as they were;
+   * it fails the next append, so that the room stops as on any storage failure.
    */
   async append(update: Uint8Array, doc: Y.Doc): Promise<void> {
-    const stored = this.store.appendUpdate(this.documentId, update);
+    const stored = this.store.appendUpdate(this.documentId, update, this.chain);
     this.tailRows++;
-    this.lastSeq = await stored;
+    await stored;
     if (this.compactionError) throw this.compactionError;
     if (this.tailRows < this.compactAfterUpdates || this.compacting) return;
     this.compacting = this.compact(doc).then(
@@ -150,9 +152,11 @@ export class RoomPersistence {
    * well under a millisecond for a few hundred keystrokes, where merging the
    * rows themselves takes tens); or, once such rows add up to half the last
    * full state (or become many), replaces every row by the doc's whole state.
-   * Both are posted before this returns, so they reach the store before any
-   * later append; the doc may hold updates not stored yet, which is harmless
-   * (applying an update twice changes nothing).
+   * Each replaces every row after the last compaction's, those of appends
+   * posted before it but not yet acknowledged included: the doc held their
+   * updates before they were posted, so the row encoded now holds them too.
+   * The doc may also hold updates not stored yet, which is harmless (applying
+   * an update twice changes nothing).
    */
   private async compact(doc: Y.Doc): Promise<void> {
     const rows = this.tailRows;
@@ -166,13 +170,13 @@ export class RoomPersistence {
     if (changes && this.extraBytes + changes.length < this.baseBytes / 2 && this.extraRows + 1 < this.compactAfterUpdates) {
       this.extraRows++;
       this.extraBytes += changes.length;
-      this.tailAfterSeq = await this.store.compact(this.documentId, changes, this.lastSeq, this.tailAfterSeq);
+      this.tailAfterSeq = await this.store.compact(this.documentId, changes, Number.MAX_SAFE_INTEGER, this.tailAfterSeq);
     } else {
       const whole = Y.encodeStateAsUpdate(doc);
       this.baseBytes = whole.length;
       this.extraRows = 0;
       this.extraBytes = 0;
-      this.tailAfterSeq = await this.store.compact(this.documentId, whole, this.lastSeq);
+      this.tailAfterSeq = await this.store.compact(this.documentId, whole, Number.MAX_SAFE_INTEGER);
     }
     this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
     batchTrace?.sample('compaction', performance.now() - compactStart);

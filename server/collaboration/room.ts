@@ -39,13 +39,6 @@ interface Member {
   held?: Uint8Array[];
 }
 
-/** A promise and the function that resolves it. */
-function settledLater(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
 function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
   if (data.length < limits.largeUpdateBytes) return undefined;
@@ -67,10 +60,11 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
  * client has received from the server is on disk.
  *
  * Group commit: the updates applied during one turn of the event loop (every
- * frame read from the sockets in that turn), and any that arrive while the
- * previous write is on its way to disk (the writer thread does the fsync, the
- * event loop goes on reading), are stored as one merged row — one fsync — and
- * then broadcast as one frame per connection. A connection is
+ * frame read from the sockets in that turn) are stored as one merged row and
+ * then broadcast as one frame per connection; the rows of the turns that pass
+ * while a write is on its way to disk are written together right after it, in
+ * one transaction — one fsync — by the writer thread, without waiting for the
+ * event loop (see updateLogWorker.mjs). A connection is
  * never sent back its own updates: when it sent some of the batch, it gets
  * the merge of the others.
  */
@@ -87,16 +81,9 @@ export class Room {
   private failed = false;
   /** Updates applied to the doc in this turn of the event loop, not yet committed. */
   private batch: Array<{ update: Uint8Array; origin: unknown }> = [];
-  /** Updates committed but not yet taken by a write: the next write takes them all. */
-  private queued: Array<{ update: Uint8Array; origin: unknown }> = [];
-  /** Resolved once the write that takes `queued` is stored and broadcast. */
-  private queuedDone: { promise: Promise<void>; resolve: () => void } | undefined;
-  /** A write is on its way to disk: queued updates wait for it. */
-  private writing = false;
   private batchTimer: NodeJS.Immediate | undefined;
-  /** With ACCORD_BATCH_TRACE: the timings of the open batch, and of the batches queued. */
+  /** With ACCORD_BATCH_TRACE: the timings of the open batch. */
   private batchRecord: BatchRecord | undefined;
-  private queuedRecords: BatchRecord[] = [];
   /**
    * The sync step 2 a client holding nothing gets: the whole document, encoded
    * once and shared by every joiner until the next update (encoding a large
@@ -411,10 +398,6 @@ export class Room {
     this.doc.off('update', this.handleDocUpdate);
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
-    this.queued = [];
-    this.queuedDone?.resolve();
-    this.queuedDone = undefined;
-    this.queuedRecords = [];
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -433,73 +416,51 @@ export class Room {
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };
 
-  /** Hands the current batch to the writer (one stored row, then one frame per connection). */
+  /**
+   * Stores the current batch as one row, then sends it as one frame per
+   * connection. Posted at once, even while earlier batches are on their way to
+   * disk: the store writes whatever waits together, right after the write under
+   * way (group commit), keeps their order, and fails the ones after a failed
+   * one. Batches are relayed in order, each once it is stored.
+   */
   private commitBatch(): void {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batchTimer = undefined;
     if (this.batch.length === 0) return;
-    this.queued.push(...this.batch);
-    if (this.batchRecord) {
-      this.batchRecord.updates = this.batch.length;
-      this.batchRecord.committed = performance.now();
-      this.queuedRecords.push(this.batchRecord);
-      this.batchRecord = undefined;
-    }
+    const entries = this.batch;
     this.batch = [];
-    this.queuedDone ??= settledLater();
-    this.pending = this.queuedDone.promise;
-    this.writeQueued();
+    const record = this.batchRecord;
+    this.batchRecord = undefined;
+    if (record) record.updates = entries.length;
+    // After a failure nothing more is stored: a later batch may build on the lost one.
+    if (this.failed) return;
+    const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
+    if (record) record.committed = record.writeStart = performance.now();
+    const stored = this.persistence.append(merged, this.doc).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const previous = this.pending;
+    this.pending = (async () => {
+      const failure = await stored;
+      await previous;
+      if (failure) return this.storageFailed(failure.error);
+      if (this.failed || this.closed) return;
+      if (record) record.writeDone = performance.now();
+      this.broadcastBatch(entries, merged);
+      if (record) {
+        record.broadcastDone = performance.now();
+        record.batchesInWrite = 1;
+        batchTrace?.done(record);
+      }
+    })().catch((error: unknown) => this.storageFailed(error));
   }
 
-  /**
-   * Starts the write of everything queued, unless a write is under way: then
-   * the queue waits for it and goes, whole, into the next write (group commit
-   * across turns). The next write is posted as soon as the previous one is
-   * durable, before that one's broadcast, so the disk never waits for the
-   * sockets.
-   */
-  private writeQueued(): void {
-    if (this.writing || this.queued.length === 0) return;
-    const entries = this.queued;
-    const done = this.queuedDone!;
-    const records = this.queuedRecords;
-    this.queued = [];
-    this.queuedDone = undefined;
-    this.queuedRecords = [];
-    // After a failure nothing more is stored: a later batch may build on the lost one.
-    if (this.failed) {
-      done.resolve();
-      return;
-    }
-    this.writing = true;
-    const writeStart = performance.now();
-    const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
-    this.persistence.append(merged, this.doc).then(
-      () => {
-        this.writing = false;
-        if (this.closed) return done.resolve();
-        const writeDone = performance.now();
-        this.writeQueued();
-        this.broadcastBatch(entries, merged);
-        done.resolve();
-        if (batchTrace) {
-          const broadcastDone = performance.now();
-          for (const r of records) {
-            Object.assign(r, { writeStart, writeDone, broadcastDone, batchesInWrite: records.length });
-            batchTrace.done(r);
-          }
-        }
-      },
-      (error: unknown) => {
-        this.writing = false;
-        done.resolve();
-        if (this.failed) return;
-        this.failed = true;
-        this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
-        this.onStorageFailure(this);
-        this.writeQueued(); // releases whoever waits for what was queued meanwhile (never stored)
-      },
-    );
+  private storageFailed(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
+    this.onStorageFailure(this);
   }
 
   /** Sends a stored batch: the merged update to everyone, except to the connections it came from. */

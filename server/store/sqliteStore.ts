@@ -300,8 +300,8 @@ export class SqliteStore implements Store {
     return { updates: rows.map((r) => r.data), lastSeq: rows.at(-1)?.seq ?? 0 };
   }
 
-  appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
-    return this.updateLog.append(documentId, update);
+  appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number> {
+    return this.updateLog.append(documentId, update, chain);
   }
 
   compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq = 0): Promise<number> {

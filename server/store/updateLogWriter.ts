@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { batchTrace } from '../collaboration/batchTrace.ts';
 
 type Request =
-  | { op: 'append'; documentId: string; data: Uint8Array }
+  | { op: 'append'; documentId: string; data: Uint8Array; chain?: string }
   | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number; afterSeq: number }
   | { op: 'close' };
 
@@ -41,8 +41,13 @@ export class UpdateLogWriter {
 
   constructor(private readonly file: string) {}
 
-  append(documentId: string, data: Uint8Array): Promise<number> {
-    return this.post({ op: 'append', documentId, data });
+  /**
+   * Appends an update. Appends posted while a write is on its way to disk are
+   * written together right after it (one transaction, one fsync). Appends of
+   * one `chain` (a room's) that follow a failed one fail too, unwritten.
+   */
+  append(documentId: string, data: Uint8Array, chain?: string): Promise<number> {
+    return this.post({ op: 'append', documentId, data, ...(chain === undefined ? {} : { chain }) });
   }
 
   /** Replaces the rows in (afterSeq, uptoSeq] by `data`; resolves with the new row's seq. */
