@@ -10,6 +10,9 @@
  *   BENCH_ROUNDS    rounds (default 3)
  *   BENCH_SERVERS   subset of accord,reference,hocuspocus (default all)
  *   BENCH_INTERVAL  ms between a writer's keystrokes (default 100)
+ *   BENCH_DRAIN_SECONDS how long after the last keystroke every update must
+ *                   have arrived (default 15); a server that has not delivered
+ *                   everything by then is reported as fallen behind, not waited for
  *   BENCH_PROFILE   1: run Accord with --cpu-prof into bench/profiles/
  *   BENCH_PROFILE_LOADGEN 1: run the load generator with --cpu-prof into bench/profiles/loadgen/
  *   BENCH_WRITE     0: do not write docs/benchmarks.md and docs/bench-fanout.svg
@@ -27,6 +30,9 @@ const CLIENTS = (env.BENCH_CLIENTS ?? '10,50,200').split(',').map(Number).filter
 const SECONDS = Number(env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const INTERVAL = Number(env.BENCH_INTERVAL ?? 100);
+const DRAIN_SECONDS = Number(env.BENCH_DRAIN_SECONDS ?? 15);
+/** Beyond typing and draining: connecting N clients, checking convergence, closing. Past it the load generator is killed. */
+const LOADGEN_SLACK_SECONDS = 180;
 const SERVERS = (env.BENCH_SERVERS?.split(',') ?? [...SERVER_NAMES]) as ServerName[];
 const PROFILE_DIR = path.join(REPO_ROOT, 'bench/profiles');
 
@@ -43,6 +49,7 @@ function runLoadgen(server: RunningServer, clients: number): Promise<LoadResult>
     intervalMs: INTERVAL,
     serverPid: server.pid,
     seed: server.seed,
+    drainSeconds: DRAIN_SECONDS,
   };
   const profile = env.BENCH_PROFILE_LOADGEN === '1' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/loadgen`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/sync/loadgen.ts', JSON.stringify(config)], {
@@ -52,17 +59,29 @@ function runLoadgen(server: RunningServer, clients: number): Promise<LoadResult>
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  const limitSeconds = SECONDS + DRAIN_SECONDS + LOADGEN_SLACK_SECONDS;
+  let killed = false;
+  const watchdog = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, limitSeconds * 1000);
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
+      clearTimeout(watchdog);
       const line = output.split('\n').find((l) => l.startsWith('RESULT '));
       if (code === 0 && line) resolve(JSON.parse(line.slice('RESULT '.length)) as LoadResult);
+      else if (killed) reject(new Error(`load generator against ${server.name} did not finish within ${limitSeconds} s; killed:\n${output.slice(-2000)}`));
       else reject(new Error(`load generator failed (${code}) against ${server.name}:\n${output}`));
     });
   });
 }
 
 function describe(r: LoadResult): string {
-  const ok = r.converged && r.missing === 0 && r.duplicates === 0 ? 'ok' : `FAILED (missing ${r.missing}, dup ${r.duplicates}, converged ${r.converged})`;
+  const ok = !r.drained
+    ? `FELL BEHIND (not drained within ${r.drainSeconds} s: ${r.delivered}/${r.expected} delivered)`
+    : r.converged && r.missing === 0 && r.duplicates === 0
+      ? 'ok'
+      : `FAILED (missing ${r.missing}, dup ${r.duplicates}, converged ${r.converged})`;
   return (
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
     `cpu ${r.serverCpuSeconds.toFixed(2)} s (${r.cpuPer1000.toFixed(3)} s/1k), rss ${(r.peakRssKiB / 1024).toFixed(0)} MiB, ` +

@@ -24,6 +24,9 @@ export interface Summary {
   rssMiB: number;
   /** Every run converged and delivered every update. */
   ok: boolean;
+  /** Runs that had not delivered everything within their drain time (their latencies cover only what arrived). */
+  fellBehind: number;
+  drainSeconds: number;
   deliveredPerSecond: number;
 }
 
@@ -43,7 +46,9 @@ export function summarise(runs: Run[], seconds: number): Summary[] {
         max: median(mine.map((r) => r.latencyMs.max)),
         cpuPer1000: median(mine.map((r) => r.cpuPer1000)),
         rssMiB: median(mine.map((r) => r.peakRssKiB / 1024)),
-        ok: mine.every((r) => r.converged && r.missing === 0 && r.duplicates === 0),
+        ok: mine.every((r) => r.drained && r.converged && r.missing === 0 && r.duplicates === 0),
+        fellBehind: mine.filter((r) => !r.drained).length,
+        drainSeconds: Math.max(...mine.map((r) => r.drainSeconds)),
         deliveredPerSecond: median(mine.map((r) => r.delivered / seconds)),
       });
     }
@@ -54,6 +59,11 @@ export function summarise(runs: Run[], seconds: number): Summary[] {
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
 
+function verdict(s: Summary): string {
+  if (s.fellBehind > 0) return `**no: fell behind** (${s.fellBehind} of ${s.runs} runs not drained within ${s.drainSeconds} s; latencies of what arrived)`;
+  return s.ok ? 'yes' : '**no**';
+}
+
 /** The result table plus the ratio table (Accord / reference, Accord / Hocuspocus). */
 export function markdownTables(summaries: Summary[]): string {
   const lines = [
@@ -61,7 +71,7 @@ export function markdownTables(summaries: Summary[]): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...summaries.map(
       (s) =>
-        `| ${s.server} | ${s.clients} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.cpuPer1000, 3)} | ${fmt(s.rssMiB, 0)} | ${fmt(s.deliveredPerSecond, 0)} | ${s.ok ? 'yes' : '**no**'} |`,
+        `| ${s.server} | ${s.clients} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.cpuPer1000, 3)} | ${fmt(s.rssMiB, 0)} | ${fmt(s.deliveredPerSecond, 0)} | ${verdict(s)} |`,
     ),
     '',
     '| clients | p99 Accord / ref | p99 Accord / Hocuspocus | CPU Accord / ref | CPU Accord / Hocuspocus | RSS Accord / ref | RSS Accord / Hocuspocus |',

@@ -13,16 +13,22 @@ const LOAD_PART_PIECES = 100;
  * each accepted update, and compacts the log when it grows.
  *
  * Compaction costs nothing that grows with the document on most rounds: the
- * rows appended since the last compaction (kept in memory) are merged into one
- * row. The whole state is re-encoded into one row only once those merged rows
- * add up to half the size of the last full state (or become many), so its
- * cost, spread over the updates that led to it, stays proportional to their
- * size, not to the document's.
+ * rows appended since the last compaction are merged into one row by the store
+ * (on its writer thread: merging a few hundred rows takes 15–35 ms, which on
+ * the event loop every client of every room would wait through), and the
+ * update that triggered it is relayed without waiting for it. The whole state
+ * is re-encoded into one row only once those merged rows add up to half the
+ * size of the last full state (or become many), so its cost, spread over the
+ * updates that led to it, stays proportional to their size, not to the
+ * document's.
  */
 export class RoomPersistence {
-  /** Updates appended since the last compaction, and the seq of the row before the first of them. */
-  private tail: Uint8Array[] = [];
+  /** Rows appended since the last compaction, and the seq of the row before the first of them. */
+  private tailRows = 0;
   private tailAfterSeq: number;
+  /** The merge of the tail under way on the store's side, if any; a failure is kept for the next append. */
+  private merging: Promise<void> | undefined;
+  private mergeError: unknown;
   /** Rows other than the last full state (merged tails, or rows found at load), and their bytes. */
   private extraRows: number;
   private extraBytes: number;
@@ -104,30 +110,50 @@ export class RoomPersistence {
   /**
    * Stores one update; resolves once it is durable. Compacts when the log is
    * long — not while `doc` is undefined (the room is still loading the stored
-   * rows: its doc does not hold them all yet); the next append after the load does.
+   * rows: its doc does not hold them all yet); the next append after the load
+   * does. Merging the tail is posted, not awaited: it is written after this
+   * update and before any later one, and a failure fails the next append (the
+   * rows stay as they were: nothing is lost, the room stops as on any storage
+   * failure).
    */
   async append(update: Uint8Array, doc: Y.Doc | undefined): Promise<void> {
+    if (this.mergeError) throw this.mergeError;
     this.lastSeq = await this.store.appendUpdate(this.documentId, update);
-    this.tail.push(update);
-    if (this.tail.length < this.compactAfterUpdates || !doc) return;
-    const rows = this.tail.length;
-    // One transaction either way: a crash leaves either the old rows or the merged one.
+    this.tailRows++;
+    if (this.tailRows < this.compactAfterUpdates || !doc || this.merging) return;
+    const rows = this.tailRows;
+    this.tailRows = 0;
     this.logger?.debug({ documentId: this.documentId, rows }, 'compacting the update log');
-    const merged = Y.mergeUpdates(this.tail);
-    if (this.extraBytes + merged.length >= this.baseBytes / 2 || this.extraRows + 1 >= this.compactAfterUpdates) {
+    if (this.extraRows + 1 >= this.compactAfterUpdates || this.extraBytes >= this.baseBytes / 2) {
       // The doc holds every update applied so far, so its state covers every
       // stored row (and maybe more not yet stored: storing it early is harmless).
+      // One transaction: a crash leaves either the old rows or the whole state.
       const state = Y.encodeStateAsUpdate(doc);
       this.tailAfterSeq = await this.store.compact(this.documentId, state, this.lastSeq);
       this.baseBytes = state.length;
       this.extraRows = 0;
       this.extraBytes = 0;
-    } else {
-      this.tailAfterSeq = await this.store.compact(this.documentId, merged, this.lastSeq, this.tailAfterSeq);
-      this.extraRows++;
-      this.extraBytes += merged.length;
+      this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
+      return;
     }
-    this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
-    this.tail = [];
+    this.merging = this.store.mergeRows(this.documentId, this.tailAfterSeq, this.lastSeq).then(
+      ({ seq, bytes }) => {
+        this.merging = undefined;
+        this.tailAfterSeq = seq;
+        this.extraRows++;
+        this.extraBytes += bytes;
+        this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
+      },
+      (error: unknown) => {
+        this.merging = undefined;
+        this.mergeError = error;
+      },
+    );
+  }
+
+  /** Resolves once the compaction under way, if any, is stored; throws if it failed. */
+  async idle(): Promise<void> {
+    await this.merging;
+    if (this.mergeError) throw this.mergeError;
   }
 }

@@ -26,6 +26,7 @@ import { applyInSlices } from './ingest/applyInSlices.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
 import { bringsNothingNew, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
+import { batchTrace, type BatchTrace } from './batchTrace.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
 
@@ -36,11 +37,27 @@ import type { SyncSocket } from './socket.ts';
  */
 const LOADING = Symbol('loading');
 
+/** Records one stored and broadcast batch in the ACCORD_BATCH_TRACE summary. */
+function traceBatch(trace: BatchTrace, entries: BatchEntry[], writeStart: number, writeDone: number): void {
+  const applied = entries.map((e) => e.traced!);
+  trace.done({
+    firstApplied: Math.min(...applied.map((t) => t.applied)),
+    committed: Math.min(...applied.map((t) => t.committed)),
+    updates: entries.length,
+    writeStart,
+    writeDone,
+    broadcastDone: performance.now(),
+    batchesInWrite: new Set(applied.map((t) => t.committed)).size,
+  });
+}
+
 /** An update to store and broadcast; `alone`: a large one, stored as a row of its own (see takeQueued). */
 interface BatchEntry {
   update: Uint8Array;
   origin: unknown;
   alone?: boolean;
+  /** With ACCORD_BATCH_TRACE: when it was applied, and handed to the write chain. */
+  traced?: { applied: number; committed: number };
 }
 
 interface Member {
@@ -585,7 +602,7 @@ export class Room {
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOADING) return;
     this.fullStateFrame = undefined;
-    this.batch.push({ update, origin });
+    this.batch.push(batchTrace ? { update, origin, traced: { applied: performance.now(), committed: 0 } } : { update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };
 
@@ -594,6 +611,7 @@ export class Room {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batchTimer = undefined;
     if (this.batch.length === 0) return;
+    if (batchTrace) for (const entry of this.batch) entry.traced!.committed = performance.now();
     this.queued.push(...this.batch);
     this.batch = [];
     this.pending = this.pending
@@ -604,9 +622,12 @@ export class Room {
         // write was on its way goes in this one (an earlier link may have taken all).
         const entries = this.takeQueued();
         if (entries.length === 0) return;
+        const writeStart = performance.now();
         const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
         await this.persistence.append(merged, this.loading ? undefined : this.doc);
+        const writeDone = performance.now();
         this.broadcastBatch(entries, merged);
+        if (batchTrace) traceBatch(batchTrace, entries, writeStart, writeDone);
       })
       .catch((error: unknown) => {
         if (this.failed) return;

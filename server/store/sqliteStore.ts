@@ -304,12 +304,16 @@ export class SqliteStore implements Store {
     await this.updateLog.start();
   }
 
-  appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
-    return this.updateLog.append(documentId, update);
+  appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number> {
+    return this.updateLog.append(documentId, update, chain);
   }
 
   compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq = 0): Promise<number> {
     return this.updateLog.compact(documentId, merged, uptoSeq, afterSeq);
+  }
+
+  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }> {
+    return this.updateLog.mergeRows(documentId, afterSeq, uptoSeq);
   }
 
   // ---- identity -------------------------------------------------------------

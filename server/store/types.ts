@@ -29,14 +29,26 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
   /** Creates a document with its first Yjs update, atomically. */
   createDocument(doc: NewDocument, initialUpdate: Uint8Array): Promise<void>;
   loadUpdates(documentId: string): Promise<StoredUpdates>;
-  /** Appends one accepted update; resolves once it is on disk. */
-  appendUpdate(documentId: string, update: Uint8Array): Promise<number>;
+  /**
+   * Appends one accepted update; resolves once it is on disk. Appends are
+   * stored in the order they are made, and may be made before the previous
+   * ones resolved. Appends of one `chain` (a room's) that follow one that
+   * failed fail too, unwritten: a later update may build on the lost one.
+   */
+  appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number>;
   /**
    * Replaces the rows after `afterSeq` (default: from the first) up to
    * `uptoSeq` by one merged update, atomically. Resolves with the seq of the
    * merged row (rows appended later have greater ones).
    */
   compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq?: number): Promise<number>;
+  /**
+   * Replaces the rows after `afterSeq` up to `uptoSeq` by their merge
+   * (Y.mergeUpdates), atomically, computed by the store (off the event loop
+   * where it can). Meant for the tail of the log: the merged row takes a new
+   * seq, after every row stored so far. Resolves with its seq and size.
+   */
+  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }>;
   /**
    * Optional: makes the store ready to write now rather than on the first
    * write (e.g. starts a writer thread), so that the first update after a

@@ -1,14 +1,20 @@
 import { Worker } from 'node:worker_threads';
+import { batchTrace } from '../collaboration/batchTrace.ts';
 
 type Request =
   | { op: 'ready' }
-  | { op: 'append'; documentId: string; data: Uint8Array }
+  | { op: 'append'; documentId: string; data: Uint8Array; chain?: string }
   | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number; afterSeq: number }
+  | { op: 'mergeRows'; documentId: string; uptoSeq: number; afterSeq: number }
   | { op: 'close' };
 
 interface Reply {
   id: number;
   result?: number;
+  /** mergeRows: the merged row's size. */
+  bytes?: number;
+  /** The worker's own time for the write (insert and fsync). */
+  workMs?: number;
   error?: { message: string; code?: string };
 }
 
@@ -34,18 +40,33 @@ export class StorageWriteError extends Error {
 export class UpdateLogWriter {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (seq: number) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
   private broken: Error | undefined;
 
   constructor(private readonly file: string) {}
 
-  append(documentId: string, data: Uint8Array): Promise<number> {
-    return this.post({ op: 'append', documentId, data });
+  /**
+   * Appends an update. Appends posted while a write is on its way to disk are
+   * written together right after it (one transaction, one fsync). Appends of
+   * one `chain` (a room's) that follow a failed one fail too, unwritten.
+   */
+  async append(documentId: string, data: Uint8Array, chain?: string): Promise<number> {
+    return (await this.post({ op: 'append', documentId, data, ...(chain === undefined ? {} : { chain }) })).result!;
   }
 
   /** Replaces the rows in (afterSeq, uptoSeq] by `data`; resolves with the new row's seq. */
-  compact(documentId: string, data: Uint8Array, uptoSeq: number, afterSeq: number): Promise<number> {
-    return this.post({ op: 'compact', documentId, data, uptoSeq, afterSeq });
+  async compact(documentId: string, data: Uint8Array, uptoSeq: number, afterSeq: number): Promise<number> {
+    return (await this.post({ op: 'compact', documentId, data, uptoSeq, afterSeq })).result!;
+  }
+
+  /**
+   * Replaces the rows in (afterSeq, uptoSeq] by their merge, computed on the
+   * writer thread; resolves with the merged row's seq and size (fewer than two
+   * rows: left as they are, with `uptoSeq`).
+   */
+  async mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }> {
+    const reply = await this.post({ op: 'mergeRows', documentId, afterSeq, uptoSeq });
+    return { seq: reply.result!, bytes: reply.bytes! };
   }
 
   /** Starts the writer thread now (its connection takes ~100 ms to open); resolves once it is ready. */
@@ -61,13 +82,13 @@ export class UpdateLogWriter {
     this.worker = undefined;
   }
 
-  private post(request: Request): Promise<number> {
+  private post(request: Request): Promise<Reply> {
     if (this.broken) return Promise.reject(this.broken);
     const worker = (this.worker ??= this.startWorker());
     const id = this.nextId++;
     // Referenced while a write is outstanding, so that the process waits for it (e.g. a flush at SIGTERM).
     if (this.waiting.size === 0) worker.ref();
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<Reply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ id, ...request });
     });
@@ -81,8 +102,9 @@ export class UpdateLogWriter {
       // An idle writer must not keep the process alive.
       if (this.waiting.size === 0) worker.unref();
       if (!waiter) return;
+      if (batchTrace && reply.workMs !== undefined) batchTrace.sample('workerWrite', reply.workMs);
       if (reply.error) waiter.reject(new StorageWriteError(`could not store the update: ${reply.error.message}`, reply.error.code));
-      else waiter.resolve(reply.result!);
+      else waiter.resolve(reply);
     });
     const fail = (error: Error) => {
       // A writer that died takes no more writes: whatever it had not replied to was never acknowledged.

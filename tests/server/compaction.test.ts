@@ -41,6 +41,7 @@ describe('compaction of the stored update log', () => {
         Y.applyUpdate(doc, update);
         await persistence.append(update, doc);
       }
+      await persistence.idle(); // the last compaction runs after its append resolved
     };
     // Three rounds of compaction: each merges the recent rows into one row beside the large first state.
     await appendMany(limits.compactAfterUpdates * 3, 'a');

@@ -61,4 +61,38 @@ describe('the update log written off the event loop', () => {
     await expect(refused).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY', message: /FOREIGN KEY constraint failed/ });
     await expect(store.appendUpdate(DOC.id, textUpdate('y', 3))).resolves.toBeGreaterThan(0);
   });
+
+  it('fails, unwritten, the appends of a room made after one of its appends failed, and goes on with the others', async () => {
+    const { store } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    // Made together, as a room does while earlier batches are on their way to disk.
+    const lost = store.appendUpdate('no-such-document', textUpdate('x', 2), 'room-a');
+    const later = store.appendUpdate(DOC.id, textUpdate('y', 3), 'room-a');
+    const otherRoom = store.appendUpdate(DOC.id, textUpdate('z', 4), 'room-b');
+    await expect(lost).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    await expect(later).rejects.toBeInstanceOf(StorageWriteError);
+    await expect(otherRoom).resolves.toBeGreaterThan(0);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates((await store.loadUpdates(DOC.id)).updates));
+    expect(doc.getText('t').toString()).toBe('z');
+  });
+
+  it('merges the tail of the log into one row on the writer thread, keeping the rows before it and every character', async () => {
+    const { store } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    const seqs: number[] = [];
+    for (let i = 0; i < 12; i++) seqs.push(await store.appendUpdate(DOC.id, textUpdate('ă', 300 + i)));
+    const merged = await store.mergeRows(DOC.id, seqs[1]!, seqs.at(-1)!);
+    const after = await store.loadUpdates(DOC.id);
+    // The first state, rows 0 and 1, then the merge of rows 2–11.
+    expect(after.updates).toHaveLength(4);
+    expect(after.lastSeq).toBe(merged.seq);
+    expect(after.updates[3]!.length).toBe(merged.bytes);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates(after.updates));
+    expect(doc.getText('t').toString()).toBe('ă'.repeat(12));
+    // Appends made after it keep coming after it.
+    const next = await store.appendUpdate(DOC.id, textUpdate('ơ', 400));
+    expect(next).toBeGreaterThan(merged.seq);
+  });
 });
