@@ -515,12 +515,29 @@ export class Room {
   reauthorize(accountId: string, context: ConnectionContext | null): void {
     for (const [socket, member] of [...this.members]) {
       if (member.context.user.id !== accountId) continue;
-      if (context) member.context = { ...context, ...(member.context.sessionId ? { sessionId: member.context.sessionId } : {}) };
-      else {
+      if (context) {
+        member.context = { ...context, ...(member.context.sessionId ? { sessionId: member.context.sessionId } : {}) };
+        this.restampPresence(socket, member);
+      } else {
         this.leave(socket);
         socket.close(CloseCode.Forbidden, 'membership revoked');
       }
     }
+  }
+
+  /**
+   * Shows a member's new role (and colour) next to their cursors at once,
+   * instead of at their page's next presence update (up to 15 s later): their
+   * states are stamped again, with a newer clock, and sent to everyone.
+   */
+  private restampPresence(socket: SyncSocket, member: Member): void {
+    const entries: AwarenessEntry[] = [];
+    for (const clientId of member.awarenessIds) {
+      const state = this.awareness.getStates().get(clientId);
+      if (!state) continue;
+      entries.push({ clientId, clock: (this.awareness.meta.get(clientId)?.clock ?? 0) + 1, state: { ...state, user: member.context.presence } });
+    }
+    if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), socket);
   }
 
   /** Closes the connections opened with a session that has just ended (sign-out). */

@@ -163,4 +163,31 @@ describe('awareness identity', () => {
     expect(userOf(watcher.provider, id)).toEqual(identity.frHead);
     page.provider.destroy();
   });
+
+  it('shows a member’s new role next to their cursor as soon as it changes, without waiting for their page', async () => {
+    const page = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: cookies.frDrafter });
+    await synced(page.provider);
+    const id = page.provider.awareness.clientID;
+    page.provider.awareness.setLocalStateField('cursor', { where: 'closing' });
+    await waitFor(() => userOf(watcher.provider, id)?.role === 'drafter', 'the drafter’s presence');
+    const setRole = (role: string) =>
+      api(server.url, cookies.secretariat)(`/api/documents/${DOC}/members`, {
+        method: 'POST',
+        json: { name: identity.frDrafter.name, email: DEMO.frDrafter, role, partyId: 'fr' },
+      });
+    try {
+      expect((await setRole('observer')).status).toBe(201);
+      // The page sends nothing meanwhile (its own refresh comes every 15 s).
+      await waitFor(() => userOf(watcher.provider, id)?.role === 'observer', 'the new role shown', 3000);
+      expect(userOf(watcher.provider, id)).toMatchObject({ name: identity.frDrafter.name, accountId: identity.frDrafter.accountId, role: 'observer' });
+      expect((watcher.provider.awareness.getStates().get(id) as { cursor?: unknown }).cursor).toEqual({ where: 'closing' });
+      // The page's own next update still goes through (its clock follows the server's).
+      page.provider.awareness.setLocalStateField('cursor', { where: 'digital' });
+      await waitFor(() => (watcher.provider.awareness.getStates().get(id) as { cursor?: { where: string } }).cursor?.where === 'digital', 'the page’s next cursor');
+      expect(userOf(watcher.provider, id)?.role).toBe('observer');
+    } finally {
+      expect((await setRole('drafter')).status).toBe(201);
+      page.provider.destroy();
+    }
+  });
 });
