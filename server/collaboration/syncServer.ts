@@ -91,15 +91,24 @@ export class SyncServer {
   }
 
   /**
-   * Starts the worker threads now rather than on first use (the store's
-   * writer too), warmed up, and resolves once they are ready: loading their
+   * Starts the store's writer thread now rather than on the first edit, and
+   * the two ingest worker threads too when the store holds a document large
+   * enough to need them; resolves once they are ready. Loading a thread's
    * modules takes ~100 ms, and a cold thread is 2-3 times as slow over its
-   * first large document — costs the first large document opened after a
-   * restart would otherwise pay while clients wait. (`npm start` does; tests
-   * and embedders may leave them to start on demand.)
+   * first large document — costs the first edit or the first large document
+   * opened after a restart would otherwise pay while clients wait. The ingest
+   * workers cost ~25 MiB each, so a server without large documents starts
+   * them only when one arrives. (`npm start` calls this; tests and embedders
+   * may leave every thread to start on demand.)
    */
   async startWorkers(): Promise<void> {
-    await Promise.all([this.preparer.warm(), this.reader.warm(), this.store.prepareWrites?.()]);
+    const large = (await this.store.holdsDocumentLargerThan?.(limits.largeUpdateBytes)) ?? true;
+    await Promise.all([this.store.prepareWrites?.(), ...(large ? [this.preparer.warm(), this.reader.warm()] : [])]);
+  }
+
+  /** Which ingest worker threads are running (for tests and metrics). */
+  get ingestWorkers(): { preparer: boolean; reader: boolean } {
+    return { preparer: this.preparer.running, reader: this.reader.running };
   }
 
   /** Handles an HTTP upgrade whose path is under SYNC_PATH. */

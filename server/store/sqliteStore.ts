@@ -304,6 +304,12 @@ export class SqliteStore implements Store {
     await this.updateLog.start();
   }
 
+  async holdsDocumentLargerThan(bytes: number): Promise<boolean> {
+    // length() of a blob reads its size from the record header, not the blob.
+    const row = this.db.prepare('SELECT 1 FROM doc_updates GROUP BY document_id HAVING SUM(length(data)) >= ? LIMIT 1').get(bytes);
+    return row !== undefined;
+  }
+
   appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number> {
     return this.updateLog.append(documentId, update, chain);
   }

@@ -55,5 +55,7 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
    * restart is not the one waiting for it.
    */
   prepareWrites?(): Promise<void>;
+  /** Optional: whether any document's stored rows add up to `bytes` or more (undefined: cannot say). */
+  holdsDocumentLargerThan?(bytes: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -203,6 +203,20 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(closed.code).toBe(CloseCode.MalformedMessage);
     expect((await api(server.url, vn)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual(before);
   });
+  it('at start, runs the ingest worker threads (~25 MiB each) only when the store holds a document large enough to need them', async () => {
+    // The demo declarations are small: only the store's writer thread is started.
+    await server.sync.startWorkers();
+    expect(server.sync.ingestWorkers).toEqual({ preparer: false, reader: false });
+    const source = new Y.Doc();
+    writeLongHistory(source, 40, 4000, 4);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [] }, Y.encodeStateAsUpdate(source));
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    await server.sync.startWorkers();
+    expect(server.sync.ingestWorkers).toEqual({ preparer: true, reader: true });
+  });
+
   it('after a restart, clients joining while a large document loads get all of it, and their edits are kept', async () => {
     const source = new Y.Doc();
     writeLongHistory(source, 40, 4000, 4);

@@ -87,6 +87,11 @@ export class UpdatePreparer {
     });
   }
 
+  /** Whether the worker thread is running (it starts on first use, or by `warm`). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Starts the worker and runs its code once on a small history made there (see worker.ts warmUp); resolves when done. */
   async warm(): Promise<void> {
     await this.request({ kind: 'warm' });
