@@ -15,4 +15,4 @@ RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 EXPOSE 3000
 USER node
-CMD ["node", "dist/node/server/main.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/node/server/main.js"]

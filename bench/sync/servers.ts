@@ -106,8 +106,16 @@ function compileAccord(): void {
   compiled = true;
 }
 
+/** The node flags of `npm start` (package.json), so the bench runs Accord exactly as it is started. */
+function startFlags(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = scripts.start!.split(/\s+/);
+  return words.slice(1, words.indexOf('dist/node/server/main.js'));
+}
+
 async function startAccord(nodeArgs: string[], options: StartOptions): Promise<RunningServer> {
   compileAccord();
+  nodeArgs = [...startFlags(), ...nodeArgs];
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
   const { child, started, exited, read } = spawnNode(
     'dist/node/server/main.js',
