@@ -1,18 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { DEMO } from '../helpers/auth.ts';
 import {
   artifactPath,
   eventually,
   followLink,
   forgetHttpErrors,
-  launchBrowser,
   openBrowserContext,
   openDeclaration,
   signIn,
-  startServer,
-  type Member,
-  type RunningServer,
+  browserSuite,
 } from './helpers.ts';
 
 /**
@@ -25,26 +22,8 @@ import {
 const DOC = 'vn-fr-2023';
 const OTHER_DOC = 'hanoi-toulouse-2023';
 
-let server: RunningServer;
-let browser: Browser;
-let people: Array<Pick<Member, 'context' | 'errors'> & { name?: string }> = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  const errors = people.flatMap((p) => p.errors.map((e) => `${p.name ?? 'visitor'}: ${e}`));
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-  expect(errors, 'no errors in the browser console').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
+const { people } = suite;
 
 const panel = (page: Page, documentId: string): Locator => page.locator(`[data-testid="admin-document"][data-document-id="${documentId}"]`);
 const memberNames = (section: Locator): Promise<string[]> => section.locator('[data-testid="member"] .members__name > span:nth-child(2)').allTextContents();
@@ -61,9 +40,9 @@ async function invite(section: Locator, person: { name: string; email: string; r
 
 describe('the admin page', () => {
   it('the secretariat invites a member; the link shown signs that person in with the right role', async () => {
-    const ha = await signIn(browser, server, DEMO.secretariat);
+    const ha = await signIn(suite.browser, suite.server, DEMO.secretariat);
     people.push(ha);
-    await ha.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await ha.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.url });
     const page = ha.page;
     await page.locator('[data-testid="admin-link"]').click();
     await page.waitForURL(/\/admin$/);
@@ -94,7 +73,7 @@ describe('the admin page', () => {
     expect(await error.isHidden()).toBe(true);
     expect(await linkBox.textContent()).toContain('Sign-in link for Phạm Quốc Bảo');
     const link = await linkBox.locator('[data-testid="sign-in-url"]').inputValue();
-    expect(link).toMatch(new RegExp(`^${server.url}/signin/[A-Za-z0-9_-]+$`));
+    expect(link).toMatch(new RegExp(`^${suite.server.url}/signin/[A-Za-z0-9_-]+$`));
     await linkBox.locator('[data-testid="copy-link"]').click();
     await linkBox.getByText('Copied.').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -106,7 +85,7 @@ describe('the admin page', () => {
     await page.screenshot({ path: artifactPath('admin.png'), fullPage: true });
 
     // In another browser, the link signs Bảo in: his declaration, his role, his delegation.
-    const other = await openBrowserContext(browser);
+    const other = await openBrowserContext(suite.browser);
     people.push({ ...other, name: 'Phạm Quốc Bảo' });
     expect(await followLink(other.page, link)).toBe('Phạm Quốc Bảo');
     const cards = other.page.locator('[data-testid="document-item"]');
@@ -115,12 +94,12 @@ describe('the admin page', () => {
     expect(await cards.first().locator('[data-testid="document-role"]').textContent()).toBe('Drafter');
     expect(await cards.first().locator('[data-testid="document-party"]').textContent()).toBe('Partie vietnamienne');
     expect(await other.page.locator('[data-testid="admin-link"]').count()).toBe(0);
-    await openDeclaration(other.page, server.url, DOC);
+    await openDeclaration(other.page, suite.server.url, DOC);
     expect(await other.page.locator('[data-testid="me-role"]').textContent()).toBe('Drafter');
     expect(await other.page.locator('[data-testid="me-party"]').textContent()).toBe('Partie vietnamienne');
     expect(await other.page.locator('[data-testid="bold"]').count()).toBe(1);
     // He is a member of this declaration only.
-    await other.page.goto(`${server.url}/d/${OTHER_DOC}`);
+    await other.page.goto(`${suite.server.url}/d/${OTHER_DOC}`);
     await other.page.locator('[data-testid="fatal-error"]').waitFor();
     expect(await other.page.locator('[data-testid="fatal-error"]').textContent()).toContain('You are not a member of this declaration');
     expect(await other.page.locator('.ProseMirror').count()).toBe(0);
@@ -128,7 +107,7 @@ describe('the admin page', () => {
     // "New link" gives a fresh link; the one already used now says so.
     await bao.locator('[data-testid="new-link"]').click();
     await eventually(() => linkBox.locator('[data-testid="sign-in-url"]').inputValue(), (url) => url !== link && /\/signin\//.test(url), 'a fresh link');
-    const third = await openBrowserContext(browser);
+    const third = await openBrowserContext(suite.browser);
     people.push({ ...third, name: 'a second browser' });
     await third.page.goto(link);
     await third.page.locator('[data-testid="signed-out"][data-reason="used"]').waitFor();
@@ -146,7 +125,7 @@ describe('the admin page', () => {
     expect(await memberNames(section)).toEqual(before);
     // The secretariat cannot revoke herself: the button is not offered.
     expect(await section.locator('[data-testid="member"]', { hasText: 'Nguyễn Thu Hà' }).locator('[data-testid="revoke"]').count()).toBe(0);
-    await other.page.goto(`${server.url}/d/${DOC}`);
+    await other.page.goto(`${suite.server.url}/d/${DOC}`);
     await other.page.locator('[data-testid="fatal-error"]').waitFor();
     expect(await other.page.locator('[data-testid="fatal-error"]').textContent()).toContain('You are not a member of this declaration');
     forgetHttpErrors(other, 403); // the refused declarations
@@ -154,10 +133,10 @@ describe('the admin page', () => {
   });
 
   it('adds a delegation and creates a declaration; a refused one changes nothing', async () => {
-    const ha = await signIn(browser, server, DEMO.secretariat);
+    const ha = await signIn(suite.browser, suite.server, DEMO.secretariat);
     people.push(ha);
     const page = ha.page;
-    await page.goto(`${server.url}/admin`);
+    await page.goto(`${suite.server.url}/admin`);
     const section = panel(page, OTHER_DOC);
     await section.locator('[data-testid="party"]').first().waitFor();
     const parties = (): Promise<string[]> => section.locator('[data-testid="party"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-party-id') ?? ''));
@@ -201,10 +180,10 @@ describe('the admin page', () => {
     expect(await panel(page, 'yenbai-vdm').locator('[data-testid="party-form"]').isVisible()).toBe(true);
 
     // The drafters' admin link is absent, and the page itself refuses them.
-    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     people.push(lan);
     expect(await lan.page.locator('[data-testid="admin-link"]').count()).toBe(0);
-    await lan.page.goto(`${server.url}/admin`);
+    await lan.page.goto(`${suite.server.url}/admin`);
     await lan.page.locator('[data-testid="fatal-error"]').waitFor();
     expect(await lan.page.locator('[data-testid="fatal-error"]').textContent()).toContain('This page is for the secretariat');
     forgetHttpErrors(ha, 400, 409); // the refused delegation and declaration

@@ -1,6 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser, openDeclaration, placeCaret, row, signIn as signInMember, startServer, type Member as SignedInPerson, type RunningServer } from './helpers.ts';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, openDeclaration, placeCaret, row, signIn as signInMember, type Member as SignedInPerson, browserSuite } from './helpers.ts';
 import { DEMO as DEMO_PEOPLE } from '../helpers/auth.ts';
 import { SOCKET_IO_PATH, SYNC_PATH } from '../../shared/protocol.ts';
 
@@ -28,25 +28,13 @@ async function waitForStatus(page: Page, pairId: string, partyId: string, status
 }
 
 describe('approvals, live stale status and versions in the browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const people: SignedInPerson[] = [];
+  const suite = browserSuite({ keepPeople: true });
+  const { people } = suite;
   let frHead: SignedInPerson;
   let vnDrafter: SignedInPerson;
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const person of people) await person.context.close().catch(() => {});
-    await browser?.close();
-    await server?.stop();
-  });
-
   const signIn = async (email: string): Promise<SignedInPerson> => {
-    const person = await signInMember(browser, server, email);
+    const person = await signInMember(suite.browser, suite.server, email);
     people.push(person);
     return person;
   };
@@ -55,7 +43,7 @@ describe('approvals, live stale status and versions in the browser', () => {
   const noPageErrors = (expected: RegExp[] = []): void => {
     for (const person of people) {
       const errors = person.errors.filter((e) => !expected.some((re) => re.test(e)));
-      expect(errors, `${person.email}\n${server.output()}`).toEqual([]);
+      expect(errors, `${person.name}\n${suite.server.output()}`).toEqual([]);
     }
   };
 
@@ -64,8 +52,8 @@ describe('approvals, live stale status and versions in the browser', () => {
     vnDrafter = await signIn(DEMO_PEOPLE.vnDrafter);
     const sockets: string[] = [];
     frHead.page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
-    await openDeclaration(frHead.page, server.url, DOC);
-    await openDeclaration(vnDrafter.page, server.url, DOC);
+    await openDeclaration(frHead.page, suite.server.url, DOC);
+    await openDeclaration(vnDrafter.page, suite.server.url, DOC);
 
     // Nothing approved yet; only the head has the buttons.
     await waitForStatus(frHead.page, PAIR, 'fr', 'pending');
@@ -131,7 +119,7 @@ describe('approvals, live stale status and versions in the browser', () => {
     const page = secretariat.page;
 
     // The status matrix first: pairs × parties and the progress figure, live.
-    await page.goto(`${server.url}/d/${DOC}/status`);
+    await page.goto(`${suite.server.url}/d/${DOC}/status`);
     const cellOf = (pairId: string, partyId: string) => `[data-testid="matrix-row"][data-pair-id="${pairId}"] td[data-party="${partyId}"]`;
     await page.waitForSelector(`${cellOf('environment', 'fr')}[data-status="agreed"]`);
     expect(await page.locator('[data-testid="matrix-row"]').count()).toBe(8);
@@ -141,7 +129,7 @@ describe('approvals, live stale status and versions in the browser', () => {
     await row(frHead.page, 'digital').locator('[data-testid="approve-withdraw"]').click();
     await page.waitForSelector(`${cellOf('digital', 'fr')}[data-status="pending"]`);
 
-    await page.goto(`${server.url}/d/${DOC}/versions`);
+    await page.goto(`${suite.server.url}/d/${DOC}/versions`);
     await page.locator('[data-testid="cut-version"]').waitFor();
     expect(await page.locator('[data-testid="version-item"]').count()).toBe(0);
 
@@ -158,7 +146,7 @@ describe('approvals, live stale status and versions in the browser', () => {
     expect(await page.locator('[data-testid="sign-version"]').count()).toBe(0); // the secretariat does not sign
 
     // A head tries to sign: the server refuses and the page says why.
-    await frHead.page.goto(`${server.url}/d/${DOC}/versions`);
+    await frHead.page.goto(`${suite.server.url}/d/${DOC}/versions`);
     await frHead.page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
     expect(await frHead.page.locator('[data-testid="cut-version"]').count()).toBe(0);
     frHead.page.once('dialog', (dialog) => void dialog.accept());
@@ -171,7 +159,7 @@ describe('approvals, live stale status and versions in the browser', () => {
     await placeCaret(vnDrafter.page, 'digital', 'vi', 'start');
     await vnDrafter.page.keyboard.type('Trước hết, ');
     await expect.poll(async () => {
-      const res = await page.request.get(`${server.url}/api/documents/${DOC}/diff?from=1&to=draft`);
+      const res = await page.request.get(`${suite.server.url}/api/documents/${DOC}/diff?from=1&to=draft`);
       return ((await res.json()) as { changes: Array<{ status: string }> }).changes.filter((c) => c.status === 'changed').length;
     }).toBe(1);
     await v1.locator('[data-testid="compare-draft"]').click();

@@ -1,15 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO } from '../helpers/auth.ts';
 import {
   artifactPath,
   cell,
   cellText,
   eventually,
-  launchBrowser,
   openDeclaration,
   placeCaret,
   row,
@@ -20,7 +18,7 @@ import {
   storedPairs,
   waitForConnectionState,
   type Member,
-  type RunningServer,
+  browserSuite,
 } from './helpers.ts';
 
 /**
@@ -33,36 +31,18 @@ import {
 const DOC = 'vn-fr-2023';
 const DEMO_ORDER = ['title', 'preamble-1', 'preamble-2', 'environment', 'digital', 'urbanisation', 'heritage', 'closing'];
 
-let server: RunningServer;
-let browser: Browser;
-let drafters: Member[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  const errors = drafters.flatMap((d) => d.errors.map((e) => `${d.name}: ${e}`));
-  await Promise.all(drafters.map((d) => d.context.close()));
-  drafters = [];
-  expect(errors, 'no errors in the browser console').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
+const { people: drafters } = suite;
 
 /** The colours of the two delegations (first and second party of the declaration). */
 const VN_COLOR = 'rgb(176, 65, 62)'; // #b0413e
 const FR_COLOR = 'rgb(31, 111, 235)'; // #1f6feb
 
 async function twoDrafters(): Promise<[Member, Member]> {
-  const [lan, julien] = await Promise.all([signIn(browser, server, DEMO.vnDrafter), signIn(browser, server, DEMO.frDrafter)]);
+  const [lan, julien] = await Promise.all([signIn(suite.browser, suite.server, DEMO.vnDrafter), signIn(suite.browser, suite.server, DEMO.frDrafter)]);
   drafters.push(lan, julien);
   expect([lan.name, julien.name]).toEqual(['Lê Thị Lan', 'Julien Martin']);
-  await Promise.all([openDeclaration(lan.page, server.url, DOC), openDeclaration(julien.page, server.url, DOC)]);
+  await Promise.all([openDeclaration(lan.page, suite.server.url, DOC), openDeclaration(julien.page, suite.server.url, DOC)]);
   return [lan, julien];
 }
 
@@ -105,10 +85,10 @@ describe('collaborative editing of a declaration', () => {
   });
 
   it('marks the pair list ready once the stored text is shown, in editable rows where the person looks', async () => {
-    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     drafters.push(lan);
     const page = lan.page;
-    await page.goto(`${server.url}/d/${DOC}`);
+    await page.goto(`${suite.server.url}/d/${DOC}`);
     await page.waitForSelector('[data-testid="pair-list"][data-ready="true"]');
     // Read in one go at the moment the signal is there: every stored pair has its row with its text; the rows
     // in view have both cells editable, the ones further down are static text that takes the focus (and
@@ -123,7 +103,7 @@ describe('collaborative editing of a declaration', () => {
         text: [...r.querySelectorAll<HTMLElement>('[data-testid^="cell-"]')].map((c) => c.textContent),
       })),
     );
-    const stored = await storedPairs(server.url, await sessionCookie(server, DEMO.secretariat), DOC);
+    const stored = await storedPairs(suite.server.url, await sessionCookie(suite.server, DEMO.secretariat), DOC);
     expect(shown.map((r) => r.id)).toEqual(stored.map((p) => p.id));
     expect(shown.map((r) => r.text)).toEqual(stored.map((p) => [p.vi, p.fr]));
     expect(shown.filter((r) => r.inView).length).toBeGreaterThan(0);
@@ -186,9 +166,9 @@ describe('collaborative editing of a declaration', () => {
       expect(await drafter.page.locator('[data-testid="connection-state"]').getAttribute('data-state')).toBe('connected');
     }
     // The server has stored what both typed.
-    const cookie = await sessionCookie(server, DEMO.vnHead);
+    const cookie = await sessionCookie(suite.server, DEMO.vnHead);
     const stored = await eventually(
-      async () => (await storedPairs(server.url, cookie, DOC)).find((p) => p.id === pair),
+      async () => (await storedPairs(suite.server.url, cookie, DOC)).find((p) => p.id === pair),
       (p) => !!p && p.vi.endsWith(viAddition) && p.fr === expectedFr,
       'the server to store both edits',
     );
@@ -261,7 +241,7 @@ describe('collaborative editing of a declaration', () => {
     let own = await startServer({ dataDir });
     try {
       const port = new URL(own.url).port;
-      const lan = await signIn(browser, own, DEMO.vnDrafter);
+      const lan = await signIn(suite.browser, own, DEMO.vnDrafter);
       drafters.push(lan);
       await openDeclaration(lan.page, own.url, DOC);
 
@@ -293,10 +273,10 @@ describe('collaborative editing of a declaration', () => {
   });
 
   it('an unknown declaration shows a clear message and no editors', async () => {
-    const lan = await signIn(browser, server, DEMO.vnDrafter);
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     drafters.push(lan);
     // The page asks the server for a missing document: the 404 in the console is expected.
-    await lan.page.goto(`${server.url}/d/no-such-declaration`);
+    await lan.page.goto(`${suite.server.url}/d/no-such-declaration`);
     const message = lan.page.locator('[data-testid="fatal-error"]');
     await message.waitFor();
     expect(await message.textContent()).toContain('This declaration does not exist');

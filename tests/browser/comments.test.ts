@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, cell, launchBrowser, openDeclaration, row, signIn, startServer, type Member, type RunningServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { artifactPath, cell, openDeclaration, row, signIn, type Member, browserSuite } from './helpers.ts';
 
 /**
  * Comments per delegation, in real Chromium on the real server: a Vietnamese
@@ -17,26 +17,14 @@ const SHARED_BODY = 'Đề nghị bổ sung: « gestion efficace et durable de l
 const REPLY_BODY = 'D’accord sur le principe\u202F; nous proposons « gestion efficace et durable des ressources en eau ».';
 const REPLY_EDITED = 'D’accord sur le principe\u202F; nous proposons « gestion efficace et durable des ressources en eau », comme au point 5.';
 
-let server: RunningServer;
-let browser: Browser;
-const people: Member[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  for (const person of people) await person.context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite({ keepPeople: true });
+const { people } = suite;
 
 /** A member at their own computer: own browser context, signed in, on the declaration. */
 async function member(email: string): Promise<Member> {
-  const person = await signIn(browser, server, email);
+  const person = await signIn(suite.browser, suite.server, email);
   people.push(person);
-  await openDeclaration(person.page, server.url, DOC);
+  await openDeclaration(person.page, suite.server.url, DOC);
   return person;
 }
 

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchBrowser, signIn, startServer, type Member, type RunningServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, signIn, browserSuite } from './helpers.ts';
 
 /**
  * Downloads from the page: a member opens the versions view, downloads the
@@ -9,25 +8,14 @@ import { artifactPath, launchBrowser, signIn, startServer, type Member, type Run
  * gets the right files (a PDF whose text is the declaration's, a DOCX).
  */
 describe('downloading the declaration from the page', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const people: Member[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of people) await p.context.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite({ keepPeople: true });
+  const { people } = suite;
 
   it('offers the draft and each version as PDF (side by side, one language, sequential) and DOCX', async () => {
-    const secretariat = await signIn(browser, server, 'secretariat@demo.accord');
+    const secretariat = await signIn(suite.browser, suite.server, 'secretariat@demo.accord');
     people.push(secretariat);
     const { page } = secretariat;
-    await page.goto(`${server.url}/d/vn-fr-2023/versions`);
+    await page.goto(`${suite.server.url}/d/vn-fr-2023/versions`);
     await page.locator('[data-testid="cut-version"]').click();
     await page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
 

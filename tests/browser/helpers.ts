@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { issueSignInToken, signInUrl } from '../../server/commands/members.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
@@ -275,4 +276,48 @@ export function forgetHttpErrors(person: { errors: string[] }, ...statuses: numb
   const expected = new RegExp(`Failed to load resource: the server responded with a status of (${statuses.join('|')})\\b`);
   const kept = person.errors.filter((e) => !expected.test(e));
   person.errors.splice(0, person.errors.length, ...kept);
+}
+
+/** Someone a test opened a browser context for. */
+export type Person = Pick<Member, 'context' | 'errors'> & { name?: string };
+
+/** The server and browser a test file shares, and the people its tests open. */
+export interface BrowserSuite {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+  /** Push everyone a test opens: they are closed for you (see browserSuite). */
+  readonly people: Person[];
+}
+
+/**
+ * The setup of a browser test file: one real server (child process, own data
+ * directory) and one Chromium for the whole file. The people a test pushes on
+ * `people` are closed after that test, which then fails if any of them saw an
+ * error in the browser console; with `keepPeople`, they stay open until the
+ * end of the file (for files whose tests build on each other) and the file
+ * checks errors itself.
+ */
+export function browserSuite(options: { server?: StartServerOptions; keepPeople?: boolean } = {}): BrowserSuite {
+  const suite = { people: [] as Person[] } as { server: RunningServer; browser: Browser; people: Person[] };
+  const closeEveryone = async () => {
+    const people = suite.people.splice(0);
+    await Promise.all(people.map((p) => p.context.close().catch(() => undefined)));
+    return people;
+  };
+  beforeAll(async () => {
+    suite.server = await startServer(options.server);
+    suite.browser = await launchBrowser();
+  });
+  if (!options.keepPeople) {
+    afterEach(async () => {
+      const people = await closeEveryone();
+      expect(people.flatMap((p) => p.errors.map((e) => `${p.name ?? 'visitor'}: ${e}`)), 'no errors in the browser console').toEqual([]);
+    });
+  }
+  afterAll(async () => {
+    await closeEveryone();
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return suite;
 }

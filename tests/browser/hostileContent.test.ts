@@ -1,11 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { getPair } from '../../shared/model/index.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
-import { artifactPath, launchBrowser, openDeclaration, sessionCookie, signIn, startServer, type Member, type RunningServer } from './helpers.ts';
+import { artifactPath, openDeclaration, sessionCookie, signIn, browserSuite } from './helpers.ts';
 
 /**
  * Regression test for "write active content straight into the Y.Doc": a
@@ -14,23 +13,11 @@ import { artifactPath, launchBrowser, openDeclaration, sessionCookie, signIn, st
  * update, and a real page opened afterwards renders no active content.
  */
 describe('hostile content written into the CRDT', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let reader: Member | undefined;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await reader?.context.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('never reaches a page as active content', async () => {
-    const cookie = await sessionCookie(server, 'vn-drafter@demo.accord');
-    const wsUrl = server.url.replace(/^http/, 'ws');
+    const cookie = await sessionCookie(suite.server, 'vn-drafter@demo.accord');
+    const wsUrl = suite.server.url.replace(/^http/, 'ws');
     const client = connectProvider(wsUrl, 'vn-fr-2023', new Y.Doc(), { cookie });
     await synced(client.provider);
     const attacks: Array<(doc: Y.Doc) => void> = [
@@ -57,8 +44,9 @@ describe('hostile content written into the CRDT', () => {
     }
     client.provider.destroy();
 
-    reader = await signIn(browser, server, 'fr-drafter@demo.accord');
-    await openDeclaration(reader.page, server.url, 'vn-fr-2023');
+    const reader = await signIn(suite.browser, suite.server, 'fr-drafter@demo.accord');
+    suite.people.push(reader);
+    await openDeclaration(reader.page, suite.server.url, 'vn-fr-2023');
     const row = reader.page.locator('[data-testid="pair-row"][data-pair-id="environment"]');
     await row.scrollIntoViewIfNeeded();
     expect(await row.locator('script, img, a[href], [onclick], [onerror]').count()).toBe(0);

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { DEMO } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { getPair, insertPair, paragraphXmlText, readOrder, readPairText } from '../../shared/model/index.ts';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
-import { cell, cellText, eventually, launchBrowser, row, sessionCookie, signIn, startServer, type Member, type RunningServer } from './helpers.ts';
+import { cell, cellText, eventually, row, sessionCookie, signIn, type Member, browserSuite } from './helpers.ts';
 
 /**
  * A long declaration (the demo scaled to 200 pairs, as in the browser bench):
@@ -20,17 +20,14 @@ const PAIRS = 200;
 /** Three screens of rows at most have editors: far fewer than the 2 × 200 cells. */
 const MAX_EDITORS = 80;
 
-let server: RunningServer;
-let browser: Browser;
-let people: Member[] = [];
+const suite = browserSuite();
+const { people } = suite;
 let secretariat: string;
 let wsUrl: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  secretariat = await sessionCookie(server, DEMO.secretariat);
-  wsUrl = server.url.replace(/^http/, 'ws');
+  secretariat = await sessionCookie(suite.server, DEMO.secretariat);
+  wsUrl = suite.server.url.replace(/^http/, 'ws');
   const { doc, provider } = connectProvider(wsUrl, DOC, new Y.Doc(), { cookie: secretariat });
   await synced(provider);
   const source = jointDeclaration.pairs.slice(1);
@@ -47,29 +44,17 @@ beforeAll(async () => {
   check.provider.destroy();
 });
 
-afterEach(async () => {
-  const errors = people.flatMap((p) => p.errors.map((e) => `${p.name}: ${e}`));
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-  expect(errors, 'no errors in the browser console').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 async function drafterOnLongDeclaration(): Promise<Member> {
-  const lan = await signIn(browser, server, DEMO.vnDrafter);
+  const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
   people.push(lan);
-  await lan.page.goto(`${server.url}/d/${DOC}`);
+  await lan.page.goto(`${suite.server.url}/d/${DOC}`);
   await lan.page.waitForSelector('[data-testid="pair-list"][data-ready="true"]');
   return lan;
 }
 
 /** A y-websocket client on the declaration, as another member's page is. */
 async function otherClient(email: string): Promise<{ doc: Y.Doc; destroy(): void }> {
-  const { doc, provider } = connectProvider(wsUrl, DOC, new Y.Doc(), { cookie: await sessionCookie(server, email) });
+  const { doc, provider } = connectProvider(wsUrl, DOC, new Y.Doc(), { cookie: await sessionCookie(suite.server, email) });
   await synced(provider);
   return { doc, destroy: () => provider.destroy() };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO } from '../helpers/auth.ts';
 import {
@@ -10,7 +10,6 @@ import {
   cellText,
   eventually,
   forgetHttpErrors,
-  launchBrowser,
   openBrowserContext,
   openDeclaration,
   placeCaret,
@@ -20,7 +19,7 @@ import {
   startServer,
   storedPairs,
   type Member,
-  type RunningServer,
+  browserSuite,
 } from './helpers.ts';
 
 /**
@@ -33,29 +32,11 @@ import {
 const DOC = 'vn-fr-2023';
 const NEUTRAL = 'rgb(107, 115, 128)'; // #6b7380, people who speak for no party
 
-let server: RunningServer;
-let browser: Browser;
-let people: Array<Pick<Member, 'context' | 'errors'> & { name?: string }> = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterEach(async () => {
-  const errors = people.flatMap((p) => p.errors.map((e) => `${p.name ?? 'visitor'}: ${e}`));
-  await Promise.all(people.map((p) => p.context.close()));
-  people = [];
-  expect(errors, 'no errors in the browser console').toEqual([]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
+const { people } = suite;
 
 async function member(email: string, options: Parameters<typeof signIn>[3] = {}): Promise<Member> {
-  const person = await signIn(browser, server, email, options);
+  const person = await signIn(suite.browser, suite.server, email, options);
   people.push(person);
   return person;
 }
@@ -65,12 +46,12 @@ const count = (page: Member['page'], selector: string): Promise<number> => page.
 
 describe('signed out', () => {
   it('every page without a session explains how to sign in, and shows no text of any declaration', async () => {
-    const visitor = await openBrowserContext(browser);
+    const visitor = await openBrowserContext(suite.browser);
     people.push(visitor);
     const { page } = visitor;
 
     for (const path of ['/', `/d/${DOC}`, '/admin']) {
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${suite.server.url}${path}`);
       const card = page.locator('[data-testid="signed-out"]');
       await card.waitFor();
       expect(await card.getAttribute('data-reason')).toBe('none');
@@ -82,7 +63,7 @@ describe('signed out', () => {
     await page.screenshot({ path: artifactPath('signed-out.png') });
 
     // A link works once: followed in one browser it signs in; the same link in another says so.
-    const link = await signInLink(server, DEMO.vnHead);
+    const link = await signInLink(suite.server, DEMO.vnHead);
     const first = await member(DEMO.vnHead, { link });
     expect(first.name).toBe('Trần Minh Đức');
     await page.goto(link);
@@ -103,7 +84,7 @@ describe('signed out', () => {
       ['expired', 'This sign-in link has expired'],
       ['unknown', 'This sign-in link is not valid'],
     ] as const) {
-      await page.goto(`${server.url}/?signin=${reason}`);
+      await page.goto(`${suite.server.url}/?signin=${reason}`);
       await page.locator(`[data-testid="signed-out"][data-reason="${reason}"]`).waitFor();
       expect(await page.locator('[data-testid="signed-out"]').textContent()).toContain(words);
     }
@@ -125,7 +106,7 @@ describe('signed out', () => {
     let own = await startServer({ dataDir });
     try {
       const port = new URL(own.url).port;
-      const lan = await signIn(browser, own, DEMO.vnDrafter);
+      const lan = await signIn(suite.browser, own, DEMO.vnDrafter);
       people.push(lan);
       await openDeclaration(lan.page, own.url, DOC);
       // Her session ends (signed out elsewhere)…
@@ -152,11 +133,11 @@ describe('signed out', () => {
 describe('an observer', () => {
   it('sees who they are, has no editing control, and cannot change the text for anyone; a drafter can', async () => {
     // The observer signs in with the link the server printed at start (the README's way).
-    const printed = server.printedLinks().get(DEMO.observer);
+    const printed = suite.server.printedLinks().get(DEMO.observer);
     expect(printed, 'the server printed a sign-in link for the observer').toMatch(/\/signin\//);
     const sophie = await member(DEMO.observer, { link: printed! });
     const lan = await member(DEMO.vnDrafter);
-    await Promise.all([openDeclaration(sophie.page, server.url, DOC), openDeclaration(lan.page, server.url, DOC)]);
+    await Promise.all([openDeclaration(sophie.page, suite.server.url, DOC), openDeclaration(lan.page, suite.server.url, DOC)]);
     const page = sophie.page;
 
     // Name, delegation and role, and the read-only badge.
@@ -187,8 +168,8 @@ describe('an observer', () => {
     expect(await sophieThere.locator('.person__dot').evaluate((dot) => getComputedStyle(dot).backgroundColor)).toBe(NEUTRAL);
 
     // The observer types into a paragraph (and tries the shortcuts): nothing changes, anywhere.
-    const cookie = await sessionCookie(server, DEMO.frHead);
-    const before = await storedPairs(server.url, cookie, DOC);
+    const cookie = await sessionCookie(suite.server, DEMO.frHead);
+    const before = await storedPairs(suite.server.url, cookie, DOC);
     const shownBefore = { observer: await cellText(page, 'digital', 'fr'), drafter: await cellText(lan.page, 'digital', 'fr') };
     await placeCaret(page, 'digital', 'fr', 'end');
     await page.keyboard.type(' OBSERVER WAS HERE', { delay: 10 });
@@ -202,7 +183,7 @@ describe('an observer', () => {
     expect(await cellText(page, 'digital', 'fr')).toBe(shownBefore.observer);
     expect(await cellText(lan.page, 'digital', 'fr')).toBe(shownBefore.drafter);
     expect(await cellText(page, 'digital', 'vi')).not.toContain('Quan sát viên');
-    expect(await storedPairs(server.url, cookie, DOC)).toEqual(before);
+    expect(await storedPairs(suite.server.url, cookie, DOC)).toEqual(before);
     expect(await page.locator('[data-testid="notice"]').isHidden()).toBe(true);
 
     // The drafter's edit goes through: to the observer's page and to the server.
@@ -211,7 +192,7 @@ describe('an observer', () => {
     await lan.page.keyboard.type(addition, { delay: 10 });
     await eventually(() => cellText(page, 'digital', 'vi'), (text) => text.endsWith(addition), 'the drafter’s edit on the observer’s page');
     await eventually(
-      async () => (await storedPairs(server.url, cookie, DOC)).find((p) => p.id === 'digital')?.vi ?? '',
+      async () => (await storedPairs(suite.server.url, cookie, DOC)).find((p) => p.id === 'digital')?.vi ?? '',
       (vi) => vi.endsWith(addition),
       'the server to store the drafter’s edit',
     );
@@ -255,21 +236,21 @@ describe('the interface language', () => {
     expect(await card.locator('[data-testid="document-party"]').textContent()).toBe('Phía Pháp');
     expect(await page.locator('[data-testid="sign-out"]').textContent()).toBe('Đăng xuất');
 
-    await openDeclaration(page, server.url, DOC);
+    await openDeclaration(page, suite.server.url, DOC);
     expect(await page.locator('[data-testid="me-role"]').textContent()).toBe('Trưởng đoàn');
     expect(await page.locator('[data-testid="me-party"]').textContent()).toBe('Phía Pháp');
     expect(await page.locator('[data-testid="connection-state"]').textContent()).toBe('Đã kết nối');
     expect(await page.locator('[data-testid="bold"]').getAttribute('aria-label')).toBe('In đậm');
     await page.screenshot({ path: artifactPath('declaration-vi.png') });
 
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await page.locator('[data-testid="language-select"]').selectOption('fr');
     await page.locator('h1', { hasText: 'Vos déclarations' }).waitFor();
     expect(await card.locator('[data-testid="document-role"]').textContent()).toBe('Chef de délégation');
     expect(await card.locator('[data-testid="document-party"]').textContent()).toBe('Partie française');
     // French typography: a no-break space before the colon.
     expect(await card.locator('.doc-card__you').textContent()).toBe('Vous\u00A0:');
-    await openDeclaration(page, server.url, DOC);
+    await openDeclaration(page, suite.server.url, DOC);
     expect(await page.locator('[data-testid="connection-state"]').textContent()).toBe('Connecté');
     // French word processors mark bold with G (« gras »).
     expect(await page.locator('[data-testid="bold"]').textContent()).toBe('G');
