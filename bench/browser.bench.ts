@@ -26,8 +26,8 @@
  *    0–16.7 ms) and on Accord with nobody else typing.
  *
  * Reported, not asserted. `BENCH_WRITE=0` skips docs/benchmarks.md;
- * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PROFILE=1` writes a
- * CPU profile of the typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
+ * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PROFILE=busy` (or `1`,
+ * or `alone`) writes a CPU profile of that typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
  * `alone`) a Chromium trace of that typing phase.
  */
 import fs from 'node:fs';
@@ -61,7 +61,7 @@ function buildClient(): void {
   }
   // Always the client of this checkout: a stale bundle would measure other code.
   // Profiles need readable function names: no minification then.
-  const minify = process.env.BENCH_PROFILE === '1' ? ['--minify', 'false'] : [];
+  const minify = process.env.BENCH_PROFILE ? ['--minify', 'false'] : [];
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', ...minify], { cwd: ROOT, stdio: 'inherit' });
 }
 
@@ -325,7 +325,7 @@ async function measureAccordTyping(browser: Browser, server: RunningServer, othe
   await page.keyboard.press('Control+End');
   await page.waitForTimeout(500);
   if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log('page:', m.text()));
-  const profile = process.env.BENCH_PROFILE === '1' && others;
+  const profile = (process.env.BENCH_PROFILE === '1' ? 'busy' : process.env.BENCH_PROFILE) === (others ? 'busy' : 'alone');
   const cdp = profile ? await page.context().newCDPSession(page) : undefined;
   if (cdp) {
     await cdp.send('Profiler.enable');
@@ -342,7 +342,7 @@ async function measureAccordTyping(browser: Browser, server: RunningServer, othe
   }
   if (cdp) {
     const { profile: cpu } = await cdp.send('Profiler.stop');
-    fs.writeFileSync(artifactPath('browser-bench-typing.cpuprofile'), JSON.stringify(cpu));
+    fs.writeFileSync(artifactPath(`browser-bench-typing-${others ? 'busy' : 'alone'}.cpuprofile`), JSON.stringify(cpu));
     summariseProfile(cpu);
   }
   const othersTyped = typers.reduce((n, t) => n + t.typed(), 0);

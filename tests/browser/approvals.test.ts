@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { artifactPath, openDeclaration, placeCaret, row, signIn as signInMember, type Member as SignedInPerson, browserSuite } from './helpers.ts';
+import { artifactPath, eventually, openDeclaration, placeCaret, row, signIn as signInMember, type Member as SignedInPerson, browserSuite } from './helpers.ts';
 import { DEMO as DEMO_PEOPLE } from '../helpers/auth.ts';
 import { SOCKET_IO_PATH, SYNC_PATH } from '../../shared/protocol.ts';
 
@@ -52,6 +52,15 @@ describe('approvals, live stale status and versions in the browser', () => {
     vnDrafter = await signIn(DEMO_PEOPLE.vnDrafter);
     const sockets: string[] = [];
     frHead.page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+    // The new hashes the server pushes to the head's page (socket.io frames), by pair.
+    const hashPushes = new Map<string, number>();
+    frHead.page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const match = typeof payload === 'string' ? /^\d+\["pairs:hashes",(.*)\]$/.exec(payload) : null;
+        const hashes = match ? (JSON.parse(match[1]!) as { hashes?: Record<string, unknown> }).hashes : undefined;
+        for (const pairId of Object.keys(hashes ?? {})) hashPushes.set(pairId, (hashPushes.get(pairId) ?? 0) + 1);
+      }),
+    );
     await openDeclaration(frHead.page, suite.server.url, DOC);
     await openDeclaration(vnDrafter.page, suite.server.url, DOC);
 
@@ -111,6 +120,18 @@ describe('approvals, live stale status and versions in the browser', () => {
     await waitForStatus(frHead.page, 'digital', 'fr', 'reserved');
     await waitForStatus(vnDrafter.page, 'digital', 'fr', 'reserved');
     expect(await chip(vnDrafter.page, 'digital', 'fr').textContent()).toContain('Reserved: Awaiting the opinion of the Ministry');
+
+    // Each character typed in a pair pushes its new hash to every page. Where the statuses stay
+    // the same (pending stays pending) the strip is left alone: the head's keyboard focus on its
+    // "Agree" button stays there while the drafter types.
+    const agree = row(frHead.page, 'urbanisation').locator('[data-testid="approve-agree"]');
+    await agree.focus();
+    const pushedBefore = hashPushes.get('urbanisation') ?? 0;
+    await placeCaret(vnDrafter.page, 'urbanisation', 'vi', 'end');
+    await vnDrafter.page.keyboard.type(' nhé');
+    await eventually(async () => hashPushes.get('urbanisation') ?? 0, (n) => n >= pushedBefore + 2, 'hash pushes for the pair being typed in');
+    await waitForStatus(frHead.page, 'urbanisation', 'fr', 'pending');
+    expect(await agree.evaluate((button) => button === document.activeElement)).toBe(true);
     noPageErrors();
   });
 

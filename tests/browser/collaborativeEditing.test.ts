@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
 import { DEMO } from '../helpers/auth.ts';
+import { connectProvider, synced } from '../helpers/clients.ts';
+import { getPair, paragraphXmlText } from '../../shared/model/index.ts';
+import { MessageType, SYNC_PATH } from '../../shared/protocol.ts';
 import {
   artifactPath,
   cell,
@@ -44,6 +49,21 @@ async function twoDrafters(): Promise<[Member, Member]> {
   expect([lan.name, julien.name]).toEqual(['Lê Thị Lan', 'Julien Martin']);
   await Promise.all([openDeclaration(lan.page, suite.server.url, DOC), openDeclaration(julien.page, suite.server.url, DOC)]);
   return [lan, julien];
+}
+
+/** The client IDs of the awareness states in a y-websocket message (none if it is another kind of message). */
+function awarenessClients(payload: string | Buffer): number[] {
+  if (typeof payload === 'string') return [];
+  const message = decoding.createDecoder(new Uint8Array(payload));
+  if (decoding.readVarUint(message) !== MessageType.Awareness) return [];
+  const update = decoding.createDecoder(decoding.readVarUint8Array(message));
+  const ids: number[] = [];
+  for (let n = decoding.readVarUint(update); n > 0; n--) {
+    ids.push(decoding.readVarUint(update));
+    decoding.readVarUint(update); // clock
+    decoding.readVarString(update); // state
+  }
+  return ids;
 }
 
 /** The text of the remote cursor labels shown in one cell of one pair. */
@@ -177,6 +197,43 @@ describe('collaborative editing of a declaration', () => {
     for (const drafter of [lan, julien]) await row(drafter.page, pair).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await lan.page.screenshot({ path: artifactPath('collaborative-editing.png') });
     await julien.page.screenshot({ path: artifactPath('collaborative-editing-second-drafter.png') });
+  });
+
+  it("a page sends the server its own cursor, never back the others' cursors it receives", async () => {
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
+    drafters.push(lan);
+    // The client IDs of the awareness states in what Lan's page sends and receives on the sync connection.
+    const sent: number[] = [];
+    const received: number[] = [];
+    lan.page.on('websocket', (ws) => {
+      if (!new URL(ws.url()).pathname.startsWith(SYNC_PATH)) return;
+      ws.on('framesent', ({ payload }) => sent.push(...awarenessClients(payload)));
+      ws.on('framereceived', ({ payload }) => received.push(...awarenessClients(payload)));
+    });
+    await openDeclaration(lan.page, suite.server.url, DOC);
+
+    // Julien, from another program, moves his cursor in the French text of a pair, five times.
+    const julien = connectProvider(suite.server.url.replace(/^http/, 'ws'), DOC, new Y.Doc(), { cookie: await sessionCookie(suite.server, DEMO.frDrafter) });
+    try {
+      await synced(julien.provider);
+      julien.provider.awareness.setLocalStateField('user', { name: 'Julien Martin', color: '#1f6feb' });
+      const text = paragraphXmlText(getPair(julien.doc, 'environment')!.cell('fr').get(0) as Y.XmlElement)!;
+      for (let at = 1; at <= 5; at++) {
+        const cursor = Y.relativePositionToJSON(Y.createRelativePositionFromTypeIndex(text, at));
+        julien.provider.awareness.setLocalStateField('cursor', { anchor: cursor, head: cursor });
+        await new Promise((resolve) => setTimeout(resolve, 50)); // a person's pace, not a burst
+      }
+      const julienId = julien.doc.clientID;
+      await eventually(async () => received.filter((id) => id === julienId).length, (n) => n >= 1, "Julien's cursor moves on Lan's page");
+      await eventually(() => remoteCursorNames(lan, 'environment', 'fr'), (names) => names.includes('Julien Martin'), "Julien's cursor shown on Lan's page");
+
+      // Lan's own cursor goes out; Julien's never comes back from her page.
+      await placeCaret(lan.page, 'digital', 'vi', 'end');
+      await eventually(async () => sent.filter((id) => id !== julienId).length, (n) => n > 0, "Lan's cursor sent");
+      expect(sent.filter((id) => id === julienId)).toEqual([]);
+    } finally {
+      julien.provider.destroy();
+    }
   });
 
   it('a pair added, moved and deleted on one page shows on the other, without recreating other editors', async () => {

@@ -65,6 +65,16 @@ export function openSession(documentId: string): Session {
     // We decide which closes are final (shared FATAL_CLOSE_CODES), not y-websocket's 44xx default.
     shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
   });
+  // y-websocket sends every awareness change to the server (and posts it to the other tabs),
+  // including the ones it has just received from the server: each character someone else types
+  // moves their cursor, and was encoded and sent back, twice, for nothing (the server keeps and
+  // relays everyone's state; tabs get it from the server too). Send only what is not the server's.
+  const sendAwareness = provider._awarenessUpdateHandler;
+  const sendOwnAwareness: typeof sendAwareness = (change, origin) => {
+    if (origin !== provider) sendAwareness(change, origin);
+  };
+  provider.awareness.off('update', sendAwareness);
+  provider.awareness.on('update', sendOwnAwareness);
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const fatalListeners = new Set<(close: FatalClose) => void>();
   const deniedListeners = new Set<(reason: string) => void>();
@@ -160,6 +170,7 @@ export function openSession(documentId: string): Session {
       provider.off('sync', update);
       provider.off('connection-close', onClose);
       provider.awareness.setLocalState(null);
+      provider.awareness.off('update', sendOwnAwareness);
       provider.destroy();
       doc.destroy();
       stateListeners.clear();

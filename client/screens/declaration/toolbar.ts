@@ -69,14 +69,20 @@ export function toolbar(): Toolbar {
     h('div', { class: 'toolbar__group' }, undoButton, redoButton),
   );
 
+  // refresh() runs after every change of the active editor (each keystroke): the buttons are in the
+  // sticky header, so write to them only when what they show changes.
   const setPressed = (el: HTMLButtonElement, on: boolean): void => {
+    if (el.getAttribute('aria-pressed') === String(on)) return;
     el.setAttribute('aria-pressed', String(on));
     el.classList.toggle('is-on', on);
+  };
+  const setDisabled = (el: HTMLButtonElement, disabled: boolean): void => {
+    if (el.disabled !== disabled) el.disabled = disabled;
   };
 
   const refresh = (): void => {
     const view = active && !active.isDestroyed ? active : undefined;
-    for (const el of [bold, italic, undoButton, redoButton]) el.disabled = !view;
+    for (const el of [bold, italic, undoButton, redoButton]) setDisabled(el, !view);
     if (!view) {
       setPressed(bold, false);
       setPressed(italic, false);
@@ -86,8 +92,8 @@ export function toolbar(): Toolbar {
     setPressed(italic, markActive(view.state, cellSchema.marks.em!));
     const undoState = yUndoPluginKey.getState(view.state) as UndoState | undefined;
     // Read the Yjs stacks directly: the plugin's own flags lag one transaction behind.
-    undoButton.disabled = !undoState?.undoManager?.undoStack.length;
-    redoButton.disabled = !undoState?.undoManager?.redoStack.length;
+    setDisabled(undoButton, !undoState?.undoManager?.undoStack.length);
+    setDisabled(redoButton, !undoState?.undoManager?.redoStack.length);
   };
 
   return {

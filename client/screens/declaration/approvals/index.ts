@@ -36,12 +36,19 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
   const announcer = h('span', { class: 'agreement-announce', attrs: { role: 'status', 'aria-live': 'polite' } });
   const bar = h('div', { class: 'agreement-bar' }, announcer, state, progress, agreementNav(documentId, 'text'));
 
+  /** The figures shown: renderProgress runs on every hash push (each character anyone types). */
+  let shownProgress: string | undefined;
   const renderProgress = (): void => {
     if (live.parties().length === 0) {
+      shownProgress = undefined;
       progress.textContent = '';
       return;
     }
     const { agreedByAll, total } = live.progress();
+    // Mostly unchanged: formatting the sentence again and setting the same text would still
+    // replace the text node and lay out the sticky header again.
+    if (shownProgress === `${agreedByAll}/${total}`) return;
+    shownProgress = `${agreedByAll}/${total}`;
     progress.textContent = t('agreement.progress', { n: agreedByAll, total });
     progress.dataset.complete = total > 0 && agreedByAll === total ? 'true' : 'false';
   };

@@ -172,10 +172,26 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       on: { click: onClick },
     });
 
+  /** What the strip shows, as a string: the same means nothing to redraw. */
+  let shown: string | undefined;
+
   function render(): void {
     if (destroyed) return;
     const mine = myParty();
     const parties = live.parties();
+    // The server pushes the pair's new hash after every character anyone types in it: mostly
+    // nothing this strip shows changes (stale stays stale), and rebuilding its chips and buttons
+    // each time cost a style, layout and paint of the row per keystroke (and took the focus from
+    // a chip's button). Rebuild only when what is shown changes.
+    const key = JSON.stringify([
+      mine ?? null,
+      reserving,
+      busy,
+      panel?.partyId ?? null,
+      parties.map((party) => [party.id, party.name, live.statusOf(pairId, party.id)]),
+    ]);
+    if (key === shown) return;
+    shown = key;
     replaceChildren(
       chips,
       ...parties.map((party) => {

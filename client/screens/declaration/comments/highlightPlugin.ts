@@ -133,9 +133,18 @@ export function commentPlugins(source: HighlightSource, pairId: string, lang: La
           refreshHighlights(view);
         });
       };
-      // Our own edits reach the Y.Doc in y-prosemirror's view update, after `apply`.
+      /** Whether anything could be highlighted in this cell (threads anchored here, words being commented on). */
+      const mayHighlight = (): boolean => {
+        const pending = source.pending();
+        return (pending?.pairId === pairId && pending.lang === lang) || source.threads(pairId, lang).some((thread) => thread.status === 'open');
+      };
+      // Our own edits reach the Y.Doc in y-prosemirror's view update, after `apply`. Most cells have
+      // no comments: then there is nothing to recompute, and the second dispatch (another editor
+      // update and Yjs transaction) on every keystroke only delayed the frame that shows it.
       const onYChange = (_events: unknown, transaction: Y.Transaction): void => {
-        if (transaction.origin === ySyncPluginKey) recomputeSoon();
+        if (transaction.origin !== ySyncPluginKey) return;
+        if (!mayHighlight() && commentHighlightKey.getState(view.state)?.decorations === DecorationSet.empty) return;
+        recomputeSoon();
       };
       fragment?.observeDeep(onYChange);
       const unregister = source.register(view, pairId, lang);

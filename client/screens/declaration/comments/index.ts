@@ -240,7 +240,8 @@ export function createComments(options: CommentsOptions): Comments {
     h('span', { text: t('comments.add') }),
   );
   function hideBubble(): void {
-    bubble.hidden = true;
+    // Called after every change of the active editor (each keystroke): write only when it changes.
+    if (!bubble.hidden) bubble.hidden = true;
   }
 
   function selectionIsJump(view: EditorView): boolean {
@@ -251,7 +252,7 @@ export function createComments(options: CommentsOptions): Comments {
   function updateSelectionControls(): void {
     const view = activeView && !activeView.isDestroyed ? activeView : undefined;
     const hasWords = !!view && !view.state.selection.empty;
-    addButton.disabled = !hasWords;
+    if (addButton.disabled !== !hasWords) addButton.disabled = !hasWords;
     if (!view || !hasWords || !view.hasFocus() || !canWrite(me) || composer || selectionIsJump(view)) {
       hideBubble();
       return;
