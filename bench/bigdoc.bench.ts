@@ -25,7 +25,7 @@ import path from 'node:path';
 import { BIG_DOC, buildBigDoc } from './bigdoc/bigDoc.ts';
 import type { BigDocConfig, BigDocResult } from './bigdoc/client.ts';
 import { BENCH_DOCUMENTS, seedAccordDataDir } from './bigdoc/seedAccord.ts';
-import { commitDescription, machineDescription } from './bigdoc/machine.ts';
+import { commitDescription, machineDescription } from './machine.ts';
 import { REPO_ROOT, SERVER_NAMES, startBenchServer, type RunningServer, type ServerName } from './sync/servers.ts';
 import { median } from './sync/stats.ts';
 

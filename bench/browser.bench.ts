@@ -31,7 +31,6 @@
  * `alone`) a Chromium trace of that typing phase.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
@@ -43,6 +42,7 @@ import { artifactPath, launchBrowser, sessionCookie, signIn, startServer, type R
 import { getPair, insertPair, paragraphXmlText, readOrder } from '../shared/model/index.ts';
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import { quantile } from './sync/stats.ts';
+import { commitDescription, machineDescription } from './machine.ts';
 
 const PAIRS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -417,17 +417,8 @@ try {
   ];
   for (const r of keyRows) console.log(r);
   if (alone.lost + busy.lost + plain.lost + plainBusy.lost) console.warn(`keystrokes without a DOM change seen: ${plain.lost}/${plainBusy.lost}/${alone.lost}/${busy.lost}`);
-
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
-  const cpu = os.cpus()[0]?.model.trim();
   const doc = `
-### Browser, ${new Date().toISOString().slice(0, 10)} — ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Chromium ${chromiumVersion} headless, commit ${commit}
+### Browser, ${new Date().toISOString().slice(0, 10)} — ${machineDescription()}, Chromium ${chromiumVersion} headless, commit ${commitDescription()}
 
 The demo declaration scaled to ${PAIRS} pairs (bench/browser.bench.ts), viewport 1440 × 900, machine shared with other work. Editors on the page when ready: ${ready.warm[0]?.editors ?? '?'} of ${2 * PAIRS} cells (the rest static until near).
 

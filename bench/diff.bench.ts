@@ -7,12 +7,11 @@
  * Median and p95 of RUNS runs after a warm-up; target ≤ 50 ms.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { diffVersions, type VersionPair } from '../shared/diff.ts';
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import { quantile } from './sync/stats.ts';
+import { commitDescription, machineDescription } from './machine.ts';
 
 const PAIRS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 50);
@@ -72,13 +71,5 @@ const median = quantile(times, 0.5);
 const p95 = quantile(times, 0.95);
 const row = `| diffVersions, ${PAIRS} pairs (${summary}) | ${median.toFixed(1)} ms | ${p95.toFixed(1)} ms | ≤ ${TARGET_MS} ms | ${p95 <= TARGET_MS ? 'yes' : '**no**'} |`;
 console.log(row);
-
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const header = `\n### Version diff, ${new Date().toISOString().slice(0, 10)} — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}, commit ${commit}\n\n${RUNS} runs after one warm-up (bench/diff.bench.ts); machine shared with other work.\n\n| diff | median | p95 | target | met |\n|---|---|---|---|---|\n`;
+const header = `\n### Version diff, ${new Date().toISOString().slice(0, 10)} — ${machineDescription()}, commit ${commitDescription()}\n\n${RUNS} runs after one warm-up (bench/diff.bench.ts); machine shared with other work.\n\n| diff | median | p95 | target | met |\n|---|---|---|---|---|\n`;
 if (process.env.BENCH_WRITE !== '0') fs.appendFileSync(path.join(import.meta.dirname, '../docs/benchmarks.md'), header + row + '\n');

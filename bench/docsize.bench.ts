@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIG_DOC, bigPairId, buildBigDoc } from './bigdoc/bigDoc.ts';
-import { commitDescription, machineDescription } from './bigdoc/machine.ts';
+import { commitDescription, machineDescription } from './machine.ts';
 import { BENCH_DOCUMENTS, seedAccordDataDir } from './bigdoc/seedAccord.ts';
 import type { WritersConfig, WritersResult } from './bigdoc/writers.ts';
 import { REPO_ROOT, startBenchServer } from './sync/servers.ts';

@@ -15,6 +15,7 @@ import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import type { ExportModel } from '../server/export/model.ts';
 import { renderExport } from '../server/export/render.ts';
 import { launchBrowser } from '../tests/browser/helpers.ts';
+import { commitDescription, machineDescription } from './machine.ts';
 
 const PAIRS = 200;
 const RUNS = 5;
@@ -104,13 +105,5 @@ const pdfBytes = Number(accordKiB) * 1024;
 const chromium = await chromiumPrint(m);
 const peer = `\nThe same ${PAIRS} pairs printed by Chromium ${chromium.version} headless (issue 7, scenario 5): a two-column HTML table in DejaVu Serif 10.5 pt on A4, page.setContent + page.pdf(), launch excluded, median of ${RUNS} after a warm-up.\n\n| PDF of ${PAIRS} pairs, parallel | median time | size | pages |\n|---|---|---|---|\n| Accord (pdfkit) | ${accordParallel} ms | ${(pdfBytes / 1024).toFixed(0)} KiB | ${pdfPages} |\n| Chromium print | ${chromium.median.toFixed(0)} ms | ${(chromium.bytes / 1024).toFixed(0)} KiB | ${chromium.pages} |\n\nAccord / Chromium: ${(accordParallel / chromium.median).toFixed(2)}×.\n`;
 console.log(peer);
-
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const header = `\n### Export, ${new Date().toISOString().slice(0, 10)} — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, commit ${commit}\n\nMedian of ${RUNS} runs after one warm-up, generated ${PAIRS}-pair declaration (the demo's paragraphs repeated).\n\n| export | pairs | median time | size | pages |\n|---|---|---|---|---|\n`;
+const header = `\n### Export, ${new Date().toISOString().slice(0, 10)} — ${machineDescription()}, commit ${commitDescription()}\n\nMedian of ${RUNS} runs after one warm-up, generated ${PAIRS}-pair declaration (the demo's paragraphs repeated).\n\n| export | pairs | median time | size | pages |\n|---|---|---|---|---|\n`;
 if (process.env.BENCH_WRITE !== '0') fs.appendFileSync(path.join(import.meta.dirname, '../docs/benchmarks.md'), header + rows.join('\n') + '\n' + peer);

@@ -17,13 +17,13 @@
  *   BENCH_PROFILE_LOADGEN 1: run the load generator with --cpu-prof into bench/profiles/loadgen/
  *   BENCH_WRITE     0: do not write docs/benchmarks.md and docs/bench-fanout.svg
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { LoadConfig, LoadResult } from './loadgen.ts';
 import { markdownTables, summarise, svgChart, type Run } from './report.ts';
 import { REPO_ROOT, SERVER_NAMES, startBenchServer, type RunningServer, type ServerName } from './servers.ts';
+import { commitDescription, machineDescription } from '../machine.ts';
 
 const env = process.env;
 const CLIENTS = (env.BENCH_CLIENTS ?? '10,50,200').split(',').map(Number).filter((n) => n > 1);
@@ -90,16 +90,6 @@ function describe(r: LoadResult): string {
   );
 }
 
-function commit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared', 'bench'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    return dirty ? `${hash} (+ uncommitted changes)` : hash;
-  } catch {
-    return 'unknown';
-  }
-}
-
 async function main(): Promise<void> {
   const runs: Run[] = [];
   if (env.BENCH_PROFILE === '1') fs.mkdirSync(PROFILE_DIR, { recursive: true });
@@ -124,10 +114,9 @@ async function main(): Promise<void> {
   const tables = markdownTables(summaries);
   console.log(`\n${tables}`);
   if (env.BENCH_WRITE === '0') return;
-  const cpus = os.cpus();
   const date = new Date().toISOString().slice(0, 10);
   const section =
-    `\n### Sync fan-out, ${date} — ${cpus.length} × ${cpus[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, commit ${commit()}\n\n` +
+    `\n### Sync fan-out, ${date} — ${machineDescription()}, commit ${commitDescription()}\n\n` +
     `N clients on the demo declaration, N/10 writers each appending one character to its own paragraph every ${INTERVAL} ms for ${SECONDS} s; ` +
     `servers alternated (${SERVERS.join(', ')}) for ${ROUNDS} rounds, each run a fresh server process; load generator in its own process ` +
     `(raw \`ws\` + y-protocols). Latency: a writer's send to each other client's receipt. CPU: server user+system seconds while typing and draining, ` +

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { REPO_ROOT } from '../sync/servers.ts';
+import { REPO_ROOT } from './sync/servers.ts';
 
 export function machineDescription(): string {
   const model = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? os.cpus()[0]?.model.trim();
