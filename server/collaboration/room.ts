@@ -551,18 +551,8 @@ export class Room {
 
   /** True when an update holds no struct and no deletion the document does not already have. */
   private bringsNothingNew(update: Uint8Array): boolean {
-    const { structs, ds } = Y.decodeUpdate(update);
-    if (structs.some((s) => s.id.clock + s.length > Y.getState(this.doc.store, s.id.client))) return false;
-    if (ds.clients.size === 0) return true;
-    const known = Y.createDeleteSetFromStructStore(this.doc.store);
-    for (const [client, ranges] of ds.clients) {
-      for (const range of ranges) {
-        for (let clock = range.clock; clock < range.clock + range.len; clock++) {
-          if (!Y.isDeleted(known, { client, clock } as Y.ID)) return false;
-        }
-      }
-    }
-    return true;
+    const known = { clocks: Y.decodeStateVector(Y.encodeStateVector(this.doc)), deletes: Y.createDeleteSetFromStructStore(this.doc.store) };
+    return bringsNothingNew(Y.decodeUpdate(update), known);
   }
 
   /** Removes a connection and its cursors. */
@@ -653,7 +643,6 @@ export class Room {
         this.onStorageFailure(this);
       });
   }
-
 
   /**
    * The updates the next write stores: all those queued, except that a large
