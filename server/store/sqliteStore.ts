@@ -310,8 +310,8 @@ export class SqliteStore implements Store {
     return row !== undefined;
   }
 
-  appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number> {
-    return this.updateLog.append(documentId, update, chain);
+  appendUpdate(documentId: string, update: Uint8Array): Promise<number> {
+    return this.updateLog.append(documentId, update);
   }
 
   compact(documentId: string, merged: Uint8Array, uptoSeq: number, afterSeq = 0): Promise<number> {

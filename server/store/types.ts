@@ -32,10 +32,9 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
   /**
    * Appends one accepted update; resolves once it is on disk. Appends are
    * stored in the order they are made, and may be made before the previous
-   * ones resolved. Appends of one `chain` (a room's) that follow one that
-   * failed fail too, unwritten: a later update may build on the lost one.
+   * ones resolved.
    */
-  appendUpdate(documentId: string, update: Uint8Array, chain?: string): Promise<number>;
+  appendUpdate(documentId: string, update: Uint8Array): Promise<number>;
   /**
    * Replaces the rows after `afterSeq` (default: from the first) up to
    * `uptoSeq` by one merged update, atomically. Resolves with the seq of the

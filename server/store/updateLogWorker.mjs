@@ -33,13 +33,6 @@ const mergeRows = db.transaction((documentId, afterSeq, uptoSeq) => {
 });
 const insertAll = db.transaction((appends) => appends.map((a) => Number(insert.run(a.documentId, bytes(a.data)).lastInsertRowid)));
 
-/**
- * Chains (one per room: see UpdateLogWriter.append) one of whose appends
- * failed. Their later appends fail too, unwritten: a later update may build
- * on the lost one, and was posted before the room learnt of the failure.
- */
-const failedChains = new Set();
-
 function bytes(data) {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
@@ -53,43 +46,24 @@ function replyError(request, error) {
   parentPort.postMessage({ id: request.id, error: { message: String(error?.message ?? error), code: error?.code } });
 }
 
-const chainFailed = (request) => request.chain !== undefined && failedChains.has(request.chain);
-
-function refuseAfterFailure(request) {
-  replyError(request, { message: 'an earlier update of this document could not be stored', code: 'ACCORD_CHAIN_FAILED' });
-}
-
 /** Writes appends in one transaction; when it fails, each on its own, so that only the ones at fault fail. Replies in order. */
 function appendAll(appends) {
   const started = performance.now();
-  const live = appends.filter((a) => !chainFailed(a));
   let seqs;
   try {
-    seqs = live.length > 0 ? insertAll(live) : [];
+    seqs = insertAll(appends);
   } catch {
-    seqs = undefined;
-  }
-  if (seqs) {
-    let i = 0;
     for (const a of appends) {
-      if (live[i] === a) reply(a, seqs[i++], started);
-      else refuseAfterFailure(a);
+      const alone = performance.now();
+      try {
+        reply(a, Number(insert.run(a.documentId, bytes(a.data)).lastInsertRowid), alone);
+      } catch (error) {
+        replyError(a, error);
+      }
     }
     return;
   }
-  for (const a of appends) {
-    if (chainFailed(a)) {
-      refuseAfterFailure(a);
-      continue;
-    }
-    const alone = performance.now();
-    try {
-      reply(a, Number(insert.run(a.documentId, bytes(a.data)).lastInsertRowid), alone);
-    } catch (error) {
-      if (a.chain !== undefined) failedChains.add(a.chain);
-      replyError(a, error);
-    }
-  }
+  appends.forEach((a, i) => reply(a, seqs[i], started));
 }
 
 function handle(request) {

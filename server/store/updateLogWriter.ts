@@ -3,7 +3,7 @@ import { batchTrace } from '../collaboration/batchTrace.ts';
 
 type Request =
   | { op: 'ready' }
-  | { op: 'append'; documentId: string; data: Uint8Array; chain?: string }
+  | { op: 'append'; documentId: string; data: Uint8Array }
   | { op: 'compact'; documentId: string; data: Uint8Array; uptoSeq: number; afterSeq: number }
   | { op: 'mergeRows'; documentId: string; uptoSeq: number; afterSeq: number }
   | { op: 'close' };
@@ -47,11 +47,10 @@ export class UpdateLogWriter {
 
   /**
    * Appends an update. Appends posted while a write is on its way to disk are
-   * written together right after it (one transaction, one fsync). Appends of
-   * one `chain` (a room's) that follow a failed one fail too, unwritten.
+   * written together right after it (one transaction, one fsync).
    */
-  async append(documentId: string, data: Uint8Array, chain?: string): Promise<number> {
-    return (await this.post({ op: 'append', documentId, data, ...(chain === undefined ? {} : { chain }) })).result!;
+  async append(documentId: string, data: Uint8Array): Promise<number> {
+    return (await this.post({ op: 'append', documentId, data })).result!;
   }
 
   /** Replaces the rows in (afterSeq, uptoSeq] by `data`; resolves with the new row's seq. */
