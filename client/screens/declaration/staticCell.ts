@@ -3,7 +3,7 @@ import { DOMSerializer, Mark, type Node as PMNode } from 'prosemirror-model';
 import { cellSchema } from '../../../shared/editor/schema.ts';
 
 /**
- * The text of a cell that has no editor (lazyCells.ts): the same DOM a
+ * The text of a cell that has no editor (lazyRows.ts): the same DOM a
  * ProseMirror view of the cell shows (same schema, same serializer, the
  * trailing <br> ProseMirror puts in an empty paragraph), in an element with
  * the editor's classes, so it looks the same and has the same height: when
