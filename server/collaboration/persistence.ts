@@ -26,9 +26,8 @@ export class RoomPersistence {
   /** Rows appended since the last compaction, and the seq of the row before the first of them. */
   private tailRows = 0;
   private tailAfterSeq: number;
-  /** The merge of the tail under way on the store's side, if any; a failure is kept for the next append. */
+  /** The merge of the tail under way on the store's side, if any (a failure is logged: see append). */
   private merging: Promise<void> | undefined;
-  private mergeError: unknown;
   /** Rows other than the last full state (merged tails, or rows found at load), and their bytes. */
   private extraRows: number;
   private extraBytes: number;
@@ -112,12 +111,11 @@ export class RoomPersistence {
    * long — not while `doc` is undefined (the room is still loading the stored
    * rows: its doc does not hold them all yet); the next append after the load
    * does. Merging the tail is posted, not awaited: it is written after this
-   * update and before any later one, and a failure fails the next append (the
-   * rows stay as they were: nothing is lost, the room stops as on any storage
-   * failure).
+   * update and before any later one. A failed merge leaves the rows as they
+   * were (nothing is lost) and is only logged: the next merge takes the same
+   * tail and more.
    */
   async append(update: Uint8Array, doc: Y.Doc | undefined): Promise<void> {
-    if (this.mergeError) throw this.mergeError;
     this.lastSeq = await this.store.appendUpdate(this.documentId, update);
     this.tailRows++;
     if (this.tailRows < this.compactAfterUpdates || !doc || this.merging) return;
@@ -145,15 +143,19 @@ export class RoomPersistence {
         this.logger?.debug({ documentId: this.documentId, rows }, 'compacted the update log');
       },
       (error: unknown) => {
+        // A merge only tidies the log: its transaction left the rows as they
+        // were, so nothing is lost and the next merge takes this tail too. It
+        // can be refused for a while (SQLITE_BUSY when the main connection
+        // keeps the write lock past busy_timeout); if storage really broke,
+        // the next append says so and stops the room.
         this.merging = undefined;
-        this.mergeError = error;
+        this.logger?.warn({ documentId: this.documentId, rows, err: error }, 'could not merge the recent rows of the update log; they stay as they are');
       },
     );
   }
 
-  /** Resolves once the compaction under way, if any, is stored; throws if it failed. */
+  /** Resolves once the merge under way, if any, is stored or has failed. */
   async idle(): Promise<void> {
     await this.merging;
-    if (this.mergeError) throw this.mergeError;
   }
 }

@@ -227,6 +227,10 @@ export class SqliteStore implements Store {
       this.db.pragma('synchronous = FULL');
       this.db.pragma('foreign_keys = ON');
       this.db.pragma('busy_timeout = 5000');
+      // Every transaction below begins IMMEDIATE (`.immediate()`: the write lock at
+      // once, waiting up to busy_timeout for it). A DEFERRED one that reads first is
+      // refused with SQLITE_BUSY, without waiting, when the update-log writer thread
+      // commits between its read and its write (tests/store/busySnapshot.test.ts).
       this.migrate();
       this.updateLog = new UpdateLogWriter(file);
       // SQLite opens a file it may not write read-only without a word; better
@@ -261,7 +265,7 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         this.db.exec(MIGRATIONS[v]!);
         this.db.pragma(`user_version = ${v + 1}`);
-      })();
+      }).immediate();
     }
   }
 
@@ -292,7 +296,7 @@ export class SqliteStore implements Store {
       this.statements.insertDocument.run(doc.id, doc.title.vi, doc.title.fr, doc.observersMayComment ? 1 : 0, new Date().toISOString());
       doc.parties.forEach((p, i) => this.statements.insertParty.run(doc.id, p.id, i, p.name.vi, p.name.fr));
       this.statements.insertUpdate.run(doc.id, Buffer.from(initialUpdate));
-    })();
+    }).immediate();
   }
 
   async loadUpdates(documentId: string): Promise<StoredUpdates> {
@@ -427,7 +431,7 @@ export class SqliteStore implements Store {
       if (new Date(row.expires_at) <= now) return { refused: 'expired' };
       this.db.prepare('UPDATE invites SET used_at = ? WHERE token_hash = ?').run(now.toISOString(), tokenHash);
       return { accountId: row.account_id };
-    })();
+    }).immediate();
   }
 
   async createSession(tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
@@ -467,7 +471,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare('INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(first.id, t.id, t.authorId, first.body, now);
-    })();
+    }).immediate();
   }
 
   async getThread(id: string): Promise<StoredThread | undefined> {

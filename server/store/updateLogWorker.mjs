@@ -80,7 +80,9 @@ function handle(request) {
   const started = performance.now();
   try {
     if (request.op === 'mergeRows') {
-      const merged = mergeRows(request.documentId, request.afterSeq, request.uptoSeq);
+      // IMMEDIATE: it reads before it writes, and a DEFERRED transaction doing so is refused
+      // (SQLITE_BUSY, no waiting) when the main connection commits in between.
+      const merged = mergeRows.immediate(request.documentId, request.afterSeq, request.uptoSeq);
       reply(request, merged.seq, started, { bytes: merged.bytes });
     }
     else reply(request, Number(compact(request.documentId, bytes(request.data), request.afterSeq, request.uptoSeq)), started);

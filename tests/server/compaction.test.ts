@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { RoomPersistence } from '../../server/collaboration/persistence.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
+import { StorageWriteError } from '../../server/store/updateLogWriter.ts';
 import { limits } from '../../shared/limits.ts';
 import { insertPair, paragraphXmlText, getPair, readAllPairs } from '../../shared/model/index.ts';
 import { tempDataDir } from '../helpers/server.ts';
@@ -65,5 +66,38 @@ describe('compaction of the stored update log', () => {
     const final = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
     expect(readAllPairs(final.doc)).toEqual(readAllPairs(source));
     expect(Y.encodeStateVector(final.doc)).toEqual(Y.encodeStateVector(source));
+  });
+
+  it('keeps storing when the store refuses a merge for a while (the rows stay), and the next merge takes that tail too', async () => {
+    store = new SqliteStore(tempDataDir('compaction-refused'));
+    const source = new Y.Doc();
+    source.transact(() => {
+      for (let i = 0; i < 4; i++) insertPair(source, { id: `p${i}`, vi: 'Văn bản. ', fr: 'Un texte. ' });
+    });
+    await store.createDocument({ id: DOC, title: { vi: 'T', fr: 'T' }, parties: [] }, Y.encodeStateAsUpdate(source));
+    // SQLite answers SQLITE_BUSY once busy_timeout has passed while the main connection kept the write lock.
+    const merge = store.mergeRows.bind(store);
+    let refusals = 1;
+    store.mergeRows = (...args) =>
+      refusals-- > 0 ? Promise.reject(new StorageWriteError('could not store the update: database is locked', 'SQLITE_BUSY')) : merge(...args);
+
+    const { doc, persistence } = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
+    const appendMany = async (count: number) => {
+      for (let i = 0; i < count; i++) {
+        const update = keystroke(source, `p${i % 4}`, 'x');
+        Y.applyUpdate(doc, update);
+        await persistence.append(update, doc);
+      }
+      await persistence.idle();
+    };
+    await appendMany(limits.compactAfterUpdates);
+    expect(refusals).toBe(0); // the merge was asked for, and refused
+    expect((await store.loadUpdates(DOC)).updates.length).toBe(1 + limits.compactAfterUpdates);
+
+    await appendMany(limits.compactAfterUpdates); // stored, every one of them
+    expect((await store.loadUpdates(DOC)).updates.length).toBe(2);
+    const reloaded = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
+    expect(readAllPairs(reloaded.doc)).toEqual(readAllPairs(source));
+    expect(readAllPairs(source)[0]!.fr).toContain('x'.repeat(limits.compactAfterUpdates / 2));
   });
 });

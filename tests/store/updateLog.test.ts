@@ -1,30 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStore } from '../../server/store/sqliteStore.ts';
 import { StorageWriteError } from '../../server/store/updateLogWriter.ts';
-import { tempDataDir } from '../helpers/server.ts';
-
-const DOC = { id: 'log-test', title: { vi: 'Thử', fr: 'Essai' }, parties: [] };
-
-function textUpdate(text: string, clientID: number): Uint8Array {
-  const doc = new Y.Doc();
-  doc.clientID = clientID;
-  doc.getText('t').insert(0, text);
-  return Y.encodeStateAsUpdate(doc);
-}
+import { STORE_DOC as DOC, storesClosedAfterEach, textUpdate } from '../helpers/store.ts';
 
 /** The update log is written by its own thread; what it acknowledges must be what the store then reads. */
 describe('the update log written off the event loop', () => {
-  const stores: SqliteStore[] = [];
-  afterEach(async () => {
-    for (const store of stores.splice(0)) await store.close();
-  });
-
-  function open(dataDir = tempDataDir('accord-log')) {
-    const store = new SqliteStore(dataDir);
-    stores.push(store);
-    return { store, dataDir };
-  }
+  const open = storesClosedAfterEach('accord-log');
 
   it('stores appends in the order they were made, each readable once its promise resolves', async () => {
     const { store } = open();
