@@ -45,6 +45,16 @@ export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise
 }
 
 /** Polls until `check` returns true (or throws with `what` after the timeout). */
+/**
+ * The same state vector and the same deletions. A deletion changes no state
+ * vector, and the server applies an update at once but relays it only once
+ * stored: waiting for equal state vectors alone can end before a deletion
+ * arrives.
+ */
+export function sameSnapshot(a: Y.Doc, b: Y.Doc): boolean {
+  return Y.equalSnapshots(Y.snapshot(a), Y.snapshot(b));
+}
+
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {

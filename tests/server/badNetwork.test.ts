@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { orderArray, paragraphsMap, readAllPairs } from '../../shared/model/index.ts';
 import { DEMO, signInAs } from '../helpers/auth.ts';
-import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
+import { connectProvider, sameSnapshot, synced, waitFor } from '../helpers/clients.ts';
 import { FlakyProxy } from '../helpers/flakyProxy.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { randomEdit } from '../helpers/randomEdits.ts';
@@ -96,8 +96,7 @@ describe('convergence under a bad network', () => {
             if (proxy.pending > 0) return false;
             if (!clients.every((c) => c.provider.wsconnected && c.provider.synced)) return false;
             const onServer = await live();
-            const vector = JSON.stringify(stateVector(onServer));
-            return clients.every((c) => JSON.stringify(stateVector(c.doc)) === vector && nothingPending(c.doc));
+            return clients.every((c) => sameSnapshot(c.doc, onServer) && nothingPending(c.doc));
           },
           'every client to converge with the server',
           30_000,
