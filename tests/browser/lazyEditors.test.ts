@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { DEMO } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
-import { getPair, insertPair, paragraphXmlText, readOrder, readPairText } from '../../shared/model/index.ts';
+import { getPair, insertPair, movePair, paragraphXmlText, readOrder, readPairText } from '../../shared/model/index.ts';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
 import { cell, cellText, eventually, row, sessionCookie, signIn, type Member, browserSuite } from './helpers.ts';
 
@@ -137,6 +137,19 @@ describe('a declaration of 200 pairs', () => {
     await eventually(() => cell(page, far, 'vi').locator('strong').allTextContents(), (v) => v.join() === 'Sửa ', 'the remote bold in the static text');
     expect(await isStatic(page, far, 'vi')).toBe(true);
     minh.destroy();
+  });
+
+  it('gives its editors to a far pair that someone moves into view', async () => {
+    const { page } = await drafterOnLongDeclaration();
+    const far = 'long-160';
+    expect(await isStatic(page, far, 'vi')).toBe(true);
+    const julien = await otherClient(DEMO.frDrafter);
+    // Third in the list: where the page is.
+    movePair(julien.doc, far, 2);
+    await eventually(() => page.$$eval('[data-testid="pair-row"]', (rows) => rows[2]?.getAttribute('data-pair-id')), (v) => v === far, 'the moved row third');
+    await eventually(() => isStatic(page, far, 'vi'), (v) => !v, 'the moved row live');
+    expect(await cell(page, far, 'fr').getAttribute('contenteditable')).toBe('true');
+    julien.destroy();
   });
 
   it('keeps a row the same height with and without its editors', async () => {

@@ -15,6 +15,15 @@ import type { Row } from './row.ts';
  * when the focus leaves. So the number of
  * editors is bounded by what fits in three screens, whatever the length of
  * the declaration.
+ *
+ * The observer watches only the near rows and a few on each side of them:
+ * Chromium computes the intersections of every watched element on every
+ * frame that changes the layout (each character anyone types), ~1 ms for 200
+ * rows (docs/benchmarks.md, "Browser: fewer rows watched"). The near rows
+ * are one stretch of the list, so a row can only come near after the watched
+ * one between it and them did; when none is near any more (a jump far away,
+ * rows moved), every row is watched again until the next report says which
+ * are near.
  */
 
 export interface LazyRows {
@@ -22,6 +31,8 @@ export interface LazyRows {
   add(row: Row): void;
   /** Stops watching a row (it is being destroyed). */
   remove(row: Row): void;
+  /** Rows may have moved (the list was reordered): watch them all until the next report says which are near. */
+  rewatch(): void;
   /** Calls back once the rows added so far have been placed (live if near): the page is ready to type. */
   whenSettled(callback: () => void): void;
   destroy(): void;
@@ -29,6 +40,9 @@ export interface LazyRows {
 
 /** How far beyond the viewport rows are kept live: one viewport height above and below. */
 export const NEAR_MARGIN = '100% 0px 100% 0px';
+
+/** How many rows beyond the near ones, on each side, are watched too. */
+const WATCHED_BEYOND = 3;
 
 export function lazyRows(): LazyRows {
   const rowOf = new Map<Element, Row>();
@@ -42,11 +56,50 @@ export function lazyRows(): LazyRows {
     for (const row of rowOf.values()) if (row.live && !near.has(row)) row.goStatic();
   };
 
+  /** The rows the observer watches (all of them until the near ones are known, then those and a few around). */
+  const watched = new Set<Row>();
+  const watch = (row: Row): void => {
+    if (watched.has(row)) return;
+    watched.add(row);
+    observer.observe(row.element);
+  };
+  const watchAll = (): void => {
+    for (const row of rowOf.values()) watch(row);
+  };
+  /** Watches the near rows and WATCHED_BEYOND rows on each side of them, no others. */
+  const narrow = (): void => {
+    if (unplaced.size > 0) return;
+    const first = near.values().next().value;
+    const list = first?.element.parentElement;
+    if (!first || !list) return watchAll();
+    const ordered: Row[] = [];
+    let from = Infinity;
+    let to = -1;
+    for (const element of list.children) {
+      const row = rowOf.get(element);
+      if (!row) continue;
+      if (near.has(row)) {
+        from = Math.min(from, ordered.length);
+        to = ordered.length;
+      }
+      ordered.push(row);
+    }
+    const keep = new Set(ordered.slice(Math.max(0, from - WATCHED_BEYOND), to + WATCHED_BEYOND + 1));
+    for (const row of keep) watch(row);
+    for (const row of watched) {
+      // A row not in the list (yet) stays watched: its place is not known.
+      if (keep.has(row) || row.element.parentElement !== list) continue;
+      watched.delete(row);
+      observer.unobserve(row.element);
+      near.delete(row);
+    }
+  };
+
   const observer = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
         const row = rowOf.get(entry.target);
-        if (!row) continue;
+        if (!row || !watched.has(row)) continue;
         unplaced.delete(row);
         if (entry.isIntersecting) {
           near.add(row);
@@ -54,6 +107,7 @@ export function lazyRows(): LazyRows {
         } else near.delete(row);
       }
       trim();
+      narrow();
       if (unplaced.size === 0 && waiting.length) {
         const callbacks = waiting;
         waiting = [];
@@ -75,14 +129,16 @@ export function lazyRows(): LazyRows {
     add(row) {
       rowOf.set(row.element, row);
       unplaced.add(row);
-      observer.observe(row.element);
+      watch(row);
     },
     remove(row) {
       observer.unobserve(row.element);
+      watched.delete(row);
       rowOf.delete(row.element);
       near.delete(row);
       unplaced.delete(row);
     },
+    rewatch: watchAll,
     whenSettled(callback) {
       if (unplaced.size === 0) callback();
       else waiting.push(callback);
@@ -92,6 +148,7 @@ export function lazyRows(): LazyRows {
       document.removeEventListener('focusout', onFocusOut);
       clearTimeout(trimSoon);
       rowOf.clear();
+      watched.clear();
       near.clear();
       unplaced.clear();
       waiting = [];

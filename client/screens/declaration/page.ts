@@ -239,8 +239,10 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const activeView = focusedView();
     let cursor: ChildNode | null = list.firstChild;
+    let moved = false;
     ids.forEach((id, i) => {
       let row = rows.get(id);
+      if (row && row.element !== cursor) moved = true;
       if (!row) {
         const pair = getPair(doc, id);
         if (!pair) return;
@@ -269,6 +271,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       cursor.remove();
       cursor = next;
     }
+    // A row moved from far away may now be near without the observer having watched it come.
+    if (moved) lazy.rewatch();
     // Moving a DOM node blurs what is inside it: give the focus back.
     if (active && active.isConnected && document.activeElement !== active) {
       if (activeView && !activeView.isDestroyed) activeView.focus();
