@@ -16,5 +16,10 @@ export function sha256Hex(text: string): string {
  * canonical JSON form (so "ab"+"c" and "a"+"bc" cannot collide).
  */
 export function pairHash(text: { vi: string; fr: string }): string {
-  return sha256Hex(JSON.stringify(['accord-pair-v1', normalizeText(text.vi), normalizeText(text.fr)]));
+  return sha256Hex(pairHashInput(text));
+}
+
+/** The string `pairHash` hashes (for a server that hashes it with a native SHA-256: same input, same hash). */
+export function pairHashInput(text: { vi: string; fr: string }): string {
+  return JSON.stringify(['accord-pair-v1', normalizeText(text.vi), normalizeText(text.fr)]);
 }

@@ -96,7 +96,9 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
  * event loop goes on reading), are stored as one merged row — one fsync — and
  * then broadcast as one frame per connection. A connection is
  * never sent back its own updates: when it sent some of the batch, it gets
- * the merge of the others.
+ * the merge of the others. The next write starts as soon as the previous one
+ * is durable, before that batch's broadcast: a batch is still relayed only
+ * once stored, and batches are relayed in order.
  */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness;
@@ -105,6 +107,8 @@ export class Room {
   private readonly awarenessOwners = new Map<number, SyncSocket>();
   /** Persist-then-broadcast steps run one after another, in update order. */
   private pending: Promise<void> = Promise.resolve();
+  /** The writes of those steps, one after another (each may start before the step before it has broadcast). */
+  private writes: Promise<unknown> = Promise.resolve();
   private failed = false;
   /** Updates applied to the doc in this turn of the event loop, not yet handed to `pending`. */
   private batch: BatchEntry[] = [];
@@ -621,27 +625,51 @@ export class Room {
     if (batchTrace) for (const entry of this.batch) entry.traced!.committed = performance.now();
     this.queued.push(...this.batch);
     this.batch = [];
+    // Two chains: the writes, one after another, and the broadcasts, each after
+    // its write and after the broadcast before it. A write starts as soon as
+    // the one before is durable, before that one's batch is broadcast (a
+    // synchronous loop over every connection): the next fsync runs meanwhile.
+    const written = this.writes.then(() => this.writeQueued());
+    this.writes = written;
     this.pending = this.pending
-      .then(async () => {
-        // After a failure nothing more is stored: a later batch may build on the lost one.
-        if (this.failed) return;
-        // Group commit across turns too: whatever was queued while the previous
-        // write was on its way goes in this one (an earlier link may have taken all).
-        const entries = this.takeQueued();
-        if (entries.length === 0) return;
-        const writeStart = performance.now();
-        const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
-        await this.persistence.append(merged, this.loading ? undefined : this.doc);
-        const writeDone = performance.now();
-        this.broadcastBatch(entries, merged);
-        if (batchTrace) traceBatch(batchTrace, entries, writeStart, writeDone);
+      .then(() => written)
+      .then((stored) => {
+        if (!stored || this.failed) return;
+        this.broadcastBatch(stored.entries, stored.merged);
+        if (batchTrace) traceBatch(batchTrace, stored.entries, stored.writeStart, stored.writeDone);
       })
-      .catch((error: unknown) => {
-        if (this.failed) return;
-        this.failed = true;
-        this.logger.error({ documentId: this.documentId, err: error }, 'could not store an update; closing the room');
-        this.onStorageFailure(this);
-      });
+      // As before the chains were split: a step that throws stops the room (later steps must not run past a lost one).
+      .catch((error: unknown) => this.stopStoring(error, 'could not store or relay an update'));
+  }
+
+  /** Stores nothing more (a later batch may build on the lost one) and has the room closed and reloaded from disk. */
+  private stopStoring(error: unknown, what: string): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.logger.error({ documentId: this.documentId, err: error }, `${what}; closing the room`);
+    this.onStorageFailure(this);
+  }
+
+  /**
+   * Stores everything queued as one row; resolves with it once durable, or
+   * with nothing (nothing queued, or storage failed: the room is then closed).
+   */
+  private async writeQueued(): Promise<{ entries: BatchEntry[]; merged: Uint8Array; writeStart: number; writeDone: number } | undefined> {
+    // After a failure nothing more is stored: a later batch may build on the lost one.
+    if (this.failed) return undefined;
+    // Group commit across turns too: whatever was queued while the previous
+    // write was on its way goes in this one (an earlier link may have taken all).
+    const entries = this.takeQueued();
+    if (entries.length === 0) return undefined;
+    try {
+      const writeStart = performance.now();
+      const merged = entries.length === 1 ? entries[0]!.update : Y.mergeUpdates(entries.map((b) => b.update));
+      await this.persistence.append(merged, this.loading ? undefined : this.doc);
+      return { entries, merged, writeStart, writeDone: performance.now() };
+    } catch (error) {
+      this.stopStoring(error, 'could not store an update');
+      return undefined;
+    }
   }
 
   /**
