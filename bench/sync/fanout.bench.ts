@@ -8,12 +8,16 @@
  *   BENCH_CLIENTS   comma-separated N values (default 10,50,200)
  *   BENCH_SECONDS   typing time per run (default 20)
  *   BENCH_ROUNDS    rounds (default 3)
- *   BENCH_SERVERS   subset of accord,reference,hocuspocus (default all)
+ *   BENCH_SERVERS   subset of accord,reference,hocuspocus (default all), plus
+ *                   accord-base: Accord built from BENCH_BASE_ROOT (another
+ *                   checkout), for before/after rounds alternated in one run
  *   BENCH_INTERVAL  ms between a writer's keystrokes (default 100)
  *   BENCH_DRAIN_SECONDS how long after the last keystroke every update must
  *                   have arrived (default 15); a server that has not delivered
  *                   everything by then is reported as fallen behind, not waited for
- *   BENCH_PROFILE   1: run Accord with --cpu-prof into bench/profiles/
+ *   BENCH_PROFILE   1: run Accord with --cpu-prof into bench/profiles/; or a
+ *                   comma-separated list of servers to profile (e.g. accord,hocuspocus),
+ *                   each into bench/profiles/<server>/
  *   BENCH_PROFILE_LOADGEN 1: run the load generator with --cpu-prof into bench/profiles/loadgen/
  *   BENCH_WRITE     0: do not write docs/benchmarks.md and docs/bench-fanout.svg
  */
@@ -21,7 +25,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadConfig, LoadResult } from './loadgen.ts';
-import { markdownTables, summarise, svgChart, type Run } from './report.ts';
+import { markdownTables, roundsTable, summarise, svgChart, type Run } from './report.ts';
 import { REPO_ROOT, SERVER_NAMES, startBenchServer, type RunningServer, type ServerName } from './servers.ts';
 import { commitDescription, machineDescription } from '../machine.ts';
 
@@ -35,6 +39,14 @@ const DRAIN_SECONDS = Number(env.BENCH_DRAIN_SECONDS ?? 15);
 const LOADGEN_SLACK_SECONDS = 180;
 const SERVERS = (env.BENCH_SERVERS?.split(',') ?? [...SERVER_NAMES]) as ServerName[];
 const PROFILE_DIR = path.join(REPO_ROOT, 'bench/profiles');
+/** Servers run with --cpu-prof (BENCH_PROFILE=1 is Accord alone, into PROFILE_DIR as before). */
+const PROFILED = env.BENCH_PROFILE === '1' ? ['accord'] : (env.BENCH_PROFILE?.split(',').filter(Boolean) ?? []);
+function profileArgs(name: ServerName): string[] {
+  if (!PROFILED.includes(name)) return [];
+  const dir = env.BENCH_PROFILE === '1' ? PROFILE_DIR : path.join(PROFILE_DIR, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
 
 /** Runs the load generator in its own process against a running server. */
 function runLoadgen(server: RunningServer, clients: number): Promise<LoadResult> {
@@ -84,7 +96,8 @@ function describe(r: LoadResult): string {
       : `FAILED (missing ${r.missing}, dup ${r.duplicates}, converged ${r.converged})`;
   return (
     `p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} max ${r.latencyMs.max.toFixed(1)} ms, ` +
-    `cpu ${r.serverCpuSeconds.toFixed(2)} s (${r.cpuPer1000.toFixed(3)} s/1k), rss ${(r.peakRssKiB / 1024).toFixed(0)} MiB, ` +
+    `cpu ${r.serverCpuSeconds.toFixed(2)} s (${r.cpuPer1000.toFixed(5)} s/1k), rss ${(r.peakRssKiB / 1024).toFixed(0)} MiB, ` +
+    `writes ${r.serverWrites.calls} (${(r.serverWrites.bytes / 1e6).toFixed(1)} MB), ` +
     `${r.delivered}/${r.expected} delivered, loadgen cpu ${r.loadgenCpuSeconds.toFixed(1)} s lag p99 ${r.loadgenLagMs.p99.toFixed(0)} max ${r.loadgenLagMs.max.toFixed(0)} ms, ${ok}` +
     (r.errors.length ? ` errors: ${r.errors.slice(0, 3).join('; ')}` : '')
   );
@@ -92,13 +105,11 @@ function describe(r: LoadResult): string {
 
 async function main(): Promise<void> {
   const runs: Run[] = [];
-  if (env.BENCH_PROFILE === '1') fs.mkdirSync(PROFILE_DIR, { recursive: true });
   console.log(`fan-out: clients ${CLIENTS.join(', ')}; ${SECONDS} s each; ${ROUNDS} rounds; servers ${SERVERS.join(', ')}`);
   for (const clients of CLIENTS) {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const name of SERVERS) {
-        const nodeArgs = env.BENCH_PROFILE === '1' && name === 'accord' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-        const server = await startBenchServer(name, nodeArgs);
+        const server = await startBenchServer(name, profileArgs(name));
         try {
           const result = await runLoadgen(server, clients);
           runs.push({ server: name, round, result });
@@ -111,7 +122,7 @@ async function main(): Promise<void> {
   }
 
   const summaries = summarise(runs, SECONDS);
-  const tables = markdownTables(summaries);
+  const tables = `${markdownTables(summaries)}\n\nEvery round:\n\n${roundsTable(runs)}`;
   console.log(`\n${tables}`);
   if (env.BENCH_WRITE === '0') return;
   const date = new Date().toISOString().slice(0, 10);

@@ -19,7 +19,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { paragraphXmlText, paragraphsMap, readOrder } from '../../shared/model/index.ts';
 import { DEMO_PAIRS, demoUpdate, fingerprint } from './demoSeed.ts';
-import { cpuSeconds, peakRssKiB, quantile } from './stats.ts';
+import { cpuSeconds, peakRssKiB, quantile, writeCalls } from './stats.ts';
 import { SYNC_STEP2, SYNC_UPDATE, Wire, structRanges, type Dialect } from './wire.ts';
 import { runAsChildMain } from '../childMain.ts';
 
@@ -60,6 +60,8 @@ export interface LoadResult {
   latencyMs: { p50: number; p99: number; max: number };
   serverCpuSeconds: number;
   cpuPer1000: number;
+  /** The server's write system calls (each a frame, or a few when the kernel took them together) and bytes written while typing and draining. */
+  serverWrites: { calls: number; bytes: number };
   peakRssKiB: number;
   connectMs: number;
   loadgenCpuSeconds: number;
@@ -268,6 +270,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   await sleep(500);
 
   const cpuBefore = cpuSeconds(config.serverPid);
+  const writesBefore = writeCalls(config.serverPid);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   measuring = true;
@@ -292,6 +295,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
   const drainStart = performance.now();
   while (delivered < expected && performance.now() - drainStart < drainSeconds * 1000) await sleep(20);
   const cpuAfter = cpuSeconds(config.serverPid);
+  const writesAfter = writeCalls(config.serverPid);
   measuring = false;
   const drained = delivered >= expected;
 
@@ -340,6 +344,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadResult> {
     latencyMs: { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) },
     serverCpuSeconds: serverCpu,
     cpuPer1000: delivered > 0 ? (serverCpu / delivered) * 1000 : NaN,
+    serverWrites: { calls: writesAfter.calls - writesBefore.calls, bytes: writesAfter.bytes - writesBefore.bytes },
     peakRssKiB: rss,
     connectMs,
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,

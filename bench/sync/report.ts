@@ -5,7 +5,7 @@
  */
 import { median } from './stats.ts';
 import type { LoadResult } from './loadgen.ts';
-import { SERVER_NAMES, type ServerName } from './servers.ts';
+import { REPORTED_SERVER_NAMES, type ServerName } from './servers.ts';
 
 export interface Run {
   server: ServerName;
@@ -34,7 +34,7 @@ export function summarise(runs: Run[], seconds: number): Summary[] {
   const summaries: Summary[] = [];
   const clientCounts = [...new Set(runs.map((r) => r.result.clients))].sort((a, b) => a - b);
   for (const clients of clientCounts) {
-    for (const server of SERVER_NAMES) {
+    for (const server of REPORTED_SERVER_NAMES) {
       const mine = runs.filter((r) => r.server === server && r.result.clients === clients).map((r) => r.result);
       if (mine.length === 0) continue;
       summaries.push({
@@ -71,7 +71,7 @@ export function markdownTables(summaries: Summary[]): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...summaries.map(
       (s) =>
-        `| ${s.server} | ${s.clients} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.cpuPer1000, 3)} | ${fmt(s.rssMiB, 0)} | ${fmt(s.deliveredPerSecond, 0)} | ${verdict(s)} |`,
+        `| ${s.server} | ${s.clients} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(s.cpuPer1000, 4)} | ${fmt(s.rssMiB, 0)} | ${fmt(s.deliveredPerSecond, 0)} | ${verdict(s)} |`,
     ),
     '',
     '| clients | p99 Accord / ref | p99 Accord / Hocuspocus | CPU Accord / ref | CPU Accord / Hocuspocus | RSS Accord / ref | RSS Accord / Hocuspocus |',
@@ -84,10 +84,38 @@ export function markdownTables(summaries: Summary[]): string {
       `| ${clients} | ${ratio(a?.p99, r?.p99)} | ${ratio(a?.p99, h?.p99)} | ${ratio(a?.cpuPer1000, r?.cpuPer1000)} | ${ratio(a?.cpuPer1000, h?.cpuPer1000)} | ${ratio(a?.rssMiB, r?.rssMiB)} | ${ratio(a?.rssMiB, h?.rssMiB)} |`,
     );
   }
+  if (summaries.some((s) => s.server === 'accord-base')) {
+    lines.push('', '| clients | p99 Accord / Accord base | CPU Accord / Accord base | RSS Accord / Accord base |', '|---|---|---|---|');
+    for (const clients of [...new Set(summaries.map((s) => s.clients))]) {
+      const a = summaries.find((s) => s.server === 'accord' && s.clients === clients);
+      const b = summaries.find((s) => s.server === 'accord-base' && s.clients === clients);
+      lines.push(`| ${clients} | ${ratio(a?.p99, b?.p99)} | ${ratio(a?.cpuPer1000, b?.cpuPer1000)} | ${ratio(a?.rssMiB, b?.rssMiB)} |`);
+    }
+  }
   return lines.join('\n');
 }
 
-const COLORS: Record<ServerName, string> = { accord: '#c0392b', reference: '#2c7fb8', hocuspocus: '#31a354' };
+/**
+ * Every round's figures (the medians above hide how far rounds spread). CPU
+ * per 1,000 deliveries is given to 5 decimals: at N = 200 it is ~0.008 s, and
+ * the server's CPU seconds themselves (10 ms ticks of /proc/<pid>/stat over
+ * ~5–8 s) are good to ~0.2 %.
+ */
+export function roundsTable(runs: Run[]): string {
+  const lines = [
+    '| clients | round | server | p50 ms | p99 ms | max ms | server CPU s | deliveries | CPU s / 1,000 | write calls / bytes | peak RSS MiB | load generator lag p99 / max ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const sorted = [...runs].sort((x, y) => x.result.clients - y.result.clients || x.round - y.round);
+  for (const { server, round, result: r } of sorted) {
+    lines.push(
+      `| ${r.clients} | ${round} | ${server} | ${fmt(r.latencyMs.p50)} | ${fmt(r.latencyMs.p99)} | ${fmt(r.latencyMs.max)} | ${fmt(r.serverCpuSeconds, 2)} | ${r.delivered} | ${fmt(r.cpuPer1000, 5)} | ${r.serverWrites ? `${r.serverWrites.calls} / ${(r.serverWrites.bytes / 1e6).toFixed(1)} MB` : '—'} | ${fmt(r.peakRssKiB / 1024, 0)} | ${fmt(r.loadgenLagMs.p99, 0)} / ${fmt(r.loadgenLagMs.max, 0)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const COLORS: Record<ServerName, string> = { accord: '#c0392b', 'accord-base': '#e6a0a0', reference: '#2c7fb8', hocuspocus: '#31a354' };
 
 /** A line chart of median p99 latency (y, log scale) against clients (x, log scale), one line per server. */
 export function svgChart(summaries: Summary[], title: string): string {
@@ -113,7 +141,7 @@ export function svgChart(summaries: Summary[], title: string): string {
   for (const n of xs) out.push(`<text x="${x(n)}" y="${H - bottom + 18}" text-anchor="middle">${n}</text>`);
   out.push(`<text x="${(left + W - right) / 2}" y="${H - 12}" text-anchor="middle">clients on one document (log scale)</text>`);
   out.push(`<text x="16" y="${(top + H - bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(top + H - bottom) / 2})">p99 latency (log scale)</text>`);
-  SERVER_NAMES.forEach((server, i) => {
+  REPORTED_SERVER_NAMES.filter((server) => summaries.some((s) => s.server === server)).forEach((server, i) => {
     const points = summaries.filter((s) => s.server === server && s.p99 > 0).map((s) => `${x(s.clients).toFixed(1)},${y(s.p99).toFixed(1)}`);
     if (points.length === 0) return;
     out.push(`<polyline fill="none" stroke="${COLORS[server]}" stroke-width="2" points="${points.join(' ')}"/>`);

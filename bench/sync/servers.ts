@@ -6,6 +6,8 @@
  *   clients sign in through the demo links it prints.
  * - reference: `@y/websocket-server` 0.1.1 (bench/peers/referenceServer.mjs).
  * - hocuspocus: `@hocuspocus/server` without extensions (bench/peers/hocuspocusServer.mjs).
+ * - accord-base (only when asked for, with BENCH_BASE_ROOT=<another checkout>):
+ *   Accord as that checkout builds and runs it, for before/after rounds alternated in one run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +17,9 @@ import { DEMO_DOCUMENT } from './demoSeed.ts';
 import type { Dialect } from './wire.ts';
 
 export const SERVER_NAMES = ['accord', 'reference', 'hocuspocus'] as const;
-export type ServerName = (typeof SERVER_NAMES)[number];
+/** The servers a report lists, in order: the default three, and a baseline Accord when one was run. */
+export const REPORTED_SERVER_NAMES = ['accord', 'accord-base', 'reference', 'hocuspocus'] as const;
+export type ServerName = (typeof REPORTED_SERVER_NAMES)[number];
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,10 +51,10 @@ export interface StartOptions {
  * Spawns `node [--import tsx] <entry>` and resolves with its output once `pattern` appears.
  * TypeScript entries get the tsx loader (as `npm start` runs Accord); the peers are plain JS.
  */
-function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, extraArgs: string[] = []) {
+function spawnNode(entry: string, env: Record<string, string>, pattern: RegExp, extraArgs: string[] = [], cwd = REPO_ROOT) {
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...extraArgs, ...loader, entry], {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,33 +99,42 @@ async function followSignInLink(url: string): Promise<string> {
 /** Members who may edit the text: the load's clients sign in as these. */
 const EDITORS = ['vn-drafter@demo.accord', 'fr-drafter@demo.accord'];
 
-let compiled = false;
+const compiled = new Set<string>();
 
-/** Compiles the server as `npm run build` does (once per bench process), so the bench measures what `npm start` runs. */
-function compileAccord(): void {
-  if (compiled) return;
-  const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`compiling the server failed:\n${result.stdout}${result.stderr}`);
-  compiled = true;
+/** Compiles the server as `npm run build` does (once per bench process and checkout), so the bench measures what `npm start` runs. */
+function compileAccord(root: string): void {
+  if (compiled.has(root)) return;
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.server.json'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`compiling the server in ${root} failed:\n${result.stdout}${result.stderr}`);
+  compiled.add(root);
 }
 
 /** The node flags of `npm start` (package.json), so the bench runs Accord exactly as it is started. */
-function startFlags(): string[] {
-  const { scripts } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+function startFlags(root: string): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = scripts.start!.split(/\s+/);
   return words.slice(1, words.indexOf('dist/node/server/main.js'));
 }
 
-async function startAccord(nodeArgs: string[], options: StartOptions): Promise<RunningServer> {
-  compileAccord();
-  nodeArgs = [...startFlags(), ...nodeArgs];
+/** The checkout a baseline Accord ('accord-base') is built and run from. */
+function baseRoot(): string {
+  const root = process.env.BENCH_BASE_ROOT;
+  if (!root) throw new Error('accord-base needs BENCH_BASE_ROOT=<another checkout of Accord> (with node_modules)');
+  return path.resolve(root);
+}
+
+async function startAccord(nodeArgs: string[], options: StartOptions, name: 'accord' | 'accord-base' = 'accord'): Promise<RunningServer> {
+  const root = name === 'accord' ? REPO_ROOT : baseRoot();
+  compileAccord(root);
+  nodeArgs = [...startFlags(root), ...nodeArgs];
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'accord-bench-'));
   const { child, started, exited, read } = spawnNode(
     'dist/node/server/main.js',
     { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
     /Accord listening on (http:\/\/\S+)/,
     nodeArgs,
+    root,
   );
   const { match, output } = await started;
   const links = new Map<string, string>();
@@ -134,7 +147,7 @@ async function startAccord(nodeArgs: string[], options: StartOptions): Promise<R
     }),
   );
   return {
-    name: 'accord',
+    name,
     pid: child.pid!,
     url: `${match[1]!.replace(/^http/, 'ws')}/sync/${DEMO_DOCUMENT}`,
     dialect: 'y-websocket',
@@ -168,5 +181,5 @@ async function startPeer(name: 'reference' | 'hocuspocus', nodeArgs: string[], o
 
 /** Starts one server; `nodeArgs` go to its node (e.g. `--cpu-prof`). */
 export function startBenchServer(name: ServerName, nodeArgs: string[] = [], options: StartOptions = {}): Promise<RunningServer> {
-  return name === 'accord' ? startAccord(nodeArgs, options) : startPeer(name, nodeArgs, options);
+  return name === 'accord' || name === 'accord-base' ? startAccord(nodeArgs, options, name) : startPeer(name, nodeArgs, options);
 }

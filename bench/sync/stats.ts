@@ -32,3 +32,9 @@ export function peakRssKiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
+
+/** Write system calls (write, writev, sendmsg…) and bytes a process (all its threads) has made so far (/proc/<pid>/io). */
+export function writeCalls(pid: number): { calls: number; bytes: number } {
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { calls: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? NaN), bytes: Number(/wchar:\s+(\d+)/.exec(io)?.[1] ?? NaN) };
+}
