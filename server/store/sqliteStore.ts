@@ -326,6 +326,15 @@ export class SqliteStore implements Store {
     return this.updateLog.mergeRows(documentId, afterSeq, uptoSeq);
   }
 
+  /**
+   * Resolves once every update written so far is on the disk (a reply to
+   * appendUpdate means it is in the WAL file, safe from a crash of the server;
+   * the writer flushes it to the disk right after, in the background).
+   */
+  updateLogOnDisk(): Promise<void> {
+    return this.updateLog.onDisk();
+  }
+
   // ---- identity -------------------------------------------------------------
 
   private account(row: AccountRow): Account {

@@ -74,4 +74,18 @@ describe('the update log written off the event loop', () => {
     const next = await store.appendUpdate(DOC.id, textUpdate('ơ', 400));
     expect(next).toBeGreaterThan(merged.seq);
   });
+
+  it('answers an append once it is in the WAL file, then flushes the WAL to the disk in the background', async () => {
+    const { store, dataDir } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    const seqs = await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendUpdate(DOC.id, textUpdate('đ', 500 + i))));
+    // Nobody asked for the flush: the writer makes it after every write.
+    await store.updateLogOnDisk();
+    // Another connection (another process after a crash would be the same) reads every row.
+    const { updates, lastSeq } = await open(dataDir).store.loadUpdates(DOC.id);
+    expect(lastSeq).toBe(Math.max(...seqs));
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.mergeUpdates(updates));
+    expect(doc.getText('t').toString()).toBe('đ'.repeat(50));
+  });
 });
