@@ -21,5 +21,14 @@ export function pairHash(text: { vi: string; fr: string }): string {
 
 /** The string `pairHash` hashes (for a server that hashes it with a native SHA-256: same input, same hash). */
 export function pairHashInput(text: { vi: string; fr: string }): string {
-  return JSON.stringify(['accord-pair-v1', normalizeText(text.vi), normalizeText(text.fr)]);
+  return normalizedPairHashInput({ vi: normalizeText(text.vi), fr: normalizeText(text.fr) });
+}
+
+/**
+ * `pairHashInput` of text already NFC, as `readPairText` gives it (NFC is
+ * idempotent: same string), without normalizing it again: the server hashes a
+ * pair after every turn someone typed in it.
+ */
+export function normalizedPairHashInput(text: { vi: string; fr: string }): string {
+  return JSON.stringify(['accord-pair-v1', text.vi, text.fr]);
 }

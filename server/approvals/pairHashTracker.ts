@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { pairHashInput } from '../../shared/hash.ts';
+import { normalizedPairHashInput, pairHashInput } from '../../shared/hash.ts';
 import { limits } from '../../shared/limits.ts';
 import { paragraphsMap, readPairText } from '../../shared/model/index.ts';
 
@@ -12,6 +12,11 @@ import { paragraphsMap, readPairText } from '../../shared/model/index.ts';
  */
 export function pairHashNative(text: { vi: string; fr: string }): string {
   return hash('sha256', pairHashInput(text), 'hex');
+}
+
+/** `pairHashNative` of a pair as `readPairText` reads it: NFC already, so not normalized a second time. */
+function readPairHash(text: { vi: string; fr: string }): string {
+  return hash('sha256', normalizedPairHashInput(text), 'hex');
 }
 
 /** The pairs whose content a transaction touched (walks up from each changed type). */
@@ -87,7 +92,7 @@ export class PairHashTracker {
       this.hashes.delete(id);
       return null;
     }
-    const hash = pairHashNative(text);
+    const hash = readPairHash(text);
     this.hashes.set(id, hash);
     return hash;
   }
@@ -126,7 +131,7 @@ export function hashAllPairs(doc: Y.Doc): Map<string, string> {
   const hashes = new Map<string, string>();
   for (const id of paragraphsMap(doc).keys()) {
     const text = readPairText(doc, id);
-    if (text) hashes.set(id, pairHashNative(text));
+    if (text) hashes.set(id, readPairHash(text));
   }
   return hashes;
 }

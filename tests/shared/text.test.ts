@@ -48,6 +48,23 @@ describe('normalizeText', () => {
 });
 
 describe('cellPlainText', () => {
+  it('reads the string inserts of each Y.XmlText, as toDelta() gives them (formatting, deletions and embeds left out)', () => {
+    const fragment = handBuiltCell([[['Điều ', {}], ['một', { bold: true }], [' và hai', { italic: true }]], [['Article', {}]]]);
+    const doc = fragment.doc!;
+    const first = (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const second = (fragment.get(1) as Y.XmlElement).get(0) as Y.XmlText;
+    doc.transact(() => {
+      first.delete(2, 3);
+      first.insertEmbed(1, { image: 'x' });
+      first.format(0, 4, { bold: null });
+      second.insert(7, ' 1', { bold: true });
+    });
+    const fromDelta = (text: Y.XmlText) =>
+      (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');
+    expect(cellPlainText(fragment)).toBe(normalizeText(`${fromDelta(first)}\n${fromDelta(second)}`));
+    expect(cellPlainText(fragment)).toBe('Đimột và hai\nArticle 1');
+  });
+
   it('joins paragraphs with "\\n"', () => {
     expect(PARAGRAPH_SEPARATOR).toBe('\n');
     expect(derived('Điều 1\nĐiều 2\nĐiều 3')).toBe('Điều 1\nĐiều 2\nĐiều 3');
