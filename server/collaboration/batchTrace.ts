@@ -5,7 +5,7 @@ import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:pe
  * Optional trace of the group-commit path, for benchmarks
  * (ACCORD_BATCH_TRACE=<file>): for every batch of updates, when its first
  * update was applied, when it was handed to the write chain, when its write
- * started and ended (the worker's insert + fsync), and when its broadcast
+ * started and ended (the insert and commit), and when its broadcast
  * ended; plus GC pauses and event-loop delay. At exit, writes quantiles of
  * each step to <file> as JSON, to tell where the latency tail comes from.
  * Off (undefined) unless the variable is set: the room then does nothing extra.

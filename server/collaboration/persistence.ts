@@ -14,7 +14,7 @@ const LOAD_PART_PIECES = 100;
  *
  * Compaction costs nothing that grows with the document on most rounds: the
  * rows appended since the last compaction are merged into one row by the store
- * (on its writer thread: merging a few hundred rows takes 15–35 ms, which on
+ * (on its helper thread: merging a few hundred rows takes 15–35 ms, which on
  * the event loop every client of every room would wait through), and the
  * update that triggered it is relayed without waiting for it. The whole state
  * is re-encoded into one row only once those merged rows add up to half the

@@ -87,17 +87,16 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
 
 /**
  * One document being edited: its Y.Doc, awareness, and connections. Transport
- * independent. An update is persisted before it is broadcast, so whatever a
- * client has received from the server is on disk.
+ * independent. An update is stored before it is broadcast, so whatever a
+ * client has received from the server survives a crash of the server.
  *
  * Group commit: the updates applied during one turn of the event loop (every
  * frame read from the sockets in that turn), and any that arrive while the
- * previous write is on its way to disk (the writer thread does the fsync, the
- * event loop goes on reading), are stored as one merged row — one fsync — and
- * then broadcast as one frame per connection. A connection is
+ * previous write is under way, are stored as one merged row and then
+ * broadcast as one frame per connection. A connection is
  * never sent back its own updates: when it sent some of the batch, it gets
  * the merge of the others. The next write starts as soon as the previous one
- * is durable, before that batch's broadcast: a batch is still relayed only
+ * is stored, before that batch's broadcast: a batch is still relayed only
  * once stored, and batches are relayed in order.
  */
 export class Room {
@@ -627,8 +626,8 @@ export class Room {
     this.batch = [];
     // Two chains: the writes, one after another, and the broadcasts, each after
     // its write and after the broadcast before it. A write starts as soon as
-    // the one before is durable, before that one's batch is broadcast (a
-    // synchronous loop over every connection): the next fsync runs meanwhile.
+    // the one before is stored, before that one's batch is broadcast (a
+    // synchronous loop over every connection).
     const written = this.writes.then(() => this.writeQueued());
     this.writes = written;
     this.pending = this.pending

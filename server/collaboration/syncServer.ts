@@ -144,7 +144,7 @@ export class SyncServer {
   }
 
   /**
-   * Starts the store's writer thread now rather than on the first edit, and
+   * Starts the store's update-log helper thread now rather than on the first edit, and
    * the two ingest worker threads too when the store holds a document large
    * enough to need them; resolves once they are ready. Loading a thread's
    * modules takes ~100 ms, and a cold thread is 2-3 times as slow over its

@@ -215,7 +215,7 @@ export const DATABASE_FILE = 'accord.sqlite';
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
-  /** Appends and compactions of the update log, on their own thread (see UpdateLogWriter). */
+  /** Appends and compactions of the update log, on a connection of their own (see UpdateLogWriter). */
   private readonly updateLog: UpdateLogWriter;
 
   constructor(dataDir: string) {
@@ -229,8 +229,9 @@ export class SqliteStore implements Store {
       this.db.pragma('busy_timeout = 5000');
       // Every transaction below begins IMMEDIATE (`.immediate()`: the write lock at
       // once, waiting up to busy_timeout for it). A DEFERRED one that reads first is
-      // refused with SQLITE_BUSY, without waiting, when the update-log writer thread
-      // commits between its read and its write (tests/store/busySnapshot.test.ts).
+      // refused with SQLITE_BUSY, without waiting, when another connection (the
+      // update log's, another process) commits between its read and its write
+      // (tests/store/busySnapshot.test.ts).
       this.migrate();
       this.updateLog = new UpdateLogWriter(file);
       // SQLite opens a file it may not write read-only without a word; better

@@ -50,7 +50,7 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
   mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }>;
   /**
    * Optional: makes the store ready to write now rather than on the first
-   * write (e.g. starts a writer thread), so that the first update after a
+   * write (e.g. starts a helper thread), so that the first update after a
    * restart is not the one waiting for it.
    */
   prepareWrites?(): Promise<void>;

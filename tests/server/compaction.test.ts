@@ -41,8 +41,9 @@ describe('compaction of the stored update log', () => {
         const update = keystroke(source, `p${i % 40}`, char);
         Y.applyUpdate(doc, update);
         await persistence.append(update, doc);
+        // A merge under way finishes before the next keystroke: every 500 rows one merge, at a known place.
+        await persistence.idle();
       }
-      await persistence.idle(); // the last compaction runs after its append resolved
     };
     // Three rounds of compaction: each merges the recent rows into one row beside the large first state.
     await appendMany(limits.compactAfterUpdates * 3, 'a');

@@ -20,7 +20,11 @@ describe('the store while the update log is being written', () => {
     let typing = true;
     const typist = (async () => {
       // Others typing: the writer thread commits one row after another.
-      for (let i = 0; typing; i++) await store.appendUpdate(DOC.id, textUpdate(`${i}`, 1000 + i));
+      for (let i = 0; typing; i++) {
+        await store.appendUpdate(DOC.id, textUpdate(`${i}`, 1000 + i));
+        // Keystrokes arrive from the network, each in a task of its own.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     })();
     const failures: string[] = [];
     const expires = new Date(Date.now() + 60_000);

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { StorageWriteError } from '../../server/store/updateLogWriter.ts';
+import { waitFor } from '../helpers/clients.ts';
 import { STORE_DOC as DOC, storesClosedAfterEach, textUpdate } from '../helpers/store.ts';
 
 /** The update log is written by its own thread; what it acknowledges must be what the store then reads. */
@@ -87,5 +91,15 @@ describe('the update log written off the event loop', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.mergeUpdates(updates));
     expect(doc.getText('t').toString()).toBe('đ'.repeat(50));
+  });
+
+  it('moves the WAL into the database file in the background, so the WAL is reused rather than grown without end', async () => {
+    const { store, dataDir } = open();
+    await store.createDocument(DOC, textUpdate('', 1));
+    const databaseFile = path.join(dataDir, DATABASE_FILE);
+    const before = fs.statSync(databaseFile).size;
+    // ~500 KB of rows; the log's own connection never checkpoints (that would fsync on the event loop).
+    for (let i = 0; i < 2000; i++) await store.appendUpdate(DOC.id, textUpdate('ư'.repeat(120), 600 + i));
+    await waitFor(() => fs.statSync(databaseFile).size > before + 400_000, 'the rows to reach the database file', 5_000);
   });
 });
