@@ -110,8 +110,9 @@ export class RoomPersistence {
    * Stores one update; resolves once it is durable. Compacts when the log is
    * long — not while `doc` is undefined (the room is still loading the stored
    * rows: its doc does not hold them all yet); the next append after the load
-   * does. Merging the tail is posted, not awaited: it is written after this
-   * update and before any later one. A failed merge leaves the rows as they
+   * does. Merging the tail is posted, not awaited: the helper thread merges
+   * the rows up to this one, which are then replaced by their merge (rows
+   * appended meanwhile stay after it). A failed merge leaves the rows as they
    * were (nothing is lost) and is only logged: the next merge takes the same
    * tail and more.
    */
@@ -145,9 +146,9 @@ export class RoomPersistence {
       (error: unknown) => {
         // A merge only tidies the log: its transaction left the rows as they
         // were, so nothing is lost and the next merge takes this tail too. It
-        // can be refused for a while (SQLITE_BUSY when the main connection
-        // keeps the write lock past busy_timeout); if storage really broke,
-        // the next append says so and stops the room.
+        // can be refused for a while (SQLITE_BUSY when another process keeps
+        // the write lock past busy_timeout); if storage really broke, the next
+        // append says so and stops the room.
         this.merging = undefined;
         this.logger?.warn({ documentId: this.documentId, rows, err: error }, 'could not merge the recent rows of the update log; they stay as they are');
       },
