@@ -62,7 +62,6 @@ export class UpdateLogWriter {
   private writtenSeq = 0;
   private onDiskSeq = 0;
   private flushing: Promise<void> | undefined;
-  private unflushed = false;
   private readonly onDiskWaiters: Array<{ seq: number; resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(private readonly file: string) {}
@@ -134,7 +133,6 @@ export class UpdateLogWriter {
     }
     batchTrace?.sample('logWrite', performance.now() - started);
     if (seq > this.writtenSeq) this.writtenSeq = seq;
-    this.unflushed = true;
     this.flushInBackground();
     return Promise.resolve(seq);
   }
@@ -165,10 +163,13 @@ export class UpdateLogWriter {
     return { insert, replace: (documentId: string, data: Buffer, afterSeq: number, uptoSeq: number) => replace.immediate(documentId, data, afterSeq, uptoSeq) };
   }
 
-  /** One fdatasync of the WAL at a time; the writes made during one are flushed by the next. */
+  /**
+   * One fdatasync of the WAL at a time; the writes made during one are flushed
+   * by the next. Every write makes a row with a higher seq (AUTOINCREMENT), so
+   * what is not on the disk yet is whatever lies beyond `onDiskSeq`.
+   */
   private flushInBackground(): void {
-    if (!this.unflushed || this.flushing || this.broken) return;
-    this.unflushed = false;
+    if (this.flushing || this.broken || this.writtenSeq <= this.onDiskSeq) return;
     const upto = this.writtenSeq;
     let fd: number;
     try {
