@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { ContentNotAllowedError, checkUpdateContent } from './contentPolicy.ts';
+import { encodeIntegratedState } from './integratedState.ts';
 
 /**
  * Parsing and encoding of y-websocket frames. Parsing is strict and complete
@@ -120,8 +121,9 @@ export function encodeSyncStep1FromStateVector(stateVector: Uint8Array): Uint8Ar
   return encoding.toUint8Array(encoder);
 }
 
+/** Sync step 2: what the doc has integrated beyond `stateVector` (never its pending parts: see encodeIntegratedState). */
 export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  return encodeSyncStep2Update(Y.encodeStateAsUpdate(doc, stateVector));
+  return encodeSyncStep2Update(encodeIntegratedState(doc, stateVector));
 }
 
 /** Sync step 2 carrying an already encoded update (e.g. a cached full state). */

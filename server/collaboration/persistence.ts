@@ -3,6 +3,7 @@ import { limits } from '../../shared/limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
+import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
 
 /** Pieces per part the worker sends while it cuts a large stored row (~a slice's worth: see applyRows). */
@@ -127,7 +128,8 @@ export class RoomPersistence {
       // The doc holds every update applied so far, so its state covers every
       // stored row (and maybe more not yet stored: storing it early is harmless).
       // One transaction: a crash leaves either the old rows or the whole state.
-      const state = Y.encodeStateAsUpdate(doc);
+      // Without Yjs's pending parts: they were never stored, and may forge ids (see encodeIntegratedState).
+      const state = encodeIntegratedState(doc);
       this.tailAfterSeq = await this.store.compact(this.documentId, state, this.lastSeq);
       this.baseBytes = state.length;
       this.extraRows = 0;

@@ -23,6 +23,7 @@ import {
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
+import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
 import { bringsNothingNew, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
@@ -601,7 +602,7 @@ export class Room {
 
   /** Sync step 2 with the whole document, from the cache when no update came since it was encoded. */
   private fullState(): Uint8Array {
-    this.fullStateFrame ??= encodeSyncStep2Update(Y.encodeStateAsUpdate(this.doc));
+    this.fullStateFrame ??= encodeSyncStep2Update(encodeIntegratedState(this.doc));
     return this.fullStateFrame;
   }
 

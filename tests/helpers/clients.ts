@@ -44,7 +44,6 @@ export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise
   });
 }
 
-/** Polls until `check` returns true (or throws with `what` after the timeout). */
 /**
  * The same state vector and the same deletions. A deletion changes no state
  * vector, and the server applies an update at once but relays it only once
@@ -55,6 +54,7 @@ export function sameSnapshot(a: Y.Doc, b: Y.Doc): boolean {
   return Y.equalSnapshots(Y.snapshot(a), Y.snapshot(b));
 }
 
+/** Polls until `check` returns true (or throws with `what` after the timeout). */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!(await check())) {

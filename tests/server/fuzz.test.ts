@@ -203,11 +203,9 @@ describe('sync protocol fuzzing on a writable connection', () => {
     const late = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: observer });
     await synced(late.provider);
     const vector = Buffer.from(Y.encodeStateVector(late.doc)).toString('base64');
-    await waitFor(() => Buffer.from(Y.encodeStateVector(witness.doc)).toString('base64') === vector, `seed ${seed}: the witness to converge`);
-    // A deletion changes no state vector and is relayed once stored: give the last ones time to arrive.
-    // The text comparisons below are the check. (Waiting for equal snapshots here instead timed out once
-    // in CI, seed 1337, not reproduced in 8 runs since: which deletion the witness lacked is not known.)
-    await waitFor(() => sameSnapshot(witness.doc, late.doc), 'the last deletions', 2_000).catch(() => undefined);
+    // The same structs and the same deletions. (A mutated update can forge the id of a struct
+    // already held: what the server keeps pending must never reach a joiner — forgedStructs.test.ts.)
+    await waitFor(() => sameSnapshot(witness.doc, late.doc), `seed ${seed}: the witness to converge`);
     const stored = new Y.Doc();
     const { updates, lastSeq } = await server.store.loadUpdates(DOC);
     // Some fuzzed frames were valid updates: the accepting path was exercised too.
