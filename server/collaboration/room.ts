@@ -25,7 +25,7 @@ import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
-import { bringsNothingNew, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
+import { bringsNothingNew, continuesKnown, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
 import { batchTrace, type BatchTrace } from './batchTrace.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
@@ -134,9 +134,12 @@ export class Room {
   /**
    * During the load, once the reader has summarised the stored rows: the
    * state vector sent in the server's sync step 1, and what the rows hold
-   * (updates bringing nothing more are dropped, not stored again).
+   * (updates bringing nothing more are dropped, not stored again); `accepted`:
+   * each client's clock in the rows and the updates accepted since (see continuesKnown).
    */
-  private advertised: { summary: StoredSummary; known: KnownState } | undefined;
+  private advertised: { summary: StoredSummary; known: KnownState; accepted: Map<number, number> } | undefined;
+  /** Updates received during the load that must wait for the loaded doc (see receiveWhileLoading), in order. */
+  private deferred: Array<{ update: Uint8Array; origin: SyncSocket }> = [];
   private loading: Promise<void> | undefined;
   private readonly reader: UpdatePreparer | undefined;
   /** Resolves once the stored document is loaded, and every update accepted meanwhile applied (at once when there was nothing to load). */
@@ -236,7 +239,8 @@ export class Room {
   /** The stored rows' state vector is known (during the load): greets those who joined before. */
   private greetWaiting(summary: StoredSummary): void {
     if (!this.loading || this.closed) return;
-    this.advertised = { summary, known: knownState(summary) };
+    const known = knownState(summary);
+    this.advertised = { summary, known, accepted: new Map(known.clocks) };
     for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
   }
 
@@ -289,8 +293,7 @@ export class Room {
         }
         if (this.failed) return;
         if (this.loading) {
-          // A reconnecting client answers the server's step 1 with every deletion it knows of: not stored again when the rows hold them all.
-          if (!(this.advertised && bringsNothingNew(Y.decodeUpdate(message.update), this.advertised.known))) this.acceptWhileLoading(message.update, socket);
+          this.receiveWhileLoading(message.update, socket);
           return;
         }
         try {
@@ -331,8 +334,28 @@ export class Room {
   }
 
   /**
-   * During the load: an update (content checked by parseMessage) is stored
-   * and broadcast as usual — the same batch, the same write — and kept to be
+   * During the load, an update (content checked by parseMessage): dropped
+   * when the stored rows hold all of it (a reconnecting client answers the
+   * server's step 1 with every deletion it knows of); accepted as it came
+   * when it continues what the rows and the updates accepted since hold;
+   * otherwise (out of order, or a forged id) applied once the doc is loaded,
+   * where Yjs sorts it out like any update.
+   */
+  private receiveWhileLoading(update: Uint8Array, origin: SyncSocket): void {
+    const decoded = Y.decodeUpdate(update);
+    if (this.advertised && bringsNothingNew(decoded, this.advertised.known)) return;
+    const ends = this.advertised && continuesKnown(decoded, this.advertised.accepted);
+    if (!ends) {
+      this.deferred.push({ update, origin });
+      return;
+    }
+    for (const [client, clock] of ends) this.advertised!.accepted.set(client, clock);
+    this.acceptWhileLoading(update, origin);
+  }
+
+  /**
+   * During the load: an update (checked by parseMessage, continuing what is
+   * known: see receiveWhileLoading) is stored and broadcast as usual — the same batch, the same write — and kept to be
    * applied once the stored rows are. Duplicates of stored content are
    * harmless: Yjs skips what a doc already holds.
    */
@@ -348,11 +371,14 @@ export class Room {
    * the reader worker (the preparer is busy cutting the stored rows), then
    * accepted whole like any other — stored as its own row, so that it is never
    * merged with others on the event loop — and cut when the backlog is applied.
+   * One that does not continue what is known waits for the loaded doc, with
+   * the connection's later frames (see receiveWhileLoading).
    */
   private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
-    let pieces: Uint8Array[];
+    const before = this.advertised && new Map(this.advertised.accepted);
+    let prepared: { pieces: Uint8Array[]; ends?: Map<number, number> };
     try {
-      pieces = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, this.advertised ? { known: this.advertised.summary } : {});
+      prepared = await this.reader!.prepareWhileLoading(update, this.advertised?.summary, before);
     } catch (error) {
       if (this.closed) return;
       member.held = undefined;
@@ -360,11 +386,17 @@ export class Room {
       return;
     }
     if (this.closed || this.failed || !this.members.has(socket)) return;
+    const { pieces, ends } = prepared;
+    // Another update of one of its clients accepted while the worker checked: it no longer continues them.
+    const stillContinues = ends && before && [...ends.keys()].every((client) => this.advertised?.accepted.get(client) === before.get(client));
+    if (pieces.length > 0 && this.loading && !stillContinues) await this.ready;
+    if (this.closed || this.failed || !this.members.has(socket)) return;
     if (pieces.length > 0 && !this.loading) {
-      void this.ingestLarge(socket, member, update); // loaded meanwhile: applied in slices as usual
+      void this.ingestLarge(socket, member, update); // loaded meanwhile (or waited for it): applied in slices as usual
       return;
     }
     if (pieces.length > 0) {
+      for (const [client, clock] of ends!) this.advertised!.accepted.set(client, clock);
       this.commitBatch();
       this.acceptWhileLoading(pieces[0]!, socket, true);
       this.commitBatch();
@@ -443,6 +475,17 @@ export class Room {
     this.advertised = undefined;
     for (const [socket, member] of [...this.members]) {
       if (!member.greeted || again) this.greet(socket, member);
+    }
+    // Now applied like any update: stored and relayed as far as the doc integrates them.
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const { update, origin } of deferred) {
+      try {
+        Y.applyUpdate(this.doc, update, origin);
+      } catch (error) {
+        this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
+        if (this.members.has(origin)) origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
+      }
     }
   }
 
@@ -596,6 +639,7 @@ export class Room {
     if (this.batchTimer) clearImmediate(this.batchTimer);
     this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
     this.queued = [];
+    this.deferred = [];
     this.awareness.destroy();
     this.doc.destroy();
   }

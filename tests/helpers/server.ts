@@ -20,6 +20,24 @@ export async function startTestServer(options: ServerOptions & { dataDir?: strin
   return Object.assign(server, { dataDir, wsUrl: server.url.replace(/^http/, 'ws') });
 }
 
+/**
+ * Holds back the loading of large stored documents (the worker that cuts the
+ * stored rows waits) until the returned function is called, so that what a
+ * test does meanwhile surely happens while the document loads, however fast
+ * the machine is.
+ */
+export function holdLargeLoads(server: AccordServer): () => void {
+  const preparer = server.sync['preparer'];
+  const prepareInParts = preparer.prepareInParts.bind(preparer);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  preparer.prepareInParts = async function* (...args) {
+    await held;
+    yield* prepareInParts(...args);
+  };
+  return release;
+}
+
 export interface ServerProcess {
   url: string;
   wsUrl: string;

@@ -1,32 +1,34 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { limits } from '../../shared/limits.ts';
 import * as Y from 'yjs';
+import { continuesKnown } from '../../server/collaboration/ingest/storedRows.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
-import { getPair, readAllPairs } from '../../shared/model/index.ts';
+import { getPair, insertPair, paragraphXmlText, readAllPairs } from '../../shared/model/index.ts';
 import { DEMO, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, sameSnapshot, synced, waitFor } from '../helpers/clients.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { holdLargeLoads, startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
-/** The text of the closing pair's first French paragraph. */
-function closingText(doc: Y.Doc): Y.XmlText {
-  const paragraph = getPair(doc, 'closing')!.cell('fr').get(0) as Y.XmlElement;
-  return paragraph.get(0) as Y.XmlText;
+/** The text of a pair's first French paragraph. */
+function frText(doc: Y.Doc, pairId: string): Y.XmlText {
+  return paragraphXmlText(getPair(doc, pairId)!.cell('fr').get(0) as Y.XmlElement)!;
 }
+const closingText = (doc: Y.Doc) => frText(doc, 'closing');
 
 /**
- * A struct with the id a drafter's first keystrokes already have (client,
- * clock 0), placed after text of a client the server never saw: Yjs keeps it
- * pending forever, beside the real one.
+ * A struct with the id of a drafter's first keystrokes (client, clock 0:
+ * already typed, or about to be), placed after text of a client the server
+ * never saw: Yjs keeps it pending forever, beside the real one.
  */
-function forgedStruct(base: Uint8Array, victim: number): Uint8Array {
+function forgedStruct(base: Uint8Array, victim: number, pairId = 'closing'): Uint8Array {
   const forger = new Y.Doc();
   Y.applyUpdate(forger, base);
   forger.clientID = 0x7fff0000 + (victim % 0xffff); // the phantom: never sent
-  closingText(forger).insert(0, 'xyz');
+  frText(forger, pairId).insert(0, 'xyz');
   const before = Y.encodeStateVector(forger);
   forger.clientID = victim;
-  closingText(forger).insert(3, 'FORGED ');
+  frText(forger, pairId).insert(3, 'FORGED, LONGER THAN THE REAL ONE ');
   return Y.encodeStateAsUpdate(forger, before);
 }
 
@@ -101,5 +103,87 @@ describe('a drafter forging the ids of structs others typed (attack)', () => {
     await synced(after.provider);
     expect(readAllPairs(after.doc)).toEqual(expected);
     after.provider.destroy();
+  });
+  it('while a large document loads, cannot claim the next keystrokes of a drafter: the real ones are stored, relayed and kept after a restart', async () => {
+    server = await startTestServer();
+    const { dataDir } = server;
+    const source = new Y.Doc();
+    source.transact(() => {
+      for (let i = 0; i < 40; i++) insertPair(source, { id: `long-${i}`, vi: 'Hợp tác phi tập trung. '.repeat(90), fr: 'Coopération décentralisée. '.repeat(90) });
+    });
+    const state = Y.encodeStateAsUpdate(source);
+    expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
+    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'fr', name: { vi: 'FR', fr: 'FR' } }] }, state);
+    for (const email of [DEMO.frDrafter, DEMO.observer]) {
+      const account = await server.store.findAccountByEmail(email);
+      await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'fr', role: email === DEMO.observer ? 'observer' : 'drafter' });
+    }
+    await server.close();
+    // The log's recent rows are merged every two rows (Y.mergeUpdates): rows stored as they came during the load are merged.
+    server = await startTestServer({ dataDir, limits: { compactAfterUpdates: 2 } });
+    await server.sync.startWorkers();
+    const loading = () => server!.sync.isLoading('large-doc');
+    const releaseLoad = holdLargeLoads(server);
+    const drafter = await signInAs(server, DEMO.frDrafter);
+    const editor = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: drafter, connect: false });
+    Y.applyUpdate(editor.doc, state);
+    const witness = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.observer), connect: false });
+    Y.applyUpdate(witness.doc, state);
+    try {
+      editor.provider.connect();
+      witness.provider.connect();
+      await Promise.all([synced(editor.provider, 20_000), synced(witness.provider, 20_000)]);
+      expect(loading()).toBe(true);
+      // The forger claims the editor's next keystrokes (its client id is in every update it sends), before they are typed.
+      const forger = rawSyncSocket(server.wsUrl, 'large-doc', { cookie: drafter });
+      await forger.opened;
+      await waitFor(() => forger.messages.length > 0, 'sync step 1');
+      forger.ws.send(encodeUpdate(forgedStruct(state, editor.doc.clientID, 'long-3')));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      frText(editor.doc, 'long-3').insert(0, '[typed while loading] ');
+      await waitFor(() => frText(witness.doc, 'long-3').toString().startsWith('[typed while loading] '), 'the real keystrokes relayed', 20_000);
+      expect(loading()).toBe(true); // relayed while the document loads, as before
+      forger.ws.close();
+    } finally {
+      releaseLoad();
+    }
+    await waitFor(() => !loading(), 'the load to finish', 20_000);
+    // After the load, a word more: the log's recent rows, those stored during the load among them, are merged into one.
+    frText(editor.doc, 'long-3').insert(0, 'un ');
+    await waitFor(() => frText(witness.doc, 'long-3').toString().startsWith('un '), '"un" relayed', 20_000);
+    await waitFor(async () => (await server!.store.loadUpdates('large-doc')).updates.length === 2, 'the recent rows merged', 20_000);
+    const expected = readAllPairs(editor.doc);
+    expect(readAllPairs(witness.doc)).toEqual(expected);
+    expect(JSON.stringify(expected)).not.toContain('FORGED');
+    editor.provider.destroy();
+    witness.provider.destroy();
+    await server.close();
+    server = await startTestServer({ dataDir });
+    const after = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter) });
+    await synced(after.provider, 20_000);
+    expect(readAllPairs(after.doc)).toEqual(expected);
+    after.provider.destroy();
+  });
+  it('during a load, stores as they came only updates that continue what is known (continuesKnown)', () => {
+    const doc = new Y.Doc();
+    insertPair(doc, { id: 'p', vi: 'Một', fr: 'Un' });
+    const base = Y.encodeStateAsUpdate(doc);
+    const clocks = Y.decodeStateVector(Y.encodeStateVector(doc));
+    const typist = new Y.Doc();
+    Y.applyUpdate(typist, base);
+    const before = Y.encodeStateVector(typist);
+    frText(typist, 'p').insert(0, 'deux ');
+    const first = Y.encodeStateAsUpdate(typist, before);
+    const middle = Y.encodeStateVector(typist);
+    frText(typist, 'p').insert(0, 'trois ');
+    const second = Y.encodeStateAsUpdate(typist, middle);
+    // An honest keystroke continues its client's clock: where it ends is known next.
+    const ends = continuesKnown(Y.decodeUpdate(first), clocks)!;
+    expect(ends.get(typist.clientID)).toBe(5);
+    expect(continuesKnown(Y.decodeUpdate(second), new Map([...clocks, ...ends]))).toBeDefined();
+    // A gap (the first keystroke not known yet), an id already taken, an origin nobody has: they wait.
+    expect(continuesKnown(Y.decodeUpdate(second), clocks)).toBeUndefined();
+    expect(continuesKnown(Y.decodeUpdate(first), new Map([...clocks, ...ends]))).toBeUndefined();
+    expect(continuesKnown(Y.decodeUpdate(forgedStruct(base, typist.clientID, 'p')), clocks)).toBeUndefined();
   });
 });

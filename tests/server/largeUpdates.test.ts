@@ -8,7 +8,7 @@ import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } fr
 import { CloseCode } from '../../shared/protocol.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { holdLargeLoads, startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
@@ -264,16 +264,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     server = await startTestServer({ dataDir });
     await server.sync.startWorkers(); // as `npm start` does
     const loading = () => server.sync.isLoading('large-doc');
-    // The load waits for the worker that cuts the stored row: held back here, so that what
-    // follows surely happens while the document loads, however fast this machine is.
-    const preparer = server.sync['preparer'];
-    const prepareInParts = preparer.prepareInParts.bind(preparer);
-    let releaseLoad!: () => void;
-    const loadHeld = new Promise<void>((resolve) => (releaseLoad = resolve));
-    preparer.prepareInParts = async function* (...args) {
-      await loadHeld;
-      yield* prepareInParts(...args);
-    };
+    const releaseLoad = holdLargeLoads(server);
 
     // Two clients that held the document before the restart reconnect: one up to date, one behind.
     const editor = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter), connect: false });

@@ -32,6 +32,16 @@ export class UpdatePreparer {
   }
 
   /**
+   * prepare() during a load, in one piece: with where it ends when it may be
+   * stored as it came (it continues `accepted`: see continuesKnown).
+   */
+  async prepareWhileLoading(update: Uint8Array, known: StoredSummary | undefined, accepted: Map<number, number> | undefined): Promise<{ pieces: Uint8Array[]; ends?: Map<number, number> }> {
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs: Number.MAX_SAFE_INTEGER, check: true, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
+    const { pieces, ends } = await this.request(request);
+    return { pieces, ...(ends ? { ends } : {}) };
+  }
+
+  /**
    * prepare(), the pieces coming in parts of `partPieces` as the worker cuts
    * them: applying the first parts overlaps cutting the rest.
    */

@@ -241,3 +241,35 @@ export function bringsNothingNew(update: ReturnType<typeof Y.decodeUpdate>, know
   }
   return true;
 }
+
+/**
+ * The clocks an update ends at, when it can be stored and relayed as it came
+ * during a load (before the doc can say what it integrates): each client's
+ * structs start exactly where `clocks` end (no gap, no id already taken) and
+ * build only on structs `clocks` cover or the update itself holds. Undefined
+ * otherwise: the update then waits for the loaded doc.
+ *
+ * Why: rows stored as they came are later merged (Y.mergeUpdates), which
+ * trusts that an id names one struct. A struct that reuses a taken id, or
+ * claims a client's next clock with an origin nobody has, could be kept by a
+ * merge in place of the real one (tests/server/forgedStructs.test.ts). An
+ * honest client's edit, or a reconnecting client's answer, always passes.
+ */
+export function continuesKnown(update: ReturnType<typeof Y.decodeUpdate>, clocks: Map<number, number>): Map<number, number> | undefined {
+  const ends = new Map<number, number>();
+  for (const struct of update.structs) {
+    if (struct instanceof Y.Skip) return undefined;
+    const client = struct.id.client;
+    if (struct.id.clock !== (ends.get(client) ?? clocks.get(client) ?? 0)) return undefined;
+    ends.set(client, struct.id.clock + struct.length);
+  }
+  for (const struct of update.structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    // Of its own client, only what came before it (Yjs does not check those: it assumes them).
+    const held = (id: Y.ID | null) =>
+      id === null || (id.client === struct.id.client ? id.clock < struct.id.clock : id.clock < (ends.get(id.client) ?? clocks.get(id.client) ?? 0));
+    const parent = struct.parent as unknown;
+    if (!held(struct.origin) || !held(struct.rightOrigin) || (parent instanceof Y.ID && !held(parent))) return undefined;
+  }
+  return ends;
+}

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
 import { splitUpdatePieces } from './splitUpdate.ts';
-import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
+import { bringsNothingNew, continuesKnown, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
 
 /**
  * Off the event loop:
@@ -15,13 +15,13 @@ import { bringsNothingNew, diffUpdates, knownState, summariseUpdates, type Store
  *   answered while the room is still loading them.
  */
 export type WorkerRequest =
-  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; partPieces?: number }
+  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; accepted?: Map<number, number>; partPieces?: number }
   | { id: number; kind: 'summarise'; updates: Uint8Array[] }
   | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
   | { id: number; kind: 'warm' };
 
 export type WorkerReply =
-  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; more?: boolean }
+  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; more?: boolean; ends?: Map<number, number> }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
 /**
@@ -54,6 +54,8 @@ function handle(request: WorkerRequest): WorkerReply {
       if (request.check) checkUpdateContent(decoded);
       // No pieces: nothing the stored rows (`known`) do not hold already.
       if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
+      // With `accepted` (during a load): where it ends, when it may be stored as it came (see continuesKnown).
+      const ends = request.accepted && continuesKnown(decoded, request.accepted);
       // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
       let pieces: Uint8Array[] = [];
       for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
@@ -63,7 +65,7 @@ function handle(request: WorkerRequest): WorkerReply {
           pieces = [];
         }
       }
-      return { id: request.id, ok: true, pieces };
+      return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}) };
     }
     case 'summarise': {
       const { stateVector, beyondStateVector } = summariseUpdates(request.updates);
