@@ -296,12 +296,7 @@ export class Room {
           this.receiveWhileLoading(message.update, socket);
           return;
         }
-        try {
-          Y.applyUpdate(this.doc, message.update, socket);
-        } catch (error) {
-          this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
-          socket.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
-        }
+        this.apply(message.update, socket);
         return;
       case 'awareness':
         this.receiveAwareness(socket, member, message.entries);
@@ -349,17 +344,17 @@ export class Room {
       this.deferred.push({ update, origin });
       return;
     }
-    for (const [client, clock] of ends) this.advertised!.accepted.set(client, clock);
-    this.acceptWhileLoading(update, origin);
+    this.acceptWhileLoading(update, origin, ends);
   }
 
   /**
    * During the load: an update (checked by parseMessage, continuing what is
-   * known: see receiveWhileLoading) is stored and broadcast as usual — the same batch, the same write — and kept to be
-   * applied once the stored rows are. Duplicates of stored content are
-   * harmless: Yjs skips what a doc already holds.
+   * known, up to `ends`: see receiveWhileLoading) is stored and broadcast as
+   * usual — the same batch, the same write — and kept to be applied once the
+   * stored rows are; what is known now reaches `ends`.
    */
-  private acceptWhileLoading(update: Uint8Array, origin: SyncSocket, alone = false): void {
+  private acceptWhileLoading(update: Uint8Array, origin: SyncSocket, ends: Map<number, number>, alone = false): void {
+    for (const [client, clock] of ends) this.advertised!.accepted.set(client, clock);
     this.backlog.push(update);
     this.batch.push({ update, origin, ...(alone ? { alone } : {}) });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
@@ -378,7 +373,7 @@ export class Room {
     const before = this.advertised && new Map(this.advertised.accepted);
     let prepared: { pieces: Uint8Array[]; ends?: Map<number, number> };
     try {
-      prepared = await this.reader!.prepareWhileLoading(update, this.advertised?.summary, before);
+      prepared = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, { known: this.advertised?.summary, accepted: before });
     } catch (error) {
       if (this.closed) return;
       member.held = undefined;
@@ -396,9 +391,8 @@ export class Room {
       return;
     }
     if (pieces.length > 0) {
-      for (const [client, clock] of ends!) this.advertised!.accepted.set(client, clock);
       this.commitBatch();
-      this.acceptWhileLoading(pieces[0]!, socket, true);
+      this.acceptWhileLoading(pieces[0]!, socket, ends!, true);
       this.commitBatch();
     }
     this.releaseHeld(socket, member);
@@ -479,13 +473,16 @@ export class Room {
     // Now applied like any update: stored and relayed as far as the doc integrates them.
     const deferred = this.deferred;
     this.deferred = [];
-    for (const { update, origin } of deferred) {
-      try {
-        Y.applyUpdate(this.doc, update, origin);
-      } catch (error) {
-        this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
-        if (this.members.has(origin)) origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
-      }
+    for (const { update, origin } of deferred) this.apply(update, origin);
+  }
+
+  /** Applies a member's update to the doc (stored and relayed from its update event); one Yjs cannot apply closes that connection. */
+  private apply(update: Uint8Array, origin: SyncSocket): void {
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (error) {
+      this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
+      origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
     }
   }
 
@@ -523,7 +520,7 @@ export class Room {
    */
   private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
     try {
-      const pieces = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs);
+      const { pieces } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs);
       const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket));
       if (!done) return;
     } catch (error) {

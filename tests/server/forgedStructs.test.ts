@@ -164,6 +164,7 @@ describe('a drafter forging the ids of structs others typed (attack)', () => {
     expect(readAllPairs(after.doc)).toEqual(expected);
     after.provider.destroy();
   });
+
   it('during a load, stores as they came only updates that continue what is known (continuesKnown)', () => {
     const doc = new Y.Doc();
     insertPair(doc, { id: 'p', vi: 'Một', fr: 'Un' });

@@ -23,20 +23,18 @@ export class UpdatePreparer {
    * Decodes, checks and cuts `update` off the event loop; throws
    * ContentNotAllowedError or MalformedMessageError. `check: false` for stored
    * rows, whose content was checked when they were accepted. With `known`
-   * (stored rows), no pieces when the update brings nothing new to them.
+   * (stored rows), no pieces when the update brings nothing new to them; with
+   * `accepted` (during a load), `ends`: the clocks it ends at when it may be
+   * stored as it came (see continuesKnown).
    */
-  async prepare(update: Uint8Array, pieceStructs: number, options: { check?: boolean; known?: StoredSummary } = {}): Promise<Uint8Array[]> {
+  async prepare(
+    update: Uint8Array,
+    pieceStructs: number,
+    options: { check?: boolean; known?: StoredSummary; accepted?: Map<number, number> } = {},
+  ): Promise<{ pieces: Uint8Array[]; ends?: Map<number, number> }> {
+    const { check = true, known, accepted } = options;
     // A copy: the frame's bytes may share a buffer with other frames.
-    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, ...(options.known ? { known: options.known } : {}) };
-    return (await this.request(request)).pieces;
-  }
-
-  /**
-   * prepare() during a load, in one piece: with where it ends when it may be
-   * stored as it came (it continues `accepted`: see continuesKnown).
-   */
-  async prepareWhileLoading(update: Uint8Array, known: StoredSummary | undefined, accepted: Map<number, number> | undefined): Promise<{ pieces: Uint8Array[]; ends?: Map<number, number> }> {
-    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs: Number.MAX_SAFE_INTEGER, check: true, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
+    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
     const { pieces, ends } = await this.request(request);
     return { pieces, ...(ends ? { ends } : {}) };
   }
