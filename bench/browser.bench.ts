@@ -29,7 +29,8 @@
  *    and leaves what the page itself costs.
  *
  * Reported, not asserted. `BENCH_WRITE=0` skips docs/benchmarks.md;
- * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PROFILE=busy` (or `1`,
+ * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PAGES=alone,busy` and
+ * `BENCH_MODES=beat` (or `free`) measure only those pages and modes; `BENCH_PROFILE=busy` (or `1`,
  * or `alone`) writes a CPU profile of that typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
  * `alone`) a Chromium trace of that typing phase.
  */
@@ -391,23 +392,28 @@ function summariseTrace(buffer: Buffer): void {
 
 /** Chromium flags that let it begin a frame as soon as the page changed, not on the display's beat. */
 const UNTHROTTLED_FLAGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
+/** `BENCH_MODES=beat` (or `free`) measures keystrokes in that mode only; both by default. */
+const MODES = new Set((process.env.BENCH_MODES ?? 'beat,free').split(','));
 
 /** The four keystroke measures in one browser, as table rows. */
+/** `BENCH_PAGES=alone,busy` (say) measures only those pages; all four by default. */
+const PAGES = new Set((process.env.BENCH_PAGES ?? 'plain,plainBusy,alone,busy').split(','));
+
 async function measureKeys(browser: Browser, server: RunningServer): Promise<string[]> {
-  const plain = await measurePlain(browser, false);
-  const plainBusy = await measurePlain(browser, true);
-  const alone = await measureAccordTyping(browser, server, false);
-  const busy = await measureAccordTyping(browser, server, true);
   const line = (name: string, r: KeyResult) =>
     `| ${name} | ${r.samples} | ${r.dom.p50.toFixed(1)} | ${r.dom.p95.toFixed(1)} | ${r.screen.p50.toFixed(1)} | ${r.screen.p95.toFixed(1)} | ${r.screen.max.toFixed(1)} | ${r.slowEvents} |`;
-  const rows = [
-    line('plain contenteditable (floor)', plain),
-    line('plain contenteditable, 2 neighbours changing every 100 ms (floor under the same frame load)', plainBusy),
-    line('Accord, 200 pairs, alone', alone),
-    line(`Accord, 200 pairs, 2 others typing (${busy.othersTyped} chars)`, busy),
-  ];
-  for (const r of rows) console.log(r);
-  if (alone.lost + busy.lost + plain.lost + plainBusy.lost) console.warn(`keystrokes without a DOM change seen: ${plain.lost}/${plainBusy.lost}/${alone.lost}/${busy.lost}`);
+  const rows: string[] = [];
+  const measure = async (page: string, name: (r: KeyResult & { othersTyped?: number }) => string, run: () => Promise<KeyResult & { othersTyped?: number }>) => {
+    if (!PAGES.has(page)) return;
+    const result = await run();
+    if (result.lost) console.warn(`${page}: ${result.lost} keystrokes without a DOM change seen`);
+    rows.push(line(name(result), result));
+    console.log(rows.at(-1));
+  };
+  await measure('plain', () => 'plain contenteditable (floor)', () => measurePlain(browser, false));
+  await measure('plainBusy', () => 'plain contenteditable, 2 neighbours changing every 100 ms (floor under the same frame load)', () => measurePlain(browser, true));
+  await measure('alone', () => `Accord, ${PAIRS} pairs, alone`, () => measureAccordTyping(browser, server, false));
+  await measure('busy', (r) => `Accord, ${PAIRS} pairs, 2 others typing (${r.othersTyped} chars)`, () => measureAccordTyping(browser, server, true));
   return rows;
 }
 
@@ -429,11 +435,11 @@ try {
   console.log(`ready to type (${PAIRS} pairs): cold ${ready.cold.paintedMs.toFixed(0)} ms; warm median ${readyMedian.toFixed(0)} ms, p95 ${readyP95.toFixed(0)} ms (${ready.warm.map((s) => s.paintedMs.toFixed(0)).join(', ')})`);
   console.log(`editors when ready: ${ready.warm.map((s) => s.editors).join(', ')} (of ${2 * PAIRS} cells)`);
 
-  const beat = await measureKeys(browser, server);
+  const beat = MODES.has('beat') ? await measureKeys(browser, server) : [];
   // The same, with Chromium producing a frame as soon as something changed instead of on the 60 Hz
   // beat: what the page itself costs, without the wait for the display's next refresh (0–16.7 ms).
-  unthrottled = await launchBrowser(UNTHROTTLED_FLAGS);
-  const free = await measureKeys(unthrottled, server);
+  unthrottled = MODES.has('free') ? await launchBrowser(UNTHROTTLED_FLAGS) : undefined;
+  const free = unthrottled ? await measureKeys(unthrottled, server) : [];
   const doc = `
 ### Browser, ${new Date().toISOString().slice(0, 10)} — ${machineDescription()}, Chromium ${chromiumVersion} headless, commit ${commitDescription()}
 

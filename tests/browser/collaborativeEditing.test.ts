@@ -331,6 +331,23 @@ describe('collaborative editing of a declaration', () => {
     }
   });
 
+  it('a drafter who closes the page right after her last keystroke loses none of it', async () => {
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
+    drafters.push(lan);
+    await openDeclaration(lan.page, suite.server.url, DOC);
+    const addition = ' Hai bên ký kết.';
+    await placeCaret(lan.page, 'heritage', 'vi', 'end');
+    await lan.page.keyboard.type(addition);
+    // Closed at once, without waiting for a frame (a page sends its edits after the frame that shows them).
+    await lan.page.close();
+    const cookie = await sessionCookie(suite.server, DEMO.vnHead);
+    await eventually(
+      async () => (await storedPairs(suite.server.url, cookie, DOC)).find((p) => p.id === 'heritage')?.vi ?? '',
+      (vi) => vi.endsWith(addition),
+      'the server to store the last keystroke',
+    );
+  });
+
   it('an unknown declaration shows a clear message and no editors', async () => {
     const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     drafters.push(lan);

@@ -192,4 +192,48 @@ describe('a declaration of 200 pairs', () => {
     await waitFor(() => readPairText(julien.doc, pair)?.vi === `${before} thêm`, 'the redone words back at the other client');
     julien.destroy();
   });
+  it('keeps the caret on screen and clear of the sticky header as the person types, and leaves the page still when it already is', async () => {
+    const lan = await drafterOnLongDeclaration();
+    const ids = await lan.page.$$eval('[data-testid="pair-row"]', (rows) => rows.map((r) => r.getAttribute('data-pair-id')!));
+    const pair = ids[20]!;
+    await cell(lan.page, pair, 'vi').click();
+    await lan.page.keyboard.press('Control+End');
+    /** The caret's top and bottom in the window, the header's bottom, the window's height and scroll. */
+    const where = () =>
+      lan.page.evaluate(() => {
+        const range = document.getSelection()!.getRangeAt(0);
+        const caret = range.getClientRects()[0] ?? range.getBoundingClientRect();
+        return {
+          top: caret.top,
+          bottom: caret.bottom,
+          header: document.querySelector('.page-header')!.getBoundingClientRect().bottom,
+          height: document.documentElement.clientHeight,
+          scrollY: window.scrollY,
+        };
+      });
+    const visible = (w: Awaited<ReturnType<typeof where>>) => w.top >= w.header && w.bottom <= w.height;
+
+    // Well in view (the row in the middle of the window): typing does not move the page.
+    await row(lan.page, pair).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const before = await where();
+    expect(visible(before)).toBe(true);
+    await lan.page.keyboard.type('ab');
+    const still = await where();
+    expect(still.scrollY).toBe(before.scrollY);
+    expect(visible(still)).toBe(true);
+
+    // Scrolled so that the caret hides under the sticky header: the next key brings it out.
+    await lan.page.evaluate((dy) => window.scrollBy(0, dy), still.top - 10);
+    expect(visible(await where())).toBe(false);
+    await lan.page.keyboard.type('c');
+    expect(visible(await where())).toBe(true);
+
+    // Scrolled so that the caret is below the window: the next key brings it up.
+    const now = await where();
+    await lan.page.evaluate((dy) => window.scrollBy(0, dy), now.bottom - now.height - 200);
+    expect(visible(await where())).toBe(false);
+    await lan.page.keyboard.type('d');
+    expect(visible(await where())).toBe(true);
+    expect(await cellText(lan.page, pair, 'vi')).toMatch(/abcd$/);
+  });
 });

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { EditorState, Plugin, type Command, type Transaction } from 'prosemirror-state';
+import { EditorState, Plugin, TextSelection, type Command, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
 import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
@@ -75,6 +75,26 @@ export function cellAttributes(lang: Lang, editable: boolean, label: string): Re
     'aria-readonly': String(!editable),
     'aria-label': label,
   };
+}
+
+type Margin = { top: number; right: number; bottom: number; left: number };
+
+/**
+ * True when the caret already sits inside the window, clear of the margins
+ * (the sticky header at the top): then there is nothing to scroll.
+ * ProseMirror asks to scroll the caret into view after each keystroke and then
+ * measures every ancestor of the editor up to the document, ~0.3 ms a keystroke
+ * on the 200-pair page (docs/benchmarks.md, "Browser"); the caret's own
+ * position is all this needs. Cells do not sit in scrolling boxes of their own:
+ * the window is the only thing that scrolls them.
+ */
+function caretInView(view: EditorView, margin: Margin): boolean {
+  const { selection } = view.state;
+  if (!(selection instanceof TextSelection)) return false;
+  const caret = view.coordsAtPos(selection.head);
+  const height = document.documentElement.clientHeight;
+  const width = document.documentElement.clientWidth;
+  return caret.top >= margin.top && caret.bottom <= height - margin.bottom && caret.left >= margin.left && caret.right <= width - margin.right;
 }
 
 function isEmptyDoc(state: EditorState): boolean {
@@ -156,7 +176,13 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
   const view = new EditorView(mount, {
     state,
     editable: () => options.editable,
-    ...(options.scrollMargin ? { scrollMargin: options.scrollMargin, scrollThreshold: options.scrollMargin } : {}),
+    ...(options.scrollMargin
+      ? {
+          scrollMargin: options.scrollMargin,
+          scrollThreshold: options.scrollMargin,
+          handleScrollToSelection: (v: EditorView) => caretInView(v, options.scrollMargin!),
+        }
+      : {}),
     // y-prosemirror queues awareness updates for the next tick and may then
     // dispatch on a view destroyed meanwhile (its pair deleted): ignore those.
     // (`this`, not `view`: the sync plugin dispatches while the constructor runs.)

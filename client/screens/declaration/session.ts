@@ -4,6 +4,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import { CloseCode, FATAL_CLOSE_CODES, MessageType, SYNC_PATH } from '../../../shared/protocol.ts';
 import { t } from '../../i18n/index.ts';
+import { takeOverSending } from './outbox.ts';
 
 /**
  * The live link between this page and one declaration: the Y.Doc, the
@@ -64,17 +65,9 @@ export function openSession(documentId: string): Session {
   const provider = new WebsocketProvider(syncServerUrl(), documentId, doc, {
     // We decide which closes are final (shared FATAL_CLOSE_CODES), not y-websocket's 44xx default.
     shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
+    // Other tabs get this page's edits from the server, like everyone else's (outbox.ts).
+    disableBc: true,
   });
-  // y-websocket sends every awareness change to the server (and posts it to the other tabs),
-  // including the ones it has just received from the server: each character someone else types
-  // moves their cursor, and was encoded and sent back, twice, for nothing (the server keeps and
-  // relays everyone's state; tabs get it from the server too). Send only what is not the server's.
-  const sendAwareness = provider._awarenessUpdateHandler;
-  const sendOwnAwareness: typeof sendAwareness = (change, origin) => {
-    if (origin !== provider) sendAwareness(change, origin);
-  };
-  provider.awareness.off('update', sendAwareness);
-  provider.awareness.on('update', sendOwnAwareness);
   const stateListeners = new Set<(state: ConnectionState) => void>();
   const fatalListeners = new Set<(close: FatalClose) => void>();
   const deniedListeners = new Set<(reason: string) => void>();
@@ -89,6 +82,8 @@ export function openSession(documentId: string): Session {
   let lostConnection = false;
   let unsentEdits = false;
   let current: ConnectionState = 'syncing';
+  // This page's edits and cursor leave after the frame that shows them; others' cursors are never echoed back.
+  const outbox = takeOverSending(provider, { onUnsent: () => (unsentEdits = true) });
 
   const compute = (): ConnectionState => {
     if (fatal) return 'failed';
@@ -170,7 +165,7 @@ export function openSession(documentId: string): Session {
       provider.off('sync', update);
       provider.off('connection-close', onClose);
       provider.awareness.setLocalState(null);
-      provider.awareness.off('update', sendOwnAwareness);
+      outbox.dispose();
       provider.destroy();
       doc.destroy();
       stateListeners.clear();
