@@ -32,7 +32,7 @@
  * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PAGES=alone,busy` and
  * `BENCH_MODES=beat` (or `free`) measure only those pages and modes; `BENCH_PROFILE=busy` (or `1`,
  * or `alone`) writes a CPU profile of that typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
- * `alone`) a Chromium trace of that typing phase.
+ * `alone`) a Chromium trace of that typing phase, `BENCH_TRACE=load` of one warm load.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -192,6 +192,17 @@ async function measureReady(browser: Browser, server: RunningServer): Promise<{ 
     fs.writeFileSync(artifactPath('browser-bench-load.cpuprofile'), JSON.stringify(profile));
     console.log(`profiled load: ready ${sample.paintedMs.toFixed(0)} ms`);
     summariseProfile(profile);
+    await page.close();
+  }
+  if (process.env.BENCH_TRACE === 'load') {
+    // One more warm load under Chromium's tracing: where the main thread's time to ready goes.
+    const page = await person.context.newPage();
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-devtools.timeline.stack', 'blink', 'v8.execute', 'toplevel', 'sequence_manager'] });
+    const sample = await loadOnce(page, url);
+    const buffer = await browser.stopTracing();
+    fs.writeFileSync(artifactPath('browser-bench-load.trace.json'), buffer);
+    console.log(`traced load: ready ${sample.paintedMs.toFixed(0)} ms`);
+    summariseTrace(buffer);
     await page.close();
   }
   await person.context.close();

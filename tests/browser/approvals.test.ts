@@ -121,14 +121,15 @@ describe('approvals, live stale status and versions in the browser', () => {
     await waitForStatus(vnDrafter.page, 'digital', 'fr', 'reserved');
     expect(await chip(vnDrafter.page, 'digital', 'fr').textContent()).toContain('Reserved: Awaiting the opinion of the Ministry');
 
-    // Each character typed in a pair pushes its new hash to every page. Where the statuses stay
+    // Each edit of a pair pushes its new hash to every page (a page sends the keystrokes of one
+    // frame as one edit: typed at a person's pace, each is its own). Where the statuses stay
     // the same (pending stays pending) the strip is left alone: the head's keyboard focus on its
     // "Agree" button stays there while the drafter types.
     const agree = row(frHead.page, 'urbanisation').locator('[data-testid="approve-agree"]');
     await agree.focus();
     const pushedBefore = hashPushes.get('urbanisation') ?? 0;
     await placeCaret(vnDrafter.page, 'urbanisation', 'vi', 'end');
-    await vnDrafter.page.keyboard.type(' nhé');
+    await vnDrafter.page.keyboard.type(' nhé', { delay: 80 });
     await eventually(async () => hashPushes.get('urbanisation') ?? 0, (n) => n >= pushedBefore + 2, 'hash pushes for the pair being typed in');
     await waitForStatus(frHead.page, 'urbanisation', 'fr', 'pending');
     expect(await agree.evaluate((button) => button === document.activeElement)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogues, formatNumber, setLocale, t } from '../../client/i18n/index.ts';
+import { catalogues, formatDate, formatDateTime, formatNumber, setLocale, t } from '../../client/i18n/index.ts';
 import { LOCALES, negotiateLocale } from '../../shared/i18n.ts';
 
 const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -47,5 +47,26 @@ describe('interface catalogues', () => {
     setLocale('en');
     expect(formatNumber(12345.5)).toBe('12,345.5');
     expect(t('language.choose')).toBe('Language');
+  });
+
+  it('writes dates in the chosen language, also after switching back and forth', () => {
+    const at = new Date(Date.UTC(2023, 3, 15, 10, 5));
+    for (const locale of ['fr', 'en', 'vi', 'fr'] as const) {
+      setLocale(locale);
+      expect(formatDateTime(at)).toBe(new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at));
+      expect(formatDate(at)).toBe(new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(at));
+    }
+    expect(formatDate(at)).toContain('avril');
+    setLocale('en');
+    expect(formatDate(at)).toContain('April');
+  });
+
+  it('writes whole numbers under 1,000 (row numbers, counts) as each language’s formatter does', () => {
+    for (const locale of ['en', 'fr', 'vi'] as const) {
+      setLocale(locale);
+      const intl = new Intl.NumberFormat(locale);
+      for (const n of [0, 1, 7, 42, 200, 999, 1000, 1234, 2.5]) expect(formatNumber(n), `${n} in ${locale}`).toBe(intl.format(n));
+    }
+    setLocale('en');
   });
 });

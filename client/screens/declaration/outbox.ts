@@ -43,6 +43,10 @@ export interface OutboxOptions {
   onUnsent?: () => void;
 }
 
+/** Runs queued from requestAnimationFrame, in order; one channel for all of them (a channel a call cost ~0.1 ms). */
+let afterFrameQueue: Array<() => void> = [];
+let afterFrameChannel: MessageChannel | undefined;
+
 /** After the next frame: a task queued from requestAnimationFrame runs once that frame is produced. */
 export function afterNextFrame(run: () => void): void {
   let done = false;
@@ -53,12 +57,17 @@ export function afterNextFrame(run: () => void): void {
     run();
   };
   const fallback = setTimeout(once, OUTBOX_MAX_WAIT_MS);
-  requestAnimationFrame(() => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      once();
+  if (!afterFrameChannel) {
+    afterFrameChannel = new MessageChannel();
+    afterFrameChannel.port1.onmessage = () => {
+      const runs = afterFrameQueue;
+      afterFrameQueue = [];
+      for (const queued of runs) queued();
     };
+  }
+  const channel = afterFrameChannel;
+  requestAnimationFrame(() => {
+    afterFrameQueue.push(once);
     channel.port2.postMessage(null);
   });
 }

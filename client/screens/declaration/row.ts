@@ -102,7 +102,10 @@ export function createRow(options: RowOptions): Row {
   let number = 0;
 
   const numberEl = h('span', { class: 'row__number', attrs: { 'data-testid': 'pair-number' } });
-  // Editors choose the kind; readers just see it.
+  // Editors choose the kind with a <select>, only while the row is live: a select in each of 200
+  // rows is a form field that Chromium's autofill inspects after the page loads, laying out one by
+  // one the rows content-visibility had skipped (~0.35 s of the load, docs/benchmarks.md). Static
+  // rows, and readers, show the kind as text in the same box.
   const kindSelect = options.editable
     ? h(
         'select',
@@ -114,7 +117,9 @@ export function createRow(options: RowOptions): Row {
         ...PAIR_KINDS.map((kind) => h('option', { text: t(KIND_LABEL[kind]), attrs: { value: kind } })),
       )
     : null;
-  const kindText = options.editable ? null : h('span', { class: 'row__kind row__kind--text', attrs: { 'data-testid': 'pair-kind-label' } });
+  const kindText = options.editable
+    ? h('span', { class: 'row__kind row__kind--static' })
+    : h('span', { class: 'row__kind row__kind--text', attrs: { 'data-testid': 'pair-kind-label' } });
   const people = h('div', { class: 'row__people', attrs: { 'aria-hidden': 'true' } });
   // Under the number: what a feature extension shows (e.g. comment counts).
   const metaSlot = h('div', { class: 'row__meta-slot' });
@@ -136,7 +141,7 @@ export function createRow(options: RowOptions): Row {
   const element = h(
     'section',
     { class: 'row', attrs: { 'data-testid': 'pair-row', 'data-pair-id': id } },
-    h('div', { class: 'row__meta' }, numberEl, kindSelect ?? kindText, people, metaSlot),
+    h('div', { class: 'row__meta' }, numberEl, kindText, people, metaSlot),
     cells.vi,
     cells.fr,
     buttons
@@ -220,7 +225,7 @@ export function createRow(options: RowOptions): Row {
     const kind: PairKind = (PAIR_KINDS as readonly unknown[]).includes(raw) ? (raw as PairKind) : 'operative';
     element.dataset.kind = kind;
     if (kindSelect && kindSelect.value !== kind) kindSelect.value = kind;
-    if (kindText) kindText.textContent = t(KIND_LABEL[kind]);
+    kindText.textContent = t(KIND_LABEL[kind]);
   };
   const onMapChange = (event: Y.YMapEvent<unknown>): void => {
     if (event.keysChanged.has('kind')) renderKind();
@@ -239,6 +244,7 @@ export function createRow(options: RowOptions): Row {
     goLive() {
       if (live) return;
       live = true;
+      if (kindSelect) kindText.replaceWith(kindSelect);
       for (const lang of LANGS) {
         statics[lang]?.destroy();
         delete statics[lang];
@@ -249,7 +255,9 @@ export function createRow(options: RowOptions): Row {
       if (!live) return true;
       // Never take the editor from under someone typing (or composing with an input method).
       if (LANGS.some((lang) => editors[lang]?.view.hasFocus() || editors[lang]?.view.composing)) return false;
+      if (kindSelect && document.activeElement === kindSelect) return false;
       live = false;
+      kindSelect?.replaceWith(kindText);
       for (const lang of LANGS) {
         removeEditor(lang);
         showStatic(lang);

@@ -48,11 +48,14 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       placeholder: t('agreement.reserve.placeholder'),
     },
   });
+  // In the page only while open: a form with a text field in each of 200 rows cost ~0.6 s of the
+  // page's load in Chromium, whose autofill inspects every form it finds (and lays out each row
+  // that content-visibility had skipped, one at a time, to do so) — docs/benchmarks.md, "Browser".
   const reserveForm = h(
     'form',
     {
       class: 'approvals__reserve',
-      attrs: { hidden: true, 'data-testid': 'reserve-form' },
+      attrs: { 'data-testid': 'reserve-form' },
       on: {
         submit: (event) => {
           event.preventDefault();
@@ -75,14 +78,8 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
     h('button', { class: 'btn btn--quiet btn--small', text: t('agreement.action.cancel'), attrs: { type: 'button' }, on: { click: () => closeReserve() } }),
   );
   const panelSlot = h('div', { class: 'approvals__panel' });
-  const root = h(
-    'div',
-    { class: 'approvals', attrs: { 'data-testid': 'approvals', 'data-pair-id': pairId } },
-    h('div', { class: 'approvals__line' }, chips, actions),
-    reserveForm,
-    error,
-    panelSlot,
-  );
+  const line = h('div', { class: 'approvals__line' }, chips, actions);
+  const root = h('div', { class: 'approvals', attrs: { 'data-testid': 'approvals', 'data-pair-id': pairId } }, line, error, panelSlot);
   slot.append(root);
 
   const showError = (message: string): void => {
@@ -97,7 +94,7 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
 
   function closeReserve(): void {
     reserving = false;
-    reserveForm.hidden = true;
+    reserveForm.remove();
     showError('');
     render();
   }
@@ -113,7 +110,7 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       if (destroyed) return;
       live.setApprovals(pairId, approvals);
       reserving = false;
-      reserveForm.hidden = true;
+      reserveForm.remove();
       reasonInput.value = '';
       if (status === 'agreed') panel?.close();
       options.announce(t(status === 'agreed' ? 'agreement.done.agreed' : 'agreement.done.reserved'));
@@ -221,7 +218,7 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       own === 'agreed' ? null : button('approve-agree', t('agreement.action.agree'), () => void decide('agreed', null), 'btn--agree'),
       button('approve-reserve', own === 'reserved' ? t('agreement.action.changeReason') : t('agreement.action.reserve'), () => {
         reserving = true;
-        reserveForm.hidden = false;
+        line.after(reserveForm);
         const current = live.statusOf(pairId, mine).approval;
         reasonInput.value = current?.status === 'reserved' ? (current.reason ?? '') : '';
         render();
