@@ -30,8 +30,6 @@ export const OUTBOX_MAX_WAIT_MS = 50;
 export interface Outbox {
   /** Sends now what waits (the page is being hidden or closed, the session ends). */
   flush(): void;
-  /** Edits waiting for the next frame. */
-  waiting(): number;
   /** Stops listening; sends what waits first. */
   dispose(): void;
 }
@@ -160,7 +158,6 @@ export function takeOverSending(provider: WebsocketProvider, options: OutboxOpti
 
   return {
     flush,
-    waiting: () => edits.length,
     dispose() {
       flush();
       window.removeEventListener('pagehide', onHide);
