@@ -236,4 +236,26 @@ describe('a declaration of 200 pairs', () => {
     expect(visible(await where())).toBe(true);
     expect(await cellText(lan.page, pair, 'vi')).toMatch(/abcd$/);
   });
+  it("shows a far pair's kind as text, and lets a drafter change it once the pair is in view", async () => {
+    const { page } = await drafterOnLongDeclaration();
+    const far = 'long-150';
+    const kindText = row(page, far).locator('.row__kind');
+    expect(await isStatic(page, far, 'vi')).toBe(true);
+    // No form field in a row far away (see row.ts: Chromium's autofill inspects every one after a load).
+    expect(await row(page, far).locator('select, input, textarea').count()).toBe(0);
+    expect(await kindText.textContent()).toBe('Operative');
+
+    await scrollToRow(page, far);
+    const select = row(page, far).locator('[data-testid="pair-kind"]');
+    await select.waitFor();
+    expect(await select.inputValue()).toBe('operative');
+    await select.selectOption('preamble');
+    const other = await otherClient(DEMO.frDrafter);
+    try {
+      await waitFor(() => getPair(other.doc, far)?.map.get('kind') === 'preamble', 'the new kind on the server');
+    } finally {
+      other.destroy();
+    }
+    expect(await row(page, far).getAttribute('data-kind')).toBe('preamble');
+  });
 });
