@@ -384,8 +384,14 @@ function summariseProfile(profile: { nodes: Array<{ id: number; callFrame: { fun
 /** Main-thread time of the page by trace event name (top-level events only): JS, style, layout, paint. */
 function summariseTrace(buffer: Buffer): void {
   const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string } }> };
-  const main = traceEvents.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
-  const events = traceEvents.filter((e) => e.ph === 'X' && e.pid === main?.pid && e.tid === main?.tid && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  // The page's main thread: of the renderers' main threads, the busiest (a navigation starts a new renderer, so the first one named may be the old page's).
+  const complete = traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined);
+  const mains = traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const eventsOf = (main: (typeof mains)[number]) => complete.filter((e) => e.pid === main.pid && e.tid === main.tid);
+  const events = mains
+    .map(eventsOf)
+    .reduce((busiest, candidate) => (candidate.length > busiest.length ? candidate : busiest), [] as typeof complete)
+    .sort((a, b) => a.ts - b.ts);
   const byName = new Map<string, number>();
   const selfByName = new Map<string, number>();
   let end = 0;

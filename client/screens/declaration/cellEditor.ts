@@ -77,7 +77,13 @@ export function cellAttributes(lang: Lang, editable: boolean, label: string): Re
   };
 }
 
-type Margin = { top: number; right: number; bottom: number; left: number };
+/** Space kept around the caret when it is scrolled into view, in CSS pixels. */
+export interface ScrollMargin {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
 
 /**
  * True when the caret already sits inside the window, clear of the margins
@@ -88,7 +94,7 @@ type Margin = { top: number; right: number; bottom: number; left: number };
  * position is all this needs. Cells do not sit in scrolling boxes of their own:
  * the window is the only thing that scrolls them.
  */
-function caretInView(view: EditorView, margin: Margin): boolean {
+function caretInView(view: EditorView, margin: ScrollMargin): boolean {
   const { selection } = view.state;
   if (!(selection instanceof TextSelection)) return false;
   const caret = view.coordsAtPos(selection.head);
@@ -117,7 +123,7 @@ export interface CellEditorOptions {
    * object is read at each scroll, so the page can update `top` when the
    * sticky header changes height.
    */
-  scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  scrollMargin?: ScrollMargin;
   /** More plugins (e.g. comment highlights), after the Yjs ones and before the keymaps. */
   plugins?: Plugin[];
   /**
@@ -173,16 +179,11 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
       : [...shared, ...(options.plugins ?? []), readOnlyGuard, activity],
   });
 
+  const margin = options.scrollMargin;
   const view = new EditorView(mount, {
     state,
     editable: () => options.editable,
-    ...(options.scrollMargin
-      ? {
-          scrollMargin: options.scrollMargin,
-          scrollThreshold: options.scrollMargin,
-          handleScrollToSelection: (v: EditorView) => caretInView(v, options.scrollMargin!),
-        }
-      : {}),
+    ...(margin ? { scrollMargin: margin, scrollThreshold: margin, handleScrollToSelection: (v: EditorView) => caretInView(v, margin) } : {}),
     // y-prosemirror queues awareness updates for the next tick and may then
     // dispatch on a view destroyed meanwhile (its pair deleted): ignore those.
     // (`this`, not `view`: the sync plugin dispatches while the constructor runs.)

@@ -137,14 +137,10 @@ export function takeOverSending(provider: WebsocketProvider, options: OutboxOpti
     const others = changed.filter((client) => client !== own);
     if (others.length > 0) sendAwareness(others);
     if (changed.includes(own)) {
+      cursorMoved = true;
       // The page's own state going away (closing) cannot wait for a frame.
-      if (awareness.getLocalState() === null) {
-        flush();
-        sendAwareness([own]);
-      } else {
-        cursorMoved = true;
-        schedule();
-      }
+      if (awareness.getLocalState() === null) flush();
+      else schedule();
     }
   };
 

@@ -4,7 +4,7 @@ import type { EditorView } from 'prosemirror-view';
 import { TextSelection, type Plugin } from 'prosemirror-state';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { LANGS, PAIR_KINDS, type Lang, type PairHandle, type PairKind } from '../../../shared/model/index.ts';
-import { cellAttributes, cellLabel, createCellEditor, type CellEditor } from './cellEditor.ts';
+import { cellAttributes, cellLabel, createCellEditor, type CellEditor, type ScrollMargin } from './cellEditor.ts';
 import { createStaticCell, type StaticCell } from './staticCell.ts';
 import type { CellHistories } from './cellHistory.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
@@ -52,7 +52,7 @@ export interface RowOptions {
   /** False for people whose role does not let them edit the text. */
   editable: boolean;
   onActivity(view: EditorView): void;
-  scrollMargin?: { top: number; right: number; bottom: number; left: number };
+  scrollMargin?: ScrollMargin;
   extension?: RowExtension;
   /** The undo histories of the page's cells: they outlive the editors (cellHistory.ts). */
   histories: CellHistories;
