@@ -80,20 +80,19 @@ export function toolbar(): Toolbar {
     if (el.disabled !== disabled) el.disabled = disabled;
   };
 
+  // Each button is written once per refresh, with its final state: enabling a button and then
+  // disabling it again in the same refresh invalidated its style twice, and repainted the header,
+  // on every keystroke and every caret move (docs/benchmarks.md, "the toolbar's redo button").
   const refresh = (): void => {
     const view = active && !active.isDestroyed ? active : undefined;
-    for (const el of [bold, italic, undoButton, redoButton]) setDisabled(el, !view);
-    if (!view) {
-      setPressed(bold, false);
-      setPressed(italic, false);
-      return;
-    }
-    setPressed(bold, markActive(view.state, cellSchema.marks.strong!));
-    setPressed(italic, markActive(view.state, cellSchema.marks.em!));
-    const undoState = yUndoPluginKey.getState(view.state) as UndoState | undefined;
     // Read the Yjs stacks directly: the plugin's own flags lag one transaction behind.
-    setDisabled(undoButton, !undoState?.undoManager?.undoStack.length);
-    setDisabled(redoButton, !undoState?.undoManager?.redoStack.length);
+    const stacks = view ? (yUndoPluginKey.getState(view.state) as UndoState | undefined)?.undoManager : undefined;
+    setDisabled(bold, !view);
+    setDisabled(italic, !view);
+    setDisabled(undoButton, !stacks?.undoStack.length);
+    setDisabled(redoButton, !stacks?.redoStack.length);
+    setPressed(bold, !!view && markActive(view.state, cellSchema.marks.strong!));
+    setPressed(italic, !!view && markActive(view.state, cellSchema.marks.em!));
   };
 
   return {
