@@ -348,6 +348,67 @@ describe('collaborative editing of a declaration', () => {
     );
   });
 
+  it("a drafter who keeps typing still sees the others' words as they come, not only once she stops", async () => {
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
+    drafters.push(lan);
+    await openDeclaration(lan.page, suite.server.url, DOC);
+    const julien = connectProvider(suite.server.url.replace(/^http/, 'ws'), DOC, new Y.Doc(), { cookie: await sessionCookie(suite.server, DEMO.frDrafter) });
+    await synced(julien.provider);
+    try {
+      await placeCaret(lan.page, 'heritage', 'vi', 'end');
+      // Lan types without a pause for about 4 s (a page holds others' changes while its person types).
+      const lanTyping = lan.page.keyboard.type(' Hai bên cam kết bảo tồn di sản văn hoá chung của hai dân tộc.', { delay: 60 });
+      let lanDone = false;
+      void lanTyping.then(() => (lanDone = true));
+      await lan.page.waitForTimeout(500);
+      const words = ' Julien ajoute une phrase.';
+      const text = paragraphXmlText(getPair(julien.doc, 'digital')!.cell('fr').get(0) as Y.XmlElement)!;
+      text.insert(text.length, words);
+      await eventually(() => cellText(lan.page, 'digital', 'fr'), (t) => t.endsWith(words), "Julien's words on Lan's page");
+      expect(lanDone, "Julien's words shown while Lan was still typing").toBe(false);
+      await lanTyping;
+      await eventually(() => cellText(lan.page, 'heritage', 'vi'), (t) => t.endsWith('của hai dân tộc.'), "Lan's sentence in her cell");
+    } finally {
+      julien.provider.destroy();
+    }
+  });
+
+  it("the toolbar's undo and redo follow the cell, and typing rewrites no button whose state stays", async () => {
+    const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
+    drafters.push(lan);
+    await openDeclaration(lan.page, suite.server.url, DOC);
+    const undoButton = lan.page.locator('[data-testid="undo"]');
+    const redoButton = lan.page.locator('[data-testid="redo"]');
+    // Nothing to act on before a cell has the focus.
+    expect(await undoButton.isDisabled()).toBe(true);
+    expect(await redoButton.isDisabled()).toBe(true);
+
+    await placeCaret(lan.page, 'digital', 'vi', 'end');
+    await lan.page.keyboard.type(' Một');
+    expect(await undoButton.isEnabled()).toBe(true);
+    expect(await redoButton.isDisabled()).toBe(true);
+
+    // From here on typing changes nothing the buttons show: none of them may be written to
+    // (each write restyles and repaints the sticky header, on every keystroke and caret move).
+    await lan.page.evaluate(`(() => {
+      window.__toolbarWrites = [];
+      new MutationObserver((records) => {
+        for (const r of records) window.__toolbarWrites.push(r.target.getAttribute('data-testid') + ' ' + r.attributeName);
+      }).observe(document.querySelector('[data-testid="toolbar"]'), { subtree: true, attributes: true });
+    })()`);
+    await lan.page.keyboard.type(' hai ba', { delay: 20 });
+    await lan.page.keyboard.press('ArrowLeft');
+    await lan.page.keyboard.press('ArrowRight');
+    await eventually(() => cellText(lan.page, 'digital', 'vi'), (t) => t.endsWith(' Một hai ba'), 'the typed words in the cell');
+    expect(await lan.page.evaluate('window.__toolbarWrites')).toEqual([]);
+
+    await undoButton.click();
+    await eventually(() => redoButton.isEnabled(), (enabled) => enabled, 'redo enabled after an undo');
+    await redoButton.click();
+    await eventually(() => cellText(lan.page, 'digital', 'vi'), (t) => t.endsWith(' Một hai ba'), 'the words back after redo');
+    expect(await redoButton.isDisabled()).toBe(true);
+  });
+
   it('an unknown declaration shows a clear message and no editors', async () => {
     const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     drafters.push(lan);

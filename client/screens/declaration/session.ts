@@ -5,6 +5,7 @@ import * as authProtocol from 'y-protocols/auth';
 import { CloseCode, FATAL_CLOSE_CODES, MessageType, SYNC_PATH } from '../../../shared/protocol.ts';
 import { t } from '../../i18n/index.ts';
 import { takeOverSending } from './outbox.ts';
+import { createInbox, socketThroughInbox } from './inbox.ts';
 
 /**
  * The live link between this page and one declaration: the Y.Doc, the
@@ -62,7 +63,10 @@ export function describeFatalClose(close: FatalClose): string {
 
 export function openSession(documentId: string): Session {
   const doc = new Y.Doc();
+  // While the person types, others' edits and cursors wait for the frame that shows her keystroke (inbox.ts).
+  const inbox = createInbox();
   const provider = new WebsocketProvider(syncServerUrl(), documentId, doc, {
+    WebSocketPolyfill: socketThroughInbox(inbox),
     // We decide which closes are final (shared FATAL_CLOSE_CODES), not y-websocket's 44xx default.
     shouldReconnect: (event) => !FATAL_CLOSE_CODES.has(event.code),
     // Other tabs get this page's edits from the server, like everyone else's (outbox.ts).
@@ -126,7 +130,9 @@ export function openSession(documentId: string): Session {
   };
 
   const onUpdate = (_update: Uint8Array, origin: unknown): void => {
-    if (origin !== provider && !(provider.wsconnected && provider.synced)) unsentEdits = true;
+    if (origin === provider) return; // from the server
+    inbox.localEdit();
+    if (!(provider.wsconnected && provider.synced)) unsentEdits = true;
   };
 
   provider.on('status', onStatus);
@@ -166,6 +172,7 @@ export function openSession(documentId: string): Session {
       provider.off('connection-close', onClose);
       provider.awareness.setLocalState(null);
       outbox.dispose();
+      inbox.dispose();
       provider.destroy();
       doc.destroy();
       stateListeners.clear();
