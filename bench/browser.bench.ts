@@ -32,7 +32,8 @@
  * `BENCH_SKIP_BUILD=1` uses dist/client as it is; `BENCH_PAGES=alone,busy` and
  * `BENCH_MODES=beat` (or `free`) measure only those pages and modes; `BENCH_PROFILE=busy` (or `1`,
  * or `alone`) writes a CPU profile of that typing phase to test-artifacts/; `BENCH_TRACE=busy` (or
- * `alone`) a Chromium trace of that typing phase, `BENCH_TRACE=load` of one warm load.
+ * `alone`) a Chromium trace of that typing phase (also `plain`, `plainBusy`, several with commas; each keystroke's way to the
+ * presented frame is printed, bench/traceKeys.ts), `BENCH_TRACE=load` of one warm load.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,6 +48,7 @@ import { getPair, insertPair, paragraphXmlText, readOrder } from '../shared/mode
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import { quantile } from './sync/stats.ts';
 import { commitDescription, machineDescription } from './machine.ts';
+import { describeKeystrokePaths, keystrokePaths } from './traceKeys.ts';
 
 const PAIRS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -257,6 +259,24 @@ async function typeAndMeasure(page: Page): Promise<KeyResult> {
 }
 
 /**
+ * Types and measures; under Chromium's tracing when `BENCH_TRACE` names this page (plain, plainBusy,
+ * alone, busy; several with commas). The trace goes to test-artifacts/browser-bench-<page>.trace.json; its EventTiming
+ * events give each keystroke's way to the screen (bench/traceKeys.ts).
+ */
+async function typeTraced(browser: Browser, page: Page, name: string): Promise<KeyResult> {
+  if (!(process.env.BENCH_TRACE ?? '').split(',').includes(name)) return typeAndMeasure(page);
+  // `BENCH_TRACE_CATEGORIES` adds categories, e.g. disabled-by-default-devtools.timeline.invalidationTracking (what made a frame paint).
+  const extra = (process.env.BENCH_TRACE_CATEGORIES ?? '').split(',').filter(Boolean);
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute', ...extra] });
+  const result = await typeAndMeasure(page);
+  const buffer = await browser.stopTracing();
+  fs.writeFileSync(artifactPath(`browser-bench-${name}.trace.json`), buffer);
+  summariseTrace(buffer);
+  console.log(describeKeystrokePaths(keystrokePaths(JSON.parse(buffer.toString('utf8')))));
+  return result;
+}
+
+/**
  * The floor: the same probe on a bare contenteditable with the same text (no
  * framework, no network). With `othersTyping`, two neighbouring paragraphs of
  * the same page get a character every 100 ms each (in-page timers, with a
@@ -289,7 +309,7 @@ async function measurePlain(browser: Browser, othersTyping: boolean): Promise<Ke
   }
   await page.click('[contenteditable]');
   await page.keyboard.press('End');
-  const result = await typeAndMeasure(page);
+  const result = await typeTraced(browser, page, othersTyping ? 'plainBusy' : 'plain');
   await context.close();
   return result;
 }
@@ -347,14 +367,7 @@ async function measureAccordTyping(browser: Browser, server: RunningServer, othe
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
-  const trace = process.env.BENCH_TRACE === (others ? 'busy' : 'alone');
-  if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
-  const result = await typeAndMeasure(page);
-  if (trace) {
-    const buffer = await browser.stopTracing();
-    fs.writeFileSync(artifactPath(`browser-bench-${others ? 'busy' : 'alone'}.trace.json`), buffer);
-    summariseTrace(buffer);
-  }
+  const result = await typeTraced(browser, page, others ? 'busy' : 'alone');
   if (cdp) {
     const { profile: cpu } = await cdp.send('Profiler.stop');
     fs.writeFileSync(artifactPath(`browser-bench-typing-${others ? 'busy' : 'alone'}.cpuprofile`), JSON.stringify(cpu));
