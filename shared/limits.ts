@@ -72,6 +72,8 @@ export const limits = {
   loadSliceMs: 25,
   /** Longest the approval hash tracker re-hashes changed pairs before letting other work run, in ms. */
   pairHashSliceMs: 10,
+  /** Shortest time between two `pairs:hashes` pushes of one document, in ms (the changes meanwhile go in one). */
+  hashPushIntervalMs: 200,
   /** Longest comment body, in characters. */
   maxCommentLength: 5000,
   /** Longest quoted text a thread keeps. */

@@ -9,6 +9,7 @@ import { HttpError, pairNotFound } from '../errors.ts';
 import type { DocumentAccess } from '../policies/access.ts';
 import type { StoredApproval } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
+import { HashPushes } from './hashPushes.ts';
 import { PairHashTracker, hashAllPairs } from './pairHashTracker.ts';
 
 /** Sends an event to every follower of a document (set by the socket.io server). */
@@ -21,6 +22,7 @@ export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'ap
  */
 export class ApprovalService {
   private readonly trackers = new Map<string, PairHashTracker>();
+  private readonly hashPushes = new Map<string, HashPushes>();
   private publish: DocumentPublisher = () => {};
 
   constructor(
@@ -28,15 +30,23 @@ export class ApprovalService {
     private readonly sync: SyncServer,
   ) {
     sync.observeRooms((documentId, doc) => {
-      const tracker = new PairHashTracker(doc, (changed) =>
-        this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(changed) }),
-      );
+      const pushes = new HashPushes((hashes) => this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(hashes) }));
+      const tracker = new PairHashTracker(doc, (changed) => pushes.add(changed));
       this.trackers.set(documentId, tracker);
+      this.hashPushes.set(documentId, pushes);
       return () => {
         tracker.dispose();
+        pushes.flush();
         this.trackers.delete(documentId);
+        this.hashPushes.delete(documentId);
       };
     });
+  }
+
+  /** A pair's approvals changed: pages get the hashes waiting to be pushed first, so they judge the approval against them. */
+  private publishApprovals(documentId: string, pairId: string, approvals: ApprovalView[]): void {
+    this.hashPushes.get(documentId)?.flush();
+    this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
   }
 
   setPublisher(publish: DocumentPublisher): void {
@@ -109,7 +119,7 @@ export class ApprovalService {
       createdAt: new Date().toISOString(),
     });
     const approvals = await this.pairApprovals(documentId, pairId);
-    this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
+    this.publishApprovals(documentId, pairId, approvals);
     return approvals;
   }
 
@@ -120,7 +130,7 @@ export class ApprovalService {
       throw new HttpError(404, ErrorCode.NotFound, `Your party has not approved or reserved pair "${pairId}".`);
     }
     const approvals = await this.pairApprovals(documentId, pairId);
-    this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
+    this.publishApprovals(documentId, pairId, approvals);
     return approvals;
   }
 

@@ -86,6 +86,42 @@ describe('approvals bound to the text, versions, signatures', () => {
     head.disconnect();
   });
 
+  it('a burst of typing reaches followers as a few pushes with the latest hashes, and an approval after the hashes it was given against', async () => {
+    const follower = ioClient(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie: cookies.vnHead } });
+    const seen: Array<{ event: 'hashes' | 'approval'; hash: string | null | undefined }> = [];
+    follower.on('pairs:hashes', ({ hashes }: { hashes: Record<string, string | null> }) => {
+      if ('heritage' in hashes) seen.push({ event: 'hashes', hash: hashes.heritage });
+    });
+    follower.on('approval:changed', ({ pairId, approvals }: { pairId: string; approvals: Array<{ partyId: string; hash: string }> }) => {
+      if (pairId === 'heritage') seen.push({ event: 'approval', hash: approvals.find((a) => a.partyId === 'fr')?.hash });
+    });
+    await new Promise((resolve) => follower.emit('document:join', { documentId: DOC }, resolve));
+    try {
+      // 30 characters in ~0.6 s, each its own update: one push per 200 ms at most, not one per character.
+      const t = firstXmlText(drafter.doc, 'heritage', 'fr');
+      for (let i = 0; i < 30; i++) {
+        t.insert(t.length, 'x');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const typed = pairHash(readPairText(drafter.doc, 'heritage')!);
+      await waitFor(() => seen.at(-1)?.hash === typed, 'a push with the hash of all 30 characters', 3000);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen.length).toBeLessThanOrEqual(6);
+
+      // One more character, approved at once: the follower gets its hash before the approval that quotes it.
+      t.insert(t.length, '.');
+      const last = pairHash(readPairText(drafter.doc, 'heritage')!);
+      await waitFor(async () => (await hashOf('heritage')) === last, 'the server to have the last character', 3000);
+      expect((await approve('frHead', 'heritage')).status).toBe(200);
+      await waitFor(() => seen.some((s) => s.event === 'approval'), 'the approval push', 3000);
+      const approvalAt = seen.findIndex((s) => s.event === 'approval');
+      expect(seen[approvalAt]!.hash).toBe(last);
+      expect(seen.slice(0, approvalAt).filter((s) => s.event === 'hashes').at(-1)?.hash).toBe(last);
+    } finally {
+      follower.disconnect();
+    }
+  });
+
   it('lets only a party’s head approve, needs a reason to reserve, and refuses an approval of text that changed meanwhile', async () => {
     expect((await approve('frDrafter', 'digital')).status).toBe(403);
     expect((await approve('secretariat', 'digital')).status).toBe(403);
