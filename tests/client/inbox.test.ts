@@ -77,6 +77,21 @@ describe("others' changes on a page whose person is typing", () => {
     expect(applied).toEqual(['first', 'second', 'third']);
   });
 
+  it('are all applied when one of them throws, and the error is reported', () => {
+    const reported: unknown[] = [];
+    inbox.dispose();
+    inbox = createInbox({ afterFrame: (run) => frames.push(run), now: () => clock, onError: (error) => reported.push(error) });
+    inbox.localEdit();
+    inbox.receive(message('first'));
+    inbox.receive(() => {
+      throw new Error('malformed message');
+    });
+    inbox.receive(message('third'));
+    frame();
+    expect(applied).toEqual(['first', 'third']);
+    expect(reported).toEqual([new Error('malformed message')]);
+  });
+
   it('are applied at once when the page is hidden or left', () => {
     inbox.localEdit();
     inbox.receive(message('before hiding'));

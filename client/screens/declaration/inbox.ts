@@ -32,7 +32,14 @@ export interface InboxOptions {
   /** Calls back once the frame that shows the current changes is out (default: after the next animation frame). */
   afterFrame?: (run: () => void) => void;
   now?: () => number;
+  /** A message whose handling threw (default: reported as an uncaught error, as it would have been on its own). */
+  onError?: (error: unknown) => void;
 }
+
+const rethrowLater = (error: unknown): void =>
+  queueMicrotask(() => {
+    throw error;
+  });
 
 export interface Inbox {
   /** A message arrived: `apply` handles it now, or after the person's keystroke's frame (in order). */
@@ -49,6 +56,7 @@ export interface Inbox {
 export function createInbox(options: InboxOptions = {}): Inbox {
   const afterFrame = options.afterFrame ?? afterNextFrame;
   const now = options.now ?? (() => performance.now());
+  const onError = options.onError ?? rethrowLater;
   let held: Array<() => void> = [];
   let lastEdit = -Infinity;
   let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -60,8 +68,15 @@ export function createInbox(options: InboxOptions = {}): Inbox {
     deadline = undefined;
     const due = held;
     held = [];
-    // One after another in this task: their changes show in one frame.
-    for (const apply of due) apply();
+    // One after another in this task: their changes show in one frame. A message whose handling
+    // throws is reported, and the ones after it still apply.
+    for (const apply of due) {
+      try {
+        apply();
+      } catch (error) {
+        onError(error);
+      }
+    }
   };
 
   const onHide = (): void => {
