@@ -82,7 +82,7 @@ export function toolbar(): Toolbar {
 
   // Each button is written once per refresh, with its final state: enabling a button and then
   // disabling it again in the same refresh invalidated its style twice, and repainted the header,
-  // on every keystroke and every caret move (docs/benchmarks.md, "the toolbar's redo button").
+  // on every keystroke and every caret move (docs/benchmarks.md, "Browser: others' changes after the keystroke's frame").
   const refresh = (): void => {
     const view = active && !active.isDestroyed ? active : undefined;
     // Read the Yjs stacks directly: the plugin's own flags lag one transaction behind.
