@@ -140,6 +140,12 @@ export class Room {
   private advertised: { summary: StoredSummary; known: KnownState; accepted: Map<number, number> } | undefined;
   /** Updates received during the load that must wait for the loaded doc (see receiveWhileLoading), in order. */
   private deferred: Array<{ update: Uint8Array; origin: SyncSocket }> = [];
+  /**
+   * Updates received during the load before the reader had summarised the stored rows: judged,
+   * in order, as soon as it has (greetWaiting). Sent to `deferred` they waited for the whole load
+   * (~1 s for a 1.6 MB document): a drafter's first keystroke after a restart reached nobody meanwhile.
+   */
+  private beforeSummary: Array<{ update: Uint8Array; origin: SyncSocket }> | undefined;
   private loading: Promise<void> | undefined;
   private readonly reader: UpdatePreparer | undefined;
   /** Resolves once the stored document is loaded, and every update accepted meanwhile applied (at once when there was nothing to load). */
@@ -175,6 +181,7 @@ export class Room {
       this.storedRows = rows;
       const bytes = rows.reduce((sum, row) => sum + row.length, 0);
       if (this.reader && bytes >= limits.largeUpdateBytes) {
+        this.beforeSummary = [];
         this.storedSummary = this.reader.summarise(rows).then(
           (summary) => {
             this.greetWaiting(summary);
@@ -182,6 +189,7 @@ export class Room {
           },
           (error: unknown) => {
             this.logger.warn({ documentId, err: error }, 'could not read the stored rows ahead of the load; sync waits for it');
+            this.deferred.push(...this.takeBeforeSummary());
             return undefined;
           },
         );
@@ -242,6 +250,14 @@ export class Room {
     const known = knownState(summary);
     this.advertised = { summary, known, accepted: new Map(known.clocks) };
     for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
+    for (const { update, origin } of this.takeBeforeSummary()) if (this.members.has(origin)) this.receiveWhileLoading(update, origin);
+  }
+
+  /** The updates that came before the stored rows were summarised, in order; from now on none wait there. */
+  private takeBeforeSummary(): Array<{ update: Uint8Array; origin: SyncSocket }> {
+    const early = this.beforeSummary ?? [];
+    this.beforeSummary = undefined;
+    return early;
   }
 
   /** Handles one frame from a member. Malformed frames close that connection only. */
@@ -337,6 +353,10 @@ export class Room {
    * where Yjs sorts it out like any update.
    */
   private receiveWhileLoading(update: Uint8Array, origin: SyncSocket): void {
+    if (this.beforeSummary) {
+      this.beforeSummary.push({ update, origin });
+      return;
+    }
     const decoded = Y.decodeUpdate(update);
     if (this.advertised && bringsNothingNew(decoded, this.advertised.known)) return;
     const ends = this.advertised && continuesKnown(decoded, this.advertised.accepted);
@@ -471,7 +491,7 @@ export class Room {
       if (!member.greeted || again) this.greet(socket, member);
     }
     // Now applied like any update: stored and relayed as far as the doc integrates them.
-    const deferred = this.deferred;
+    const deferred = [...this.takeBeforeSummary(), ...this.deferred];
     this.deferred = [];
     for (const { update, origin } of deferred) this.apply(update, origin);
   }
@@ -637,6 +657,7 @@ export class Room {
     this.batch = []; // not stored, so never acknowledged: clients resend after reconnecting
     this.queued = [];
     this.deferred = [];
+    this.beforeSummary = undefined;
     this.awareness.destroy();
     this.doc.destroy();
   }

@@ -38,6 +38,19 @@ export function holdLargeLoads(server: AccordServer): () => void {
   return release;
 }
 
+/** Holds the reader's summary of stored rows (state vector, deletions) until released: updates come before it. */
+export function holdSummaries(server: AccordServer): () => void {
+  const reader = server.sync['reader'];
+  const summarise = reader.summarise.bind(reader);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  reader.summarise = async (...args) => {
+    await held;
+    return summarise(...args);
+  };
+  return release;
+}
+
 export interface ServerProcess {
   url: string;
   wsUrl: string;

@@ -8,7 +8,7 @@ import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } fr
 import { CloseCode } from '../../shared/protocol.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
-import { holdLargeLoads, startTestServer } from '../helpers/server.ts';
+import { holdLargeLoads, holdSummaries, startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
 
@@ -326,5 +326,55 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     await synced(late.provider, 20_000);
     expect(readAllPairs(late.doc)).toEqual(expected);
     late.provider.destroy();
+  });
+  it('after a restart, an edit that comes before the stored rows are read is relayed while the document loads, not after', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 60, 6000, 7);
+    const state = Y.encodeStateAsUpdate(source);
+    expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
+    await server.store.createDocument({ id: 'large-early', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    for (const email of [DEMO.vnDrafter, DEMO.frDrafter]) {
+      const account = await server.store.findAccountByEmail(email);
+      await server.store.setMembership({ documentId: 'large-early', accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    }
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+    await server.sync.startWorkers();
+    const loading = () => server.sync.isLoading('large-early');
+    const releaseLoad = holdLargeLoads(server);
+    const releaseSummary = holdSummaries(server);
+
+    // Both held the document before the restart. The editor's client sends her keystroke as soon as its connection
+    // opens and nothing else (y-websocket would also resend it in its answer to the server's sync step 1).
+    const editorDoc = new Y.Doc();
+    Y.applyUpdate(editorDoc, state);
+    let keystroke: Uint8Array | undefined;
+    editorDoc.once('update', (update: Uint8Array) => (keystroke = update));
+    paragraphXmlText(getPair(editorDoc, 'long-7-1')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[first keystroke]');
+    const reader = connectProvider(server.wsUrl, 'large-early', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
+    Y.applyUpdate(reader.doc, state);
+    let relayedWhileLoading: boolean | undefined;
+    reader.doc.on('update', () => {
+      if (relayedWhileLoading === undefined && readAllPairs(reader.doc).some((p) => p.vi.startsWith('[first keystroke]'))) relayedWhileLoading = loading();
+    });
+    reader.provider.connect();
+    const editor = rawSyncSocket(server.wsUrl, 'large-early', { cookie: await signInAs(server, DEMO.vnDrafter) });
+    try {
+      await editor.opened;
+      editor.ws.send(encodeUpdate(keystroke!));
+      // The edit is on the server before it knows what the stored rows hold; then the reader reads them.
+      await new Promise((r) => setTimeout(r, 200));
+      releaseSummary();
+      await waitFor(() => relayedWhileLoading !== undefined, 'the edit to reach the other client', 20_000);
+      expect(relayedWhileLoading).toBe(true);
+    } finally {
+      releaseSummary();
+      releaseLoad();
+    }
+    await waitFor(() => !loading(), 'the load to finish', 20_000);
+    expect(readAllPairs(reader.doc)).toEqual(readAllPairs(editorDoc));
+    editor.ws.close();
+    reader.provider.destroy();
   });
 });
