@@ -21,8 +21,8 @@ export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'ap
  * heads' approvals against the hash of the text they saw.
  */
 export class ApprovalService {
-  private readonly trackers = new Map<string, PairHashTracker>();
-  private readonly hashPushes = new Map<string, HashPushes>();
+  /** Each live document's pair hashes, and the pushes that tell its followers when they change. */
+  private readonly live = new Map<string, { tracker: PairHashTracker; pushes: HashPushes }>();
   private publish: DocumentPublisher = () => {};
 
   constructor(
@@ -32,20 +32,18 @@ export class ApprovalService {
     sync.observeRooms((documentId, doc) => {
       const pushes = new HashPushes((hashes) => this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(hashes) }));
       const tracker = new PairHashTracker(doc, (changed) => pushes.add(changed));
-      this.trackers.set(documentId, tracker);
-      this.hashPushes.set(documentId, pushes);
+      this.live.set(documentId, { tracker, pushes });
       return () => {
         tracker.dispose();
         pushes.flush();
-        this.trackers.delete(documentId);
-        this.hashPushes.delete(documentId);
+        this.live.delete(documentId);
       };
     });
   }
 
   /** A pair's approvals changed: pages get the hashes waiting to be pushed first, so they judge the approval against them. */
   private publishApprovals(documentId: string, pairId: string, approvals: ApprovalView[]): void {
-    this.hashPushes.get(documentId)?.flush();
+    this.live.get(documentId)?.pushes.flush();
     this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
   }
 
@@ -55,8 +53,8 @@ export class ApprovalService {
 
   /** Current hash of every pair. */
   async currentHashes(documentId: string): Promise<Map<string, string>> {
-    const live = this.trackers.get(documentId);
-    if (live) return live.snapshot();
+    const live = this.live.get(documentId);
+    if (live) return live.tracker.snapshot();
     return (await this.sync.readDocument(documentId, hashAllPairs)) ?? new Map();
   }
 

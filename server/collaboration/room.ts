@@ -86,6 +86,9 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
   }
 }
 
+/** A member's update kept for later during a load, with the connection it came from. */
+type HeldUpdate = { update: Uint8Array; origin: SyncSocket };
+
 /**
  * One document being edited: its Y.Doc, awareness, and connections. Transport
  * independent. An update is stored before it is broadcast, so whatever a
@@ -139,13 +142,13 @@ export class Room {
    */
   private advertised: { summary: StoredSummary; known: KnownState; accepted: Map<number, number> } | undefined;
   /** Updates received during the load that must wait for the loaded doc (see receiveWhileLoading), in order. */
-  private deferred: Array<{ update: Uint8Array; origin: SyncSocket }> = [];
+  private deferred: HeldUpdate[] = [];
   /**
    * Updates received during the load before the reader had summarised the stored rows: judged,
    * in order, as soon as it has (greetWaiting). Sent to `deferred` they waited for the whole load
    * (~1 s for a 1.6 MB document): a drafter's first keystroke after a restart reached nobody meanwhile.
    */
-  private beforeSummary: Array<{ update: Uint8Array; origin: SyncSocket }> | undefined;
+  private beforeSummary: HeldUpdate[] | undefined;
   private loading: Promise<void> | undefined;
   private readonly reader: UpdatePreparer | undefined;
   /** Resolves once the stored document is loaded, and every update accepted meanwhile applied (at once when there was nothing to load). */
@@ -254,7 +257,7 @@ export class Room {
   }
 
   /** The updates that came before the stored rows were summarised, in order; from now on none wait there. */
-  private takeBeforeSummary(): Array<{ update: Uint8Array; origin: SyncSocket }> {
+  private takeBeforeSummary(): HeldUpdate[] {
     const early = this.beforeSummary ?? [];
     this.beforeSummary = undefined;
     return early;
