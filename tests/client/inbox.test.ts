@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createInbox, socketThroughInbox, INBOX_MAX_HOLD_MS, TYPING_WINDOW_MS, type Inbox } from '../../client/screens/declaration/inbox.ts';
+import { installFakePage, type FakePage } from '../helpers/page.ts';
 
 /**
  * What a declaration page does with what it receives while its person types
@@ -13,13 +14,14 @@ describe("others' changes on a page whose person is typing", () => {
   let clock: number;
   let frames: Array<() => void>;
   let inbox: Inbox;
+  let page: FakePage;
   let applied: string[];
   const frame = (): void => frames.splice(0).forEach((run) => run());
   const message = (name: string) => () => applied.push(name);
 
   beforeEach(() => {
     vi.useFakeTimers();
-    Object.assign(globalThis, { window: new EventTarget(), document: Object.assign(new EventTarget(), { visibilityState: 'visible' }) });
+    page = installFakePage();
     clock = 1_000;
     frames = [];
     applied = [];
@@ -28,8 +30,7 @@ describe("others' changes on a page whose person is typing", () => {
   afterEach(() => {
     inbox.dispose();
     vi.useRealTimers();
-    delete (globalThis as { window?: unknown }).window;
-    delete (globalThis as { document?: unknown }).document;
+    page.remove();
   });
 
   it('are applied at once when she is not typing', () => {
@@ -95,11 +96,10 @@ describe("others' changes on a page whose person is typing", () => {
   it('are applied at once when the page is hidden or left', () => {
     inbox.localEdit();
     inbox.receive(message('before hiding'));
-    (globalThis as unknown as { document: { visibilityState: string } }).document.visibilityState = 'hidden';
-    (globalThis as unknown as { document: EventTarget }).document.dispatchEvent(new Event('visibilitychange'));
+    page.hide();
     expect(applied).toEqual(['before hiding']);
     inbox.receive(message('before leaving'));
-    (globalThis as unknown as { window: EventTarget }).window.dispatchEvent(new Event('pagehide'));
+    page.leave();
     expect(applied).toEqual(['before hiding', 'before leaving']);
   });
 

@@ -5,6 +5,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protoc
 import type { WebsocketProvider } from 'y-websocket';
 import { takeOverSending, type Outbox } from '../../client/screens/declaration/outbox.ts';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
+import { installFakePage, type FakePage } from '../helpers/page.ts';
 
 /**
  * What a declaration page sends on its sync connection (client/screens/declaration/outbox.ts):
@@ -47,12 +48,13 @@ describe("a page's edits and cursor on the sync connection", () => {
   let unsent: number;
   let provider: { doc: Y.Doc; awareness: Awareness; ws: { readyState: number; OPEN: number; send(m: Uint8Array): void }; wsconnected: boolean; _updateHandler: (u: Uint8Array, o: unknown) => void; _awarenessUpdateHandler: (c: unknown, o: unknown) => void };
   let outbox: Outbox;
+  let page: FakePage;
   let yWebsocketSent: number;
   const frame = (): void => frames.splice(0).forEach((run) => run());
 
   beforeEach(() => {
     // takeOverSending listens for the page being hidden or closed.
-    Object.assign(globalThis, { window: new EventTarget(), document: new EventTarget() });
+    page = installFakePage();
     doc = new Y.Doc();
     awareness = new Awareness(doc);
     sent = [];
@@ -75,8 +77,7 @@ describe("a page's edits and cursor on the sync connection", () => {
   afterEach(() => {
     outbox.dispose();
     awareness.destroy();
-    delete (globalThis as { window?: unknown }).window;
-    delete (globalThis as { document?: unknown }).document;
+    page.remove();
   });
 
   it('leave after the frame that shows them, keystrokes of one frame as one update, the cursor after the text', () => {
@@ -117,10 +118,10 @@ describe("a page's edits and cursor on the sync connection", () => {
 
   it('the page being hidden or closed sends what waits at once', () => {
     doc.getText('t').insert(0, 'a');
-    (globalThis as unknown as { window: EventTarget }).window.dispatchEvent(new Event('pagehide'));
+    page.leave();
     expect(sent.map((s) => s.kind)).toEqual(['update']);
     doc.getText('t').insert(1, 'b');
-    (globalThis as unknown as { document: EventTarget }).document.dispatchEvent(new Event('visibilitychange'));
+    page.hide();
     expect(sent.map((s) => s.kind)).toEqual(['update', 'update']);
     // The frame comes later: nothing more to send.
     frame();

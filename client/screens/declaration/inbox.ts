@@ -1,4 +1,4 @@
-import { afterNextFrame } from './outbox.ts';
+import { afterNextFrame } from './afterNextFrame.ts';
 
 /**
  * What this page receives on the sync connection while its person types:

@@ -4,6 +4,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { MessageType } from '../../../shared/protocol.ts';
+import { afterNextFrame } from './afterNextFrame.ts';
 
 /**
  * What this page sends on the sync connection: its own edits and its own
@@ -24,9 +25,6 @@ import { MessageType } from '../../../shared/protocol.ts';
  * through `onUnsent` so the page can warn before it is closed.
  */
 
-/** The longest an edit waits when no frame comes (a hidden tab gets none): then it is sent anyway. */
-export const OUTBOX_MAX_WAIT_MS = 50;
-
 export interface Outbox {
   /** Sends now what waits (the page is being hidden or closed, the session ends). */
   flush(): void;
@@ -39,35 +37,6 @@ export interface OutboxOptions {
   afterFrame?: (run: () => void) => void;
   /** An edit was due to leave while the connection was down: the sync handshake will send it on reconnect. */
   onUnsent?: () => void;
-}
-
-/** Runs queued from requestAnimationFrame, in order; one channel for all of them (a channel a call cost ~0.1 ms). */
-let afterFrameQueue: Array<() => void> = [];
-let afterFrameChannel: MessageChannel | undefined;
-
-/** After the next frame: a task queued from requestAnimationFrame runs once that frame is produced. */
-export function afterNextFrame(run: () => void): void {
-  let done = false;
-  const once = (): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(fallback);
-    run();
-  };
-  const fallback = setTimeout(once, OUTBOX_MAX_WAIT_MS);
-  if (!afterFrameChannel) {
-    afterFrameChannel = new MessageChannel();
-    afterFrameChannel.port1.onmessage = () => {
-      const runs = afterFrameQueue;
-      afterFrameQueue = [];
-      for (const queued of runs) queued();
-    };
-  }
-  const channel = afterFrameChannel;
-  requestAnimationFrame(() => {
-    afterFrameQueue.push(once);
-    channel.port2.postMessage(null);
-  });
 }
 
 /**
