@@ -130,6 +130,22 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     await server.close();
   });
 
+  /** Stops the server and starts a new one on the same data directory (a restart). */
+  async function restart(): Promise<void> {
+    const dataDir = server.dataDir;
+    await server.close();
+    server = await startTestServer({ dataDir });
+  }
+
+  /** Stores a document holding `state`, with these people as drafters of its one party. */
+  async function storeDocument(id: string, state: Uint8Array, drafters: string[]): Promise<void> {
+    await server.store.createDocument({ id, title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
+    for (const email of drafters) {
+      const account = await server.store.findAccountByEmail(email);
+      await server.store.setMembership({ documentId: id, accountId: account!.id, partyId: 'vn', role: 'drafter' });
+    }
+  }
+
   it('a long history pushed at once reaches the other clients, then the edits sent after it, and all of it is stored', async () => {
     const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
     const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
@@ -150,9 +166,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     b.provider.destroy();
 
     // Stored: after a restart on the same data, a newcomer gets the same text.
-    const dataDir = server.dataDir;
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await restart();
     const cookie = await signInAs(server, DEMO.vnDrafter);
     const c = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
     await synced(c.provider, 20_000);
@@ -210,9 +224,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     const source = new Y.Doc();
     writeLongHistory(source, 40, 4000, 4);
     await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [] }, Y.encodeStateAsUpdate(source));
-    const dataDir = server.dataDir;
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await restart();
     await server.sync.startWorkers();
     expect(server.sync.ingestWorkers).toEqual({ preparer: true, reader: true });
   });
@@ -222,12 +234,8 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     writeLongHistory(source, 40, 4000, 4);
     const state = Y.encodeStateAsUpdate(source);
     expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
-    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
-    const account = await server.store.findAccountByEmail(DEMO.vnDrafter);
-    await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
-    const dataDir = server.dataDir;
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await storeDocument('large-doc', state, [DEMO.vnDrafter]);
+    await restart();
     const cookie = await signInAs(server, DEMO.vnDrafter);
 
     // Several at once, on a cold server: the first ones arrive while the document loads.
@@ -239,8 +247,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     const expected = readAllPairs(clients[0]!.doc);
     for (const c of clients) expect(readAllPairs(c.doc)).toEqual(expected);
     for (const c of clients) c.provider.destroy();
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await restart();
     const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
     await synced(late.provider, 20_000);
     await waitFor(() => JSON.stringify(readAllPairs(late.doc)) === JSON.stringify(expected), 'the stored edits after a second restart', 20_000);
@@ -254,14 +261,8 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     writeLongHistory(source, 4, 1500, 6);
     paragraphXmlText(getPair(source, 'long-5-0')!.cell('fr').get(0) as Y.XmlElement)!.delete(0, 20);
     const state = Y.encodeStateAsUpdate(source);
-    await server.store.createDocument({ id: 'large-doc', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
-    for (const email of [DEMO.vnDrafter, DEMO.frDrafter]) {
-      const account = await server.store.findAccountByEmail(email);
-      await server.store.setMembership({ documentId: 'large-doc', accountId: account!.id, partyId: 'vn', role: 'drafter' });
-    }
-    const dataDir = server.dataDir;
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await storeDocument('large-doc', state, [DEMO.vnDrafter, DEMO.frDrafter]);
+    await restart();
     await server.sync.startWorkers(); // as `npm start` does
     const loading = () => server.sync.isLoading('large-doc');
     const releaseLoad = holdLargeLoads(server);
@@ -320,8 +321,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     for (const c of [editor, behind]) c.provider.destroy();
 
     // And it was stored: it survives another restart.
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await restart();
     const late = connectProvider(server.wsUrl, 'large-doc', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
     await synced(late.provider, 20_000);
     expect(readAllPairs(late.doc)).toEqual(expected);
@@ -332,14 +332,8 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     writeLongHistory(source, 60, 6000, 7);
     const state = Y.encodeStateAsUpdate(source);
     expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
-    await server.store.createDocument({ id: 'large-early', title: { vi: 'T', fr: 'T' }, parties: [{ id: 'vn', name: { vi: 'VN', fr: 'VN' } }] }, state);
-    for (const email of [DEMO.vnDrafter, DEMO.frDrafter]) {
-      const account = await server.store.findAccountByEmail(email);
-      await server.store.setMembership({ documentId: 'large-early', accountId: account!.id, partyId: 'vn', role: 'drafter' });
-    }
-    const dataDir = server.dataDir;
-    await server.close();
-    server = await startTestServer({ dataDir });
+    await storeDocument('large-early', state, [DEMO.vnDrafter, DEMO.frDrafter]);
+    await restart();
     await server.sync.startWorkers();
     const loading = () => server.sync.isLoading('large-early');
     const releaseLoad = holdLargeLoads(server);
