@@ -48,7 +48,7 @@ import { getPair, insertPair, paragraphXmlText, readOrder } from '../shared/mode
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import { quantile } from './sync/stats.ts';
 import { commitDescription, machineDescription } from './machine.ts';
-import { describeKeystrokePaths, keystrokePaths } from './traceKeys.ts';
+import { describeKeystrokePaths, keystrokePaths, type EventTimingData } from './traceKeys.ts';
 
 const PAIRS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -204,7 +204,7 @@ async function measureReady(browser: Browser, server: RunningServer): Promise<{ 
     const buffer = await browser.stopTracing();
     fs.writeFileSync(artifactPath('browser-bench-load.trace.json'), buffer);
     console.log(`traced load: ready ${sample.paintedMs.toFixed(0)} ms`);
-    summariseTrace(buffer);
+    summariseTrace(JSON.parse(buffer.toString('utf8')) as ChromiumTrace);
     await page.close();
   }
   await person.context.close();
@@ -271,8 +271,9 @@ async function typeTraced(browser: Browser, page: Page, name: string): Promise<K
   const result = await typeAndMeasure(page);
   const buffer = await browser.stopTracing();
   fs.writeFileSync(artifactPath(`browser-bench-${name}.trace.json`), buffer);
-  summariseTrace(buffer);
-  console.log(describeKeystrokePaths(keystrokePaths(JSON.parse(buffer.toString('utf8')))));
+  const parsed = JSON.parse(buffer.toString('utf8')) as ChromiumTrace;
+  summariseTrace(parsed);
+  console.log(describeKeystrokePaths(keystrokePaths(parsed)));
   return result;
 }
 
@@ -395,8 +396,10 @@ function summariseProfile(profile: { nodes: Array<{ id: number; callFrame: { fun
 }
 
 /** Main-thread time of the page by trace event name (top-level events only): JS, style, layout, paint. */
-function summariseTrace(buffer: Buffer): void {
-  const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string } }> };
+/** A Chromium trace as `browser.stopTracing()` returns it, parsed (tens of MB: parsed once). */
+type ChromiumTrace = { traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string; data?: EventTimingData } }> };
+
+function summariseTrace({ traceEvents }: ChromiumTrace): void {
   // The page's main thread: of the renderers' main threads, the busiest (a navigation starts a new renderer, so the first one named may be the old page's).
   const complete = traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined);
   const mains = traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');

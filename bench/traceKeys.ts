@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import { quantile } from './sync/stats.ts';
 
-interface EventTimingData {
+export interface EventTimingData {
   type: string;
   interactionId?: number;
   timeStamp: number;
