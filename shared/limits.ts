@@ -64,12 +64,15 @@ export const limits = {
   largeUpdateSliceMs: 10,
   /**
    * The same while a room loads a large stored document (slices also end
-   * with each part of ~100 pieces the worker sends). Longer than for a
-   * client's update: the room already answers sync requests and relays edits
-   * from its stored rows meanwhile, so a faster load weighs more than a
-   * shorter pause (a slice plus its transaction's clean-up stays under ~50 ms).
+   * with each part of ~100 pieces the worker sends). Was 25: the room already
+   * answers sync requests and relays edits from its stored rows meanwhile, so
+   * a faster load seemed to weigh more than a shorter pause. But a load
+   * promotes everything it builds, and where fresh memory is slow (12 µs per
+   * page on the 2026-12-01 bench machine) a scavenge inside a slice takes
+   * 20–50 ms: 25 ms slices stalled the loop 70–124 ms after a restart
+   * (median ~90), 12 ms slices 41–108 (median 64), the load no slower (~1 s).
    */
-  loadSliceMs: 25,
+  loadSliceMs: 12,
   /** Longest the approval hash tracker re-hashes changed pairs before letting other work run, in ms. */
   pairHashSliceMs: 10,
   /** Shortest time between two `pairs:hashes` pushes of one document, in ms (the changes meanwhile go in one). */

@@ -135,6 +135,18 @@ export function encodeSyncStep2Update(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/**
+ * The start of a sync step 2 or update message carrying an update of
+ * `updateLength` bytes: what precedes the update itself (see SyncSocket.sendParts).
+ */
+export function encodeSyncHeader(type: typeof SyncMessageType.Step2 | typeof SyncMessageType.Update, updateLength: number): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.Sync);
+  encoding.writeVarUint(encoder, type);
+  encoding.writeVarUint(encoder, updateLength);
+  return encoding.toUint8Array(encoder);
+}
+
 /** True when a state vector names no client: the sender holds nothing yet. */
 export function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return Y.decodeStateVector(stateVector).size === 0;

@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import type { Logger } from '../logger.ts';
-import type { Store } from '../store/types.ts';
+import type { Store, StoredUpdates } from '../store/types.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
+import { decodeRowScan, encodeRowScan, type RowScan } from './ingest/storedRows.ts';
 
 /** Pieces per part the worker sends while it cuts a large stored row (~a slice's worth: see applyRows). */
 const LOAD_PART_PIECES = 100;
@@ -35,16 +36,24 @@ export class RoomPersistence {
   /** Size of the last full state (or of everything found at load). */
   private baseBytes: number;
   private lastSeq: number;
+  /** The seqs of the rows read at open, and which of them came with a scan (see keepScans). */
+  private readonly openedSeqs: number[];
+  private readonly openedWithScan: boolean[];
 
   private constructor(
     private readonly store: Store,
     private readonly documentId: string,
     private readonly compactAfterUpdates: number,
     private readonly logger: Logger | undefined,
-    rows: number,
+    /** Scans the large rows this log writes (a compacted state, a merged tail) to keep with them; none without it. */
+    private readonly scanner: UpdatePreparer | undefined,
+    opened: StoredUpdates,
     bytes: number,
-    lastSeq: number,
   ) {
+    const rows = opened.updates.length;
+    const lastSeq = opened.lastSeq;
+    this.openedSeqs = opened.seqs;
+    this.openedWithScan = opened.scans.map((scan) => scan !== undefined);
     this.lastSeq = lastSeq;
     this.tailAfterSeq = lastSeq;
     this.extraRows = Math.max(0, rows - 1);
@@ -52,16 +61,53 @@ export class RoomPersistence {
     this.baseBytes = bytes;
   }
 
-  /** Reads a document's stored rows (nothing applied yet: see `applyRows`). */
+  /**
+   * Reads a document's stored rows (nothing applied yet: see `applyRows`),
+   * with the scans kept with them (`scans[i]`: row i's, if any fits it).
+   */
   static async open(
     store: Store,
     documentId: string,
-    options: { compactAfterUpdates: number; logger?: Logger },
-  ): Promise<{ rows: Uint8Array[]; persistence: RoomPersistence; bytes: number }> {
-    const { updates, lastSeq } = await store.loadUpdates(documentId);
+    options: { compactAfterUpdates: number; logger?: Logger; scanner?: UpdatePreparer },
+  ): Promise<{ rows: Uint8Array[]; scans: Array<RowScan | undefined>; persistence: RoomPersistence; bytes: number }> {
+    const opened = await store.loadUpdates(documentId);
+    const { updates } = opened;
     const bytes = updates.reduce((sum, u) => sum + u.length, 0);
-    const persistence = new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, updates.length, bytes, lastSeq);
-    return { rows: updates, persistence, bytes };
+    const scans = updates.map((row, i) => decodeRowScan(opened.scans[i], row));
+    const persistence = new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, options.scanner, opened, bytes);
+    return { rows: updates, scans, persistence, bytes };
+  }
+
+  /**
+   * Keeps with the large rows read at open the scans made of them (`rows`
+   * and `scans` as open gave them), where none was kept yet: the next open of
+   * the document reads its summary instead of computing it. Never fails: a
+   * scan not kept is made again next time.
+   */
+  keepScans(rows: Uint8Array[], scans: RowScan[]): void {
+    const missing = rows.flatMap((row, i) =>
+      row.length >= limits.largeUpdateBytes && !this.openedWithScan[i] && scans[i] && this.openedSeqs[i] !== undefined
+        ? [{ seq: this.openedSeqs[i]!, scan: encodeRowScan(scans[i]!, row.length) }]
+        : [],
+    );
+    if (missing.length > 0) void this.keep(missing);
+  }
+
+  /** Scans a large row this log has just written (off the event loop) and keeps the scan with it. */
+  private scanWritten(seq: number, row: Uint8Array): void {
+    if (!this.scanner || row.length < limits.largeUpdateBytes) return;
+    void this.scanner.scan(row).then(
+      (scan) => this.keep([{ seq, scan: encodeRowScan(scan, row.length) }]),
+      (error: unknown) => this.logger?.warn({ documentId: this.documentId, err: error }, 'could not scan a stored row; it is read again at the next open'),
+    );
+  }
+
+  private async keep(scans: Array<{ seq: number; scan: Uint8Array }>): Promise<void> {
+    try {
+      await this.store.keepRowScans(this.documentId, scans);
+    } catch (error) {
+      this.logger?.warn({ documentId: this.documentId, err: error }, 'could not keep the scans of stored rows; they are read again at the next open');
+    }
   }
 
   /**
@@ -99,7 +145,7 @@ export class RoomPersistence {
   static async load(
     store: Store,
     documentId: string,
-    options: { compactAfterUpdates: number; logger?: Logger; preparer?: UpdatePreparer },
+    options: { compactAfterUpdates: number; logger?: Logger; preparer?: UpdatePreparer; scanner?: UpdatePreparer },
   ): Promise<{ doc: Y.Doc; persistence: RoomPersistence }> {
     const { rows, persistence } = await RoomPersistence.open(store, documentId, options);
     const doc = new Y.Doc({ gc: true });
@@ -131,6 +177,7 @@ export class RoomPersistence {
       // Without Yjs's pending parts: they were never stored, and may forge ids (see encodeIntegratedState).
       const state = encodeIntegratedState(doc);
       this.tailAfterSeq = await this.store.compact(this.documentId, state, this.lastSeq);
+      this.scanWritten(this.tailAfterSeq, state);
       this.baseBytes = state.length;
       this.extraRows = 0;
       this.extraBytes = 0;
@@ -138,8 +185,9 @@ export class RoomPersistence {
       return;
     }
     this.merging = this.store.mergeRows(this.documentId, this.tailAfterSeq, this.lastSeq).then(
-      ({ seq, bytes }) => {
+      ({ seq, bytes, merged }) => {
         this.merging = undefined;
+        if (merged) this.scanWritten(seq, merged);
         this.tailAfterSeq = seq;
         this.extraRows++;
         this.extraBytes += bytes;

@@ -16,6 +16,7 @@ import {
   encodeSyncStep1,
   encodeSyncStep1FromStateVector,
   encodeSyncStep2,
+  encodeSyncHeader,
   encodeSyncStep2Update,
   encodeUpdate,
   isEmptyStateVector,
@@ -25,7 +26,7 @@ import { ContentNotAllowedError } from './contentPolicy.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
-import { bringsNothingNew, continuesKnown, covers, knownState, type KnownState, type StoredSummary } from './ingest/storedRows.ts';
+import { bringsNothingNew, continuesKnown, covers, knownState, scanRow, summaryFromScans, type KnownState, type RowScan, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
 import { batchTrace, type BatchTrace } from './batchTrace.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
@@ -163,6 +164,8 @@ export class Room {
     options: {
       /** Stored rows to load into `doc` (empty when `doc` is already complete). */
       rows?: Uint8Array[];
+      /** The scans kept with those rows (`rowScans[i]`: row i's, if any). */
+      rowScans?: Array<RowScan | undefined>;
       /** Checks and cuts large updates off the event loop; without it they are applied at once. */
       preparer?: UpdatePreparer;
       /** Reads the stored rows off the event loop while they load (a worker of its own: the preparer is busy cutting them). */
@@ -183,20 +186,7 @@ export class Room {
     if (rows.length > 0) {
       this.storedRows = rows;
       const bytes = rows.reduce((sum, row) => sum + row.length, 0);
-      if (this.reader && bytes >= limits.largeUpdateBytes) {
-        this.beforeSummary = [];
-        this.storedSummary = this.reader.summarise(rows).then(
-          (summary) => {
-            this.greetWaiting(summary);
-            return summary;
-          },
-          (error: unknown) => {
-            this.logger.warn({ documentId, err: error }, 'could not read the stored rows ahead of the load; sync waits for it');
-            this.deferred.push(...this.takeBeforeSummary());
-            return undefined;
-          },
-        );
-      }
+      if (this.reader && bytes >= limits.largeUpdateBytes) this.summariseStored(rows, options.rowScans ?? []);
       this.loading = this.load(rows, options.onLoaded).then(
         () => this.finishLoading(),
         (error: unknown) => {
@@ -213,9 +203,43 @@ export class Room {
     this.ready = this.loading ?? Promise.resolve();
   }
 
+  /**
+   * What the stored rows hold (see StoredSummary), for the load: from the
+   * scans kept with them when only small rows lack one and no client's
+   * structs have a gap (a copy of each row's delete set, no struct read);
+   * else from the reader worker, whose scans of the large rows are then kept
+   * with them for the next time.
+   */
+  private summariseStored(rows: Uint8Array[], known: Array<RowScan | undefined>): void {
+    const unscanned = rows.reduce((sum, row, i) => (known[i] ? sum : sum + row.length), 0);
+    const summary = unscanned < limits.largeUpdateBytes ? summaryFromScans(rows, rows.map((row, i) => known[i] ?? scanRow(row))) : undefined;
+    if (summary) {
+      this.advertise(summary);
+      this.storedSummary = Promise.resolve(summary);
+      return;
+    }
+    this.beforeSummary = [];
+    this.storedSummary = this.reader!.summarise(rows, known).then(
+      (summary) => {
+        this.persistence.keepScans(rows, summary.scans);
+        this.greetWaiting(summary);
+        return summary;
+      },
+      (error: unknown) => {
+        this.logger.warn({ documentId: this.documentId, err: error }, 'could not read the stored rows ahead of the load; sync waits for it');
+        this.deferred.push(...this.takeBeforeSummary());
+        return undefined;
+      },
+    );
+  }
+
   /** Applies the stored rows, then the updates accepted meanwhile (more may come while those are applied). */
   private async load(rows: Uint8Array[], onLoaded: ((room: Room) => void) | undefined): Promise<void> {
     const options = { preparer: this.preparer, origin: LOADING, stop: () => this.closed };
+    // Cutting a large row begins by posting it to the worker: the sync requests that came with the first
+    // connections (queued while the rows were read) are answered from the stored rows before.
+    if (this.preparer && rows.some((row) => row.length >= limits.largeUpdateBytes)) await new Promise((resolve) => setImmediate(resolve));
+    if (this.closed) return;
     await RoomPersistence.applyRows(this.doc, rows, options);
     if (this.closed) return;
     onLoaded?.(this);
@@ -250,10 +274,15 @@ export class Room {
   /** The stored rows' state vector is known (during the load): greets those who joined before. */
   private greetWaiting(summary: StoredSummary): void {
     if (!this.loading || this.closed) return;
-    const known = knownState(summary);
-    this.advertised = { summary, known, accepted: new Map(known.clocks) };
+    this.advertise(summary);
     for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
     for (const { update, origin } of this.takeBeforeSummary()) if (this.members.has(origin)) this.receiveWhileLoading(update, origin);
+  }
+
+  /** From now on, during the load, the server's step 1 carries the rows' state vector, and updates are judged against what they hold. */
+  private advertise(summary: StoredSummary): void {
+    const known = knownState(summary);
+    this.advertised = { summary, known, accepted: new Map(known.clocks) };
   }
 
   /** The updates that came before the stored rows were summarised, in order; from now on none wait there. */
@@ -473,8 +502,12 @@ export class Room {
 
   /** Sends updates in order, the last as the sync step 2. */
   private sendStep2(socket: SyncSocket, updates: Uint8Array[]): void {
-    for (const update of updates.slice(0, -1)) socket.send(encodeUpdate(update));
-    socket.send(encodeSyncStep2Update(updates.at(-1)!));
+    updates.forEach((update, i) => {
+      const type = i === updates.length - 1 ? SyncMessageType.Step2 : SyncMessageType.Update;
+      // A large stored row goes as it is, after the message's header, not copied into a message of its own.
+      if (update.length >= limits.largeUpdateBytes) socket.sendParts([encodeSyncHeader(type, update.length), update]);
+      else socket.send(type === SyncMessageType.Step2 ? encodeSyncStep2Update(update) : encodeUpdate(update));
+    });
   }
 
   private finishLoading(): void {

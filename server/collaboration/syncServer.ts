@@ -77,6 +77,11 @@ class WsSyncSocket implements SyncSocket {
     }
     this.ws.send(data, { binary: true });
   }
+  sendParts(parts: Uint8Array[]): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    // One fragment per part (RFC 6455 §5.4): `ws` writes each after its header, as it is.
+    parts.forEach((part, i) => this.ws.send(part, { binary: true, fin: i === parts.length - 1 }));
+  }
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
   }
@@ -264,10 +269,12 @@ export class SyncServer {
     if (!room) {
       const started = performance.now();
       const ms = () => Math.round((performance.now() - started) * 10) / 10;
-      room = RoomPersistence.open(this.store, documentId, { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger }).then(({ rows, persistence, bytes }) => {
+      const options = { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger, scanner: this.reader };
+      room = RoomPersistence.open(this.store, documentId, options).then(({ rows, scans, persistence, bytes }) => {
         const doc = new Y.Doc({ gc: true });
         const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
           rows,
+          rowScans: scans,
           preparer: this.preparer,
           reader: this.reader,
           // Before the updates accepted during the load are applied: observers (the approval tracker) see them as changes.

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import { isRole } from '../../shared/roles.ts';
+import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
@@ -179,6 +180,8 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (document_id, version, party_id),
      FOREIGN KEY (document_id, version) REFERENCES versions(document_id, number)
    );`,
+  // What a large row holds, read off it once (see RowScan in server/collaboration/ingest/storedRows.ts).
+  `ALTER TABLE doc_updates ADD COLUMN scan BLOB;`,
 ];
 
 interface DocumentRow {
@@ -254,8 +257,9 @@ export class SqliteStore implements Store {
       ),
       insertParty: this.db.prepare('INSERT INTO parties (document_id, id, position, name_vi, name_fr) VALUES (?, ?, ?, ?, ?)'),
       insertUpdate: this.db.prepare('INSERT INTO doc_updates (document_id, data) VALUES (?, ?)'),
-      loadUpdates: this.db.prepare<[string], { seq: number; data: Buffer }>(
-        'SELECT seq, data FROM doc_updates WHERE document_id = ? ORDER BY seq',
+      documentBytes: this.db.prepare<[string], { bytes: number }>('SELECT COALESCE(SUM(length(data)), 0) AS bytes FROM doc_updates WHERE document_id = ?'),
+      loadUpdates: this.db.prepare<[string], { seq: number; data: Buffer; scan: Buffer | null }>(
+        'SELECT seq, data, scan FROM doc_updates WHERE document_id = ? ORDER BY seq',
       ),
     };
   }
@@ -300,9 +304,20 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  /**
+   * A large document's rows are read on the update log's helper thread: on
+   * the event loop, reading 1.5 MB took 15-20 ms after a restart (mostly the
+   * first touch of the memory it lands in), which every connection waited
+   * out — the others' handshakes included. Its large rows come in shared
+   * memory, handed to the ingest workers without a copy.
+   */
   async loadUpdates(documentId: string): Promise<StoredUpdates> {
+    if (this.statements.documentBytes.get(documentId)!.bytes >= limits.largeUpdateBytes) {
+      const { updates, seqs, scans } = await this.updateLog.loadUpdates(documentId, limits.largeUpdateBytes);
+      return { updates, seqs, scans, lastSeq: seqs.at(-1) ?? 0 };
+    }
     const rows = this.statements.loadUpdates.all(documentId);
-    return { updates: rows.map((r) => r.data), lastSeq: rows.at(-1)?.seq ?? 0 };
+    return { updates: rows.map((r) => r.data), seqs: rows.map((r) => r.seq), scans: rows.map((r) => r.scan ?? undefined), lastSeq: rows.at(-1)?.seq ?? 0 };
   }
 
   async prepareWrites(): Promise<void> {
@@ -323,8 +338,12 @@ export class SqliteStore implements Store {
     return this.updateLog.compact(documentId, merged, uptoSeq, afterSeq);
   }
 
-  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }> {
+  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number; merged?: Uint8Array }> {
     return this.updateLog.mergeRows(documentId, afterSeq, uptoSeq);
+  }
+
+  keepRowScans(documentId: string, scans: Array<{ seq: number; scan: Uint8Array }>): Promise<void> {
+    return this.updateLog.keepScans(documentId, scans);
   }
 
   /**

@@ -14,6 +14,10 @@ export interface NewDocument {
 /** The stored update log of one document. */
 export interface StoredUpdates {
   updates: Uint8Array[];
+  /** Each row's sequence number, in the same order. */
+  seqs: number[];
+  /** What was kept with each row about its content (see keepRowScans), in the same order. */
+  scans: Array<Uint8Array | undefined>;
   /** Sequence number of the last row, for compaction (0 when empty). */
   lastSeq: number;
 }
@@ -45,9 +49,17 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
    * Replaces the rows after `afterSeq` up to `uptoSeq` by their merge
    * (Y.mergeUpdates), atomically, computed by the store (off the event loop
    * where it can). Meant for the tail of the log: the merged row takes a new
-   * seq, after every row stored so far. Resolves with its seq and size.
+   * seq, after every row stored so far. Resolves with its seq and size, and
+   * the merged row (absent when there was nothing to merge).
    */
-  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }>;
+  mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number; merged?: Uint8Array }>;
+  /**
+   * Keeps with each row (by seq) a scan of its content, read back by
+   * loadUpdates; a row no longer there (compacted meanwhile) is skipped. Not
+   * part of the document: nothing is lost without it, so it need not reach
+   * the disk before the promise resolves.
+   */
+  keepRowScans(documentId: string, scans: Array<{ seq: number; scan: Uint8Array }>): Promise<void>;
   /**
    * Optional: makes the store ready to write now rather than on the first
    * write (e.g. starts a helper thread), so that the first update after a

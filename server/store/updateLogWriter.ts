@@ -15,15 +15,31 @@ export class StorageWriteError extends Error {
   }
 }
 
-type WorkerRequest = { op: 'ready' } | { op: 'mergeRows'; documentId: string; afterSeq: number; uptoSeq: number } | { op: 'close' };
+type WorkerRequest =
+  | { op: 'ready' }
+  | { op: 'mergeRows'; documentId: string; afterSeq: number; uptoSeq: number }
+  | { op: 'loadUpdates'; documentId: string; shareFromBytes: number }
+  | { op: 'close' };
 
 interface WorkerReply {
   id: number;
   /** mergeRows: the merge of the rows (absent: fewer than two rows, nothing to merge), and the size of what is there. */
   merged?: Uint8Array;
   bytes?: number;
+  /** loadUpdates: the document's rows, in order. */
+  updates?: Uint8Array[];
+  seqs?: number[];
+  scans?: Array<Uint8Array | undefined>;
   error?: { message: string; code?: string };
 }
+
+/** What a request to the helper thread was for, in the error a failure gives. */
+const DOING: Record<WorkerRequest['op'], string> = {
+  ready: 'start the update-log helper thread',
+  mergeRows: 'merge the update log',
+  loadUpdates: 'read the update log',
+  close: 'close the update-log helper thread',
+};
 
 /** How often the helper thread moves the WAL into the database file (a checkpoint, with its fsyncs, off the event loop). */
 const CHECKPOINT_EVERY_MS = 1000;
@@ -55,7 +71,7 @@ export class UpdateLogWriter {
   private statements: ReturnType<UpdateLogWriter['prepare']> | undefined;
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void; doing: string }>();
   /** Set when a flush to the disk failed: nothing more is written (what was written may not be on the disk). */
   private broken: StorageWriteError | undefined;
   private walFd: number | undefined;
@@ -80,13 +96,39 @@ export class UpdateLogWriter {
    * helper thread; resolves with the merged row's seq and size (fewer than two
    * rows: left as they are, with `uptoSeq`).
    */
-  async mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number }> {
+  async mergeRows(documentId: string, afterSeq: number, uptoSeq: number): Promise<{ seq: number; bytes: number; merged?: Uint8Array }> {
     this.open();
     const reply = await this.post({ op: 'mergeRows', documentId, afterSeq, uptoSeq });
     const merged = reply.merged;
     if (!merged) return { seq: uptoSeq, bytes: reply.bytes ?? 0 };
     const seq = await this.write(() => this.open().replace(documentId, bytes(merged), afterSeq, uptoSeq));
-    return { seq, bytes: merged.length };
+    return { seq, bytes: merged.length, merged };
+  }
+
+  /**
+   * A document's rows, read on the helper thread (the event loop only
+   * receives them); each row of `shareFromBytes` or more in shared memory
+   * (a SharedArrayBuffer of its own, never written again), so that handing it
+   * to a worker thread copies nothing.
+   */
+  async loadUpdates(documentId: string, shareFromBytes: number): Promise<{ updates: Uint8Array[]; seqs: number[]; scans: Array<Uint8Array | undefined> }> {
+    const reply = await this.post({ op: 'loadUpdates', documentId, shareFromBytes });
+    return { updates: reply.updates!, seqs: reply.seqs!, scans: reply.scans! };
+  }
+
+  /**
+   * Keeps a scan with each row (see Store.keepRowScans): one transaction, on
+   * this connection (the only one that writes the log, so never waiting for
+   * another's lock on the event loop). Not flushed by itself: the next row's flush carries it.
+   */
+  async keepScans(documentId: string, scans: Array<{ seq: number; scan: Uint8Array }>): Promise<void> {
+    if (this.broken) throw this.broken;
+    try {
+      this.open().keepScans(documentId, scans.map(({ seq, scan }) => ({ seq, scan: bytes(scan) })));
+    } catch (error) {
+      const { message, code } = error as { message?: string; code?: string };
+      throw new StorageWriteError(`could not keep the rows' scans: ${message ?? String(error)}`, code);
+    }
   }
 
   /** Opens the log's connection and starts the helper thread now (~100 ms); resolves once it is ready. */
@@ -160,7 +202,15 @@ export class UpdateLogWriter {
       deleteRange.run(documentId, afterSeq, uptoSeq);
       return Number(insert.run(documentId, data).lastInsertRowid);
     });
-    return { insert, replace: (documentId: string, data: Buffer, afterSeq: number, uptoSeq: number) => replace.immediate(documentId, data, afterSeq, uptoSeq) };
+    const setScan = db.prepare('UPDATE doc_updates SET scan = ? WHERE document_id = ? AND seq = ?');
+    const keepScans = db.transaction((documentId: string, scans: Array<{ seq: number; scan: Buffer }>) => {
+      for (const { seq, scan } of scans) setScan.run(scan, documentId, seq);
+    });
+    return {
+      insert,
+      replace: (documentId: string, data: Buffer, afterSeq: number, uptoSeq: number) => replace.immediate(documentId, data, afterSeq, uptoSeq),
+      keepScans: (documentId: string, scans: Array<{ seq: number; scan: Buffer }>) => keepScans.immediate(documentId, scans),
+    };
   }
 
   /**
@@ -211,7 +261,7 @@ export class UpdateLogWriter {
     // Referenced while a request is outstanding, so that the process waits for it (e.g. a merge at SIGTERM).
     if (this.waiting.size === 0) worker.ref();
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { resolve, reject, doing: DOING[request.op] });
       worker.postMessage({ id, ...request });
     });
   }
@@ -227,7 +277,7 @@ export class UpdateLogWriter {
       this.waiting.delete(reply.id);
       if (this.waiting.size === 0) worker.unref();
       if (!waiter) return;
-      if (reply.error) waiter.reject(new StorageWriteError(`could not merge the update log: ${reply.error.message}`, reply.error.code));
+      if (reply.error) waiter.reject(new StorageWriteError(`could not ${waiter.doing}: ${reply.error.message}`, reply.error.code));
       else waiter.resolve(reply);
     });
     const stopped = (error: Error) => {

@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { UpdatePreparer } from '../../server/collaboration/ingest/preparer.ts';
+import { decodeRowScan, scanRow } from '../../server/collaboration/ingest/storedRows.ts';
 import { RoomPersistence } from '../../server/collaboration/persistence.ts';
 import { SqliteStore } from '../../server/store/sqliteStore.ts';
 import { StorageWriteError } from '../../server/store/updateLogWriter.ts';
 import { limits } from '../../shared/limits.ts';
 import { insertPair, paragraphXmlText, getPair, readAllPairs } from '../../shared/model/index.ts';
+import { waitFor } from '../helpers/clients.ts';
 import { tempDataDir } from '../helpers/server.ts';
 
 const DOC = 'compaction-doc';
@@ -67,6 +70,58 @@ describe('compaction of the stored update log', () => {
     const final = await RoomPersistence.load(store, DOC, { compactAfterUpdates: limits.compactAfterUpdates });
     expect(readAllPairs(final.doc)).toEqual(readAllPairs(source));
     expect(Y.encodeStateVector(final.doc)).toEqual(Y.encodeStateVector(source));
+  });
+
+  it('keeps with each large row it writes (a merged tail, the whole state) the scan of its content, read back with the rows', async () => {
+    store = new SqliteStore(tempDataDir('compaction-scans'));
+    const scanner = new UpdatePreparer();
+    try {
+      const source = new Y.Doc();
+      source.transact(() => {
+        for (let i = 0; i < 40; i++) insertPair(source, { id: `p${i}`, vi: 'Văn bản dài. '.repeat(100), fr: 'Un long texte. '.repeat(100) });
+      });
+      const first = Y.encodeStateAsUpdate(source);
+      expect(first.length).toBeGreaterThan(limits.largeUpdateBytes);
+      await store.createDocument({ id: DOC, title: { vi: 'T', fr: 'T' }, parties: [] }, first);
+      const compactAfterUpdates = 10;
+      const { doc, persistence } = await RoomPersistence.load(store, DOC, { compactAfterUpdates, scanner });
+      const keptScans = async () => {
+        const { updates, scans } = await store!.loadUpdates(DOC);
+        return updates.map((row, i) => ({ bytes: row.length, scan: decodeRowScan(scans[i], row), expected: scanRow(row) }));
+      };
+      // Created by the store, not written by this log: nothing kept with it (the room's first open keeps one: see largeUpdates).
+      expect((await keptScans())[0]!.scan).toBeUndefined();
+
+      // Ten pastes of ~10 KB: the tail merged into one large row.
+      for (let i = 0; i < compactAfterUpdates; i++) {
+        const update = keystroke(source, `p${i}`, ` Đoạn dán ${i}. `.repeat(700));
+        Y.applyUpdate(doc, update);
+        await persistence.append(update, doc);
+      }
+      await persistence.idle();
+      await waitFor(async () => (await keptScans()).some((row) => row.scan !== undefined), 'the merged row’s scan to be kept');
+      let rows = await keptScans();
+      expect(rows).toHaveLength(2);
+      expect(rows[1]!.bytes).toBeGreaterThan(limits.largeUpdateBytes);
+      expect(rows[1]!.scan).toEqual(rows[1]!.expected);
+
+      // Then keystrokes until the whole state is written again, as one row: its scan is kept too.
+      for (let i = 0; (await store.loadUpdates(DOC)).updates.length > 1 && i < 20 * compactAfterUpdates * compactAfterUpdates; i++) {
+        const update = keystroke(source, `p${i % 40}`, 'x');
+        Y.applyUpdate(doc, update);
+        await persistence.append(update, doc);
+        await persistence.idle();
+      }
+      await waitFor(async () => (await keptScans())[0]!.scan !== undefined, 'the whole state’s scan to be kept');
+      rows = await keptScans();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.scan).toEqual(rows[0]!.expected);
+      // Small rows are scanned when read, not kept: one more keystroke, and nothing kept with it.
+      await persistence.append(keystroke(source, 'p0', 'y'), doc);
+      expect((await keptScans()).map((row) => row.scan !== undefined)).toEqual([true, false]);
+    } finally {
+      await scanner.close();
+    }
   });
 
   it('keeps storing when the store refuses a merge for a while (the rows stay), and the next merge takes that tail too', async () => {

@@ -327,6 +327,78 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(readAllPairs(late.doc)).toEqual(expected);
     late.provider.destroy();
   });
+  it('after a restart, a document stored as one large paste (a single struct of 100 KB) loads and reaches a client whole', async () => {
+    const source = new Y.Doc();
+    const paste = `${'Văn bản được dán từ một tài liệu khác. '.repeat(2600)}[hết]`;
+    insertPair(source, { id: 'pasted', vi: paste, fr: 'Texte collé.' });
+    const state = Y.encodeStateAsUpdate(source);
+    expect(state.length).toBeGreaterThan(limits.largeUpdateBytes);
+    expect(Y.decodeUpdate(state).structs.length).toBeLessThan(limits.largeUpdatePieceStructs); // its own only piece
+    await storeDocument('one-paste', state, [DEMO.vnDrafter]);
+    await restart();
+    await server.sync.startWorkers();
+    const client = connectProvider(server.wsUrl, 'one-paste', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(client.provider, 20_000);
+    await waitFor(() => !server.sync.isLoading('one-paste'), 'the load to finish', 20_000);
+    expect(readAllPairs(client.doc)).toEqual(readAllPairs(source));
+    const pairs = (await api(server.url, await signInAs(server, DEMO.vnDrafter))('/api/documents/one-paste/pairs')).body.pairs;
+    expect(pairs).toEqual(readAllPairs(source));
+    client.provider.destroy();
+  });
+
+  it('after a second restart, a large document is usable at once: what the rows hold is read from what its first open kept with them, not computed again', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 60, 6000, 9);
+    const state = Y.encodeStateAsUpdate(source);
+    await storeDocument('large-kept', state, [DEMO.vnDrafter, DEMO.frDrafter]);
+    await restart();
+    await server.sync.startWorkers();
+    // The first open after the first restart: the reader worker reads the large row, and what it found is kept with it.
+    const opener = connectProvider(server.wsUrl, 'large-kept', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(opener.provider, 20_000);
+    await waitFor(async () => (await server.store.loadUpdates('large-kept')).scans[0] !== undefined, 'the scan of the stored row to be kept', 20_000);
+    await waitFor(() => !server.sync.isLoading('large-kept'), 'the load to finish', 20_000);
+    opener.provider.destroy();
+
+    await restart();
+    await server.sync.startWorkers();
+    const loading = () => server.sync.isLoading('large-kept');
+    const releaseLoad = holdLargeLoads(server);
+    // The reader worker is never asked: held, it would keep both clients waiting.
+    let summaries = 0;
+    const reader = server.sync['reader'];
+    reader.summarise = () => {
+      summaries++;
+      return new Promise(() => undefined);
+    };
+    const editorDoc = new Y.Doc();
+    Y.applyUpdate(editorDoc, state);
+    const editor = connectProvider(server.wsUrl, 'large-kept', editorDoc, { cookie: await signInAs(server, DEMO.vnDrafter) });
+    const other = connectProvider(server.wsUrl, 'large-kept', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
+    Y.applyUpdate(other.doc, state);
+    let relayedWhileLoading: boolean | undefined;
+    other.doc.on('update', () => {
+      if (relayedWhileLoading === undefined && readAllPairs(other.doc).some((p) => p.vi.startsWith('[after the second restart]'))) relayedWhileLoading = loading();
+    });
+    other.provider.connect();
+    try {
+      await Promise.all([synced(editor.provider, 20_000), synced(other.provider, 20_000)]);
+      expect(loading()).toBe(true);
+      paragraphXmlText(getPair(editorDoc, 'long-9-3')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[after the second restart]');
+      await waitFor(() => relayedWhileLoading !== undefined, 'the edit to reach the other client', 20_000);
+      expect(relayedWhileLoading).toBe(true);
+      expect(summaries).toBe(0);
+    } finally {
+      releaseLoad();
+    }
+    await waitFor(() => !loading(), 'the load to finish', 20_000);
+    await waitFor(() => JSON.stringify(readAllPairs(other.doc)) === JSON.stringify(readAllPairs(editorDoc)), 'both clients to converge');
+    const pairs = (await api(server.url, await signInAs(server, DEMO.frDrafter))('/api/documents/large-kept/pairs')).body.pairs;
+    expect(pairs).toEqual(readAllPairs(editorDoc));
+    editor.provider.destroy();
+    other.provider.destroy();
+  });
+
   it('after a restart, an edit that comes before the stored rows are read is relayed while the document loads, not after', async () => {
     const source = new Y.Doc();
     writeLongHistory(source, 60, 6000, 7);

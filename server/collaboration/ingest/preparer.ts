@@ -1,10 +1,20 @@
 import { Worker } from 'node:worker_threads';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { MalformedMessageError } from '../messages.ts';
-import type { StoredSummary } from './storedRows.ts';
+import type { RowScan, StoredSummary } from './storedRows.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * What is posted to the worker for `update`: a copy, as a frame's bytes may
+ * share a buffer with other frames (posting a view copies its whole buffer);
+ * a row read into shared memory (the store's large rows) as it is: never
+ * written again, it reaches the worker without a copy.
+ */
+function ownBytes(update: Uint8Array): Uint8Array {
+  return update.buffer instanceof SharedArrayBuffer ? update : update.slice();
+}
 
 /**
  * The main thread's side of an ingest worker (worker.ts): one worker thread,
@@ -33,8 +43,7 @@ export class UpdatePreparer {
     options: { check?: boolean; known?: StoredSummary; accepted?: Map<number, number> } = {},
   ): Promise<{ pieces: Uint8Array[]; ends?: Map<number, number> }> {
     const { check = true, known, accepted } = options;
-    // A copy: the frame's bytes may share a buffer with other frames.
-    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
+    const request = { kind: 'prepare' as const, update: ownBytes(update), pieceStructs, check, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
     const { pieces, ends } = await this.request(request);
     return { pieces, ...(ends ? { ends } : {}) };
   }
@@ -52,7 +61,7 @@ export class UpdatePreparer {
       wake?.();
       wake = undefined;
     };
-    const request = { kind: 'prepare' as const, update: update.slice(), pieceStructs, check: options.check ?? true, partPieces: options.partPieces };
+    const request = { kind: 'prepare' as const, update: ownBytes(update), pieceStructs, check: options.check ?? true, partPieces: options.partPieces };
     this.request(request, (pieces) => {
       parts.push(pieces);
       notify();
@@ -75,10 +84,19 @@ export class UpdatePreparer {
     }
   }
 
-  /** The state vector of stored rows and what a client holding it still lacks (see StoredSummary). */
-  async summarise(updates: Uint8Array[]): Promise<StoredSummary> {
-    const reply = await this.request({ kind: 'summarise', updates });
-    return { stateVector: reply.stateVector!, beyondStateVector: reply.pieces };
+  /**
+   * The state vector of stored rows and what a client holding it still lacks
+   * (see StoredSummary), with each row's scan; `scans[i]`: row i's, when kept
+   * with it (not read again).
+   */
+  async summarise(updates: Uint8Array[], scans: Array<RowScan | undefined> = []): Promise<StoredSummary & { scans: RowScan[] }> {
+    const reply = await this.request({ kind: 'summarise', updates, scans });
+    return { stateVector: reply.stateVector!, beyondStateVector: reply.pieces, scans: reply.scans! };
+  }
+
+  /** A row's scan (see RowScan), to be kept with it. */
+  async scan(row: Uint8Array): Promise<RowScan> {
+    return (await this.request({ kind: 'scan', row })).scans![0]!;
   }
 
   /** What stored rows hold that a client with `stateVector` lacks, one update per row. */

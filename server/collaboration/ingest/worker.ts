@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
 import { splitUpdatePieces } from './splitUpdate.ts';
-import { bringsNothingNew, continuesKnown, diffUpdates, knownState, summariseUpdates, type StoredSummary } from './storedRows.ts';
+import { bringsNothingNew, continuesKnown, diffUpdates, knownState, scanRow, summariseRows, summariseUpdates, type RowScan, type StoredSummary } from './storedRows.ts';
 
 /**
  * Off the event loop:
@@ -12,16 +12,18 @@ import { bringsNothingNew, continuesKnown, diffUpdates, knownState, summariseUpd
  *   a few at a time (none when it brings nothing new to `known` stored rows);
  * - summarise / diff: read a document's stored rows without loading them into
  *   a Y.Doc (its state vector; what a client lacks), so that sync requests are
- *   answered while the room is still loading them.
+ *   answered while the room is still loading them;
+ * - scan: a large row's scan, to be kept with it (see RowScan).
  */
 export type WorkerRequest =
   | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; accepted?: Map<number, number>; partPieces?: number }
-  | { id: number; kind: 'summarise'; updates: Uint8Array[] }
+  | { id: number; kind: 'summarise'; updates: Uint8Array[]; scans: Array<RowScan | undefined> }
+  | { id: number; kind: 'scan'; row: Uint8Array }
   | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
   | { id: number; kind: 'warm' };
 
 export type WorkerReply =
-  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; more?: boolean; ends?: Map<number, number> }
+  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; scans?: RowScan[]; more?: boolean; ends?: Map<number, number> }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
 /**
@@ -68,9 +70,11 @@ function handle(request: WorkerRequest): WorkerReply {
       return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}) };
     }
     case 'summarise': {
-      const { stateVector, beyondStateVector } = summariseUpdates(request.updates);
-      return { id: request.id, ok: true, pieces: beyondStateVector, stateVector };
+      const { stateVector, beyondStateVector, scans } = summariseRows(request.updates, request.scans);
+      return { id: request.id, ok: true, pieces: beyondStateVector, stateVector, scans };
     }
+    case 'scan':
+      return { id: request.id, ok: true, pieces: [], scans: [scanRow(request.row)] };
     case 'diff':
       return { id: request.id, ok: true, pieces: diffUpdates(request.updates, request.stateVector) };
     case 'warm':
@@ -80,7 +84,10 @@ function handle(request: WorkerRequest): WorkerReply {
 }
 
 function send(reply: WorkerReply): void {
-  parentPort!.postMessage(reply, reply.ok ? reply.pieces.map((p) => p.buffer as ArrayBuffer) : []);
+  // Pieces are moved, not copied; except one in shared memory (a stored row small enough to be its own
+  // only piece), which cannot be moved and reaches the other side without a copy anyway.
+  const buffers = reply.ok ? new Set(reply.pieces.map((p) => p.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer)) : [];
+  parentPort!.postMessage(reply, [...buffers]);
 }
 
 parentPort!.on('message', (request: WorkerRequest) => {
