@@ -54,7 +54,7 @@ interface Run {
 }
 
 function runClient(config: BigDocConfig): Promise<BigDocResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bigdoc/client.ts', JSON.stringify(config)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/bigdoc/client.ts', JSON.stringify(config)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -294,8 +294,9 @@ async function main(): Promise<void> {
     `sync step 1 every 10 ms: its longest round trip is how long other rooms stood still; the server's own event-loop maximum (\`monitorEventLoopDelay\`) ` +
     `is printed by the server (Accord: \`ACCORD_STALL_LOG=1\`, peers: \`STALL_LOG=1\`). *Load from store*: Accord's log lines on the first join after start and after a restart: \`document opened\` ` +
     `(SQLite read; from then on sync requests are answered from the stored rows and edits stored and relayed) and \`document loaded\` (every row applied in slices, ` +
-    `and the edits accepted meanwhile). *After a restart*, from the first connection: a client holding nothing (fresh sync) and one holding the document connect at once; ` +
-    `the second sends its state vector (reconnect sync) and an edit, timed until the first client receives it (first edit relayed); the server's event-loop maximum until loaded. ` +
+    `and the edits accepted meanwhile). *After a restart*, from the first connection: a client holding nothing (fresh sync) and two holding the document connect at once, each on a thread of its own in the ` +
+    `load generator (warmed first: its own first megabytes received are not the server's time); one of the two sends its state vector (reconnect sync) and an edit, timed until ` +
+    `the other receives it (first edit relayed); the server's event-loop maximum until loaded. ` +
     `Medians across rounds (event-loop: the maximum). The machine is shared with other work.\n\n${text}\n`;
   fs.appendFileSync(path.join(REPO_ROOT, 'docs/benchmarks.md'), section);
   console.log('\nwritten: docs/benchmarks.md');
