@@ -126,8 +126,7 @@ export class UpdateLogWriter {
     try {
       this.open().keepScans(documentId, scans.map(({ seq, scan }) => ({ seq, scan: bytes(scan) })));
     } catch (error) {
-      const { message, code } = error as { message?: string; code?: string };
-      throw new StorageWriteError(`could not keep the rows' scans: ${message ?? String(error)}`, code);
+      throw refused("keep the rows' scans", error);
     }
   }
 
@@ -170,8 +169,7 @@ export class UpdateLogWriter {
     try {
       seq = run();
     } catch (error) {
-      const { message, code } = error as { message?: string; code?: string };
-      return Promise.reject(new StorageWriteError(`could not store the update: ${message ?? String(error)}`, code));
+      return Promise.reject(refused('store the update', error));
     }
     batchTrace?.sample('logWrite', performance.now() - started);
     if (seq > this.writtenSeq) this.writtenSeq = seq;
@@ -291,6 +289,12 @@ export class UpdateLogWriter {
     });
     return worker;
   }
+}
+
+/** SQLite's refusal of a write, with what it was doing, its reason and its code (e.g. SQLITE_FULL). */
+function refused(doing: string, error: unknown): StorageWriteError {
+  const { message, code } = error as { message?: string; code?: string };
+  return new StorageWriteError(`could not ${doing}: ${message ?? String(error)}`, code);
 }
 
 function bytes(data: Uint8Array): Buffer {
