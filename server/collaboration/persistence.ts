@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import type { Logger } from '../logger.ts';
-import type { Store, StoredUpdates } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
 import type { UpdatePreparer } from './ingest/preparer.ts';
@@ -36,10 +36,6 @@ export class RoomPersistence {
   /** Size of the last full state (or of everything found at load). */
   private baseBytes: number;
   private lastSeq: number;
-  /** The seqs of the rows read at open, and which of them came with a scan (see keepScans). */
-  private readonly openedSeqs: number[];
-  private readonly openedWithScan: boolean[];
-
   private constructor(
     private readonly store: Store,
     private readonly documentId: string,
@@ -47,16 +43,15 @@ export class RoomPersistence {
     private readonly logger: Logger | undefined,
     /** Scans the large rows this log writes (a compacted state, a merged tail) to keep with them; none without it. */
     private readonly scanner: UpdatePreparer | undefined,
-    opened: StoredUpdates,
+    /** The seqs of the rows read at open, and the scans that came with them and fit them (see keepScans). */
+    private readonly openedSeqs: number[],
+    private readonly openedScans: Array<RowScan | undefined>,
+    lastSeq: number,
     bytes: number,
   ) {
-    const rows = opened.updates.length;
-    const lastSeq = opened.lastSeq;
-    this.openedSeqs = opened.seqs;
-    this.openedWithScan = opened.scans.map((scan) => scan !== undefined);
     this.lastSeq = lastSeq;
     this.tailAfterSeq = lastSeq;
-    this.extraRows = Math.max(0, rows - 1);
+    this.extraRows = Math.max(0, openedSeqs.length - 1);
     this.extraBytes = 0;
     this.baseBytes = bytes;
   }
@@ -70,23 +65,22 @@ export class RoomPersistence {
     documentId: string,
     options: { compactAfterUpdates: number; logger?: Logger; scanner?: UpdatePreparer },
   ): Promise<{ rows: Uint8Array[]; scans: Array<RowScan | undefined>; persistence: RoomPersistence; bytes: number }> {
-    const opened = await store.loadUpdates(documentId);
-    const { updates } = opened;
+    const { updates, seqs, scans: kept, lastSeq } = await store.loadUpdates(documentId);
     const bytes = updates.reduce((sum, u) => sum + u.length, 0);
-    const scans = updates.map((row, i) => decodeRowScan(opened.scans[i], row));
-    const persistence = new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, options.scanner, opened, bytes);
+    const scans = updates.map((row, i) => decodeRowScan(kept[i], row));
+    const persistence = new RoomPersistence(store, documentId, options.compactAfterUpdates, options.logger, options.scanner, seqs, scans, lastSeq, bytes);
     return { rows: updates, scans, persistence, bytes };
   }
 
   /**
    * Keeps with the large rows read at open the scans made of them (`rows`
-   * and `scans` as open gave them), where none was kept yet: the next open of
-   * the document reads its summary instead of computing it. Never fails: a
-   * scan not kept is made again next time.
+   * and `scans` as open gave them), where none that fits them was kept: the
+   * next open of the document reads its summary instead of computing it.
+   * Never fails: a scan not kept is made again next time.
    */
   keepScans(rows: Uint8Array[], scans: RowScan[]): void {
     const missing = rows.flatMap((row, i) =>
-      row.length >= limits.largeUpdateBytes && !this.openedWithScan[i] && scans[i] && this.openedSeqs[i] !== undefined
+      row.length >= limits.largeUpdateBytes && !this.openedScans[i] && scans[i] && this.openedSeqs[i] !== undefined
         ? [{ seq: this.openedSeqs[i]!, scan: encodeRowScan(scans[i]!, row.length) }]
         : [],
     );

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { splitUpdate } from '../../server/collaboration/ingest/splitUpdate.ts';
-import { bringsNothingNew, diffUpdates, knownState, summariseUpdates } from '../../server/collaboration/ingest/storedRows.ts';
+import { bringsNothingNew, decodeRowScan, diffUpdates, encodeRowScan, knownState, scanRow, summariseUpdates } from '../../server/collaboration/ingest/storedRows.ts';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import { limits } from '../../shared/limits.ts';
 import { getPair, insertPair, paragraphXmlText, paragraphsMap, readAllPairs } from '../../shared/model/index.ts';
@@ -397,6 +397,27 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     expect(pairs).toEqual(readAllPairs(editorDoc));
     editor.provider.destroy();
     other.provider.destroy();
+  });
+
+  it('a scan kept with a row that does not fit it is replaced by the next open, not read around at every restart', async () => {
+    const source = new Y.Doc();
+    writeLongHistory(source, 60, 6000, 11);
+    const state = Y.encodeStateAsUpdate(source);
+    await storeDocument('large-misfit', state, [DEMO.vnDrafter]);
+    const { seqs } = await server.store.loadUpdates('large-misfit');
+    await server.store.keepRowScans('large-misfit', [{ seq: seqs[0]!, scan: encodeRowScan(scanRow(state), state.length + 1) }]);
+    const fits = async () => {
+      const { updates, scans } = await server.store.loadUpdates('large-misfit');
+      return decodeRowScan(scans[0], updates[0]!) !== undefined;
+    };
+    expect(await fits()).toBe(false);
+    await restart();
+    await server.sync.startWorkers();
+    const client = connectProvider(server.wsUrl, 'large-misfit', new Y.Doc(), { cookie: await signInAs(server, DEMO.vnDrafter) });
+    await synced(client.provider, 20_000);
+    await waitFor(fits, 'a scan that fits the row to be kept in place of the other', 20_000);
+    expect(readAllPairs(client.doc)).toEqual(readAllPairs(source));
+    client.provider.destroy();
   });
 
   it('after a restart, an edit that comes before the stored rows are read is relayed while the document loads, not after', async () => {
