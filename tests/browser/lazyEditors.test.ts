@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import * as Y from 'yjs';
 import { DEMO } from '../helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
-import { getPair, insertPair, movePair, paragraphXmlText, readOrder, readPairText } from '../../shared/model/index.ts';
+import { deletePair, getPair, insertPair, movePair, paragraphXmlText, readOrder, readPairText } from '../../shared/model/index.ts';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
 import { cell, cellText, eventually, row, sessionCookie, signIn, type Member, browserSuite } from './helpers.ts';
 
@@ -257,5 +257,27 @@ describe('a declaration of 200 pairs', () => {
       other.destroy();
     }
     expect(await row(page, far).getAttribute('data-kind')).toBe('preamble');
+  });
+  it("names a far pair's cells by its number, as an editor would be, and renumbers them when a pair is added above", async () => {
+    const { page } = await drafterOnLongDeclaration();
+    const ids = await page.$$eval('[data-testid="pair-row"]', (rows) => rows.map((r) => r.getAttribute('data-pair-id')!));
+    const far = ids[150]!;
+    expect(await isStatic(page, far, 'vi')).toBe(true);
+    expect(await cell(page, ids[0]!, 'vi').getAttribute('aria-label')).toBe('Paragraph 1, Vietnamese');
+    expect(await cell(page, far, 'vi').getAttribute('aria-label')).toBe('Paragraph 151, Vietnamese');
+    expect(await cell(page, far, 'fr').getAttribute('aria-label')).toBe('Paragraph 151, French');
+
+    const other = await otherClient(DEMO.secretariat);
+    const added = insertPair(other.doc, { kind: 'preamble', vi: 'Đoạn mới ở đầu.', fr: 'Nouveau paragraphe en tête.' }, null);
+    try {
+      await eventually(() => cell(page, far, 'vi').getAttribute('aria-label'), (v) => v === 'Paragraph 152, Vietnamese', 'the far static cell renumbered');
+      expect(await cell(page, far, 'fr').getAttribute('aria-label')).toBe('Paragraph 152, French');
+      expect(await isStatic(page, far, 'vi')).toBe(true);
+    } finally {
+      // The declaration as the other tests of this file expect it.
+      deletePair(other.doc, added);
+      await eventually(() => page.locator('[data-testid="pair-row"]').count(), (n) => n === PAIRS, 'the added pair gone again');
+      other.destroy();
+    }
   });
 });

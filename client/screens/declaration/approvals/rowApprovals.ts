@@ -38,45 +38,51 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
   const chips = h('div', { class: 'approvals__chips', attrs: { role: 'list', 'aria-label': t('agreement.row.statusLabel') } });
   const error = h('p', { class: 'approvals__error', attrs: { role: 'alert', 'data-testid': 'approval-error', hidden: true } });
   const actions = h('div', { class: 'approvals__actions', attrs: { role: 'group', 'aria-label': t('agreement.row.actionsLabel') } });
-  const reasonInput = h('input', {
-    class: 'approvals__reason',
-    attrs: {
-      type: 'text',
-      maxlength: REASON_MAX,
-      'data-testid': 'reserve-reason',
-      'aria-label': t('agreement.reserve.reasonLabel'),
-      placeholder: t('agreement.reserve.placeholder'),
-    },
-  });
-  // In the page only while open: a form with a text field in each of 200 rows cost ~0.6 s of the
-  // page's load in Chromium, whose autofill inspects every form it finds (and lays out each row
-  // that content-visibility had skipped, one at a time, to do so) — docs/benchmarks.md, "Browser".
-  const reserveForm = h(
-    'form',
-    {
-      class: 'approvals__reserve',
-      attrs: { 'data-testid': 'reserve-form' },
-      on: {
-        submit: (event) => {
-          event.preventDefault();
-          const reason = reasonInput.value.replace(/\s+/g, ' ').trim();
-          if (!reason) {
-            showError(t('agreement.reserve.needReason'));
-            reasonInput.focus();
-            return;
-          }
-          void decide('reserved', reason);
-        },
-        keydown: (event) => {
-          if (event.key === 'Escape') closeReserve();
+  // Made the first time a head opens it: the load of a long declaration builds none (8 elements a row).
+  let reserve: { form: HTMLFormElement; input: HTMLInputElement } | undefined;
+  const reserveParts = (): { form: HTMLFormElement; input: HTMLInputElement } => {
+    if (reserve) return reserve;
+    const reasonInput = h('input', {
+      class: 'approvals__reason',
+      attrs: {
+        type: 'text',
+        maxlength: REASON_MAX,
+        'data-testid': 'reserve-reason',
+        'aria-label': t('agreement.reserve.reasonLabel'),
+        placeholder: t('agreement.reserve.placeholder'),
+      },
+    });
+    // In the page only while open: a form with a text field in each of 200 rows cost ~0.6 s of the
+    // page's load in Chromium, whose autofill inspects every form it finds (and lays out each row
+    // that content-visibility had skipped, one at a time, to do so) — docs/benchmarks.md, "Browser".
+    const reserveForm = h(
+      'form',
+      {
+        class: 'approvals__reserve',
+        attrs: { 'data-testid': 'reserve-form' },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            const reason = reasonInput.value.replace(/\s+/g, ' ').trim();
+            if (!reason) {
+              showError(t('agreement.reserve.needReason'));
+              reasonInput.focus();
+              return;
+            }
+            void decide('reserved', reason);
+          },
+          keydown: (event) => {
+            if (event.key === 'Escape') closeReserve();
+          },
         },
       },
-    },
-    h('label', { class: 'approvals__reason-label', text: t('agreement.reserve.reasonLabel') }),
-    reasonInput,
-    h('button', { class: 'btn btn--primary btn--small', text: t('agreement.reserve.submit'), attrs: { type: 'submit', 'data-testid': 'reserve-submit' } }),
-    h('button', { class: 'btn btn--quiet btn--small', text: t('agreement.action.cancel'), attrs: { type: 'button' }, on: { click: () => closeReserve() } }),
-  );
+      h('label', { class: 'approvals__reason-label', text: t('agreement.reserve.reasonLabel') }),
+      reasonInput,
+      h('button', { class: 'btn btn--primary btn--small', text: t('agreement.reserve.submit'), attrs: { type: 'submit', 'data-testid': 'reserve-submit' } }),
+      h('button', { class: 'btn btn--quiet btn--small', text: t('agreement.action.cancel'), attrs: { type: 'button' }, on: { click: () => closeReserve() } }),
+    );
+    return (reserve = { form: reserveForm, input: reasonInput });
+  };
   const panelSlot = h('div', { class: 'approvals__panel' });
   const line = h('div', { class: 'approvals__line' }, chips, actions);
   const root = h('div', { class: 'approvals', attrs: { 'data-testid': 'approvals', 'data-pair-id': pairId } }, line, error, panelSlot);
@@ -94,7 +100,7 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
 
   function closeReserve(): void {
     reserving = false;
-    reserveForm.remove();
+    reserve?.form.remove();
     showError('');
     render();
   }
@@ -110,8 +116,10 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       if (destroyed) return;
       live.setApprovals(pairId, approvals);
       reserving = false;
-      reserveForm.remove();
-      reasonInput.value = '';
+      if (reserve) {
+        reserve.form.remove();
+        reserve.input.value = '';
+      }
       if (status === 'agreed') panel?.close();
       options.announce(t(status === 'agreed' ? 'agreement.done.agreed' : 'agreement.done.reserved'));
     } catch (failure) {
@@ -218,11 +226,12 @@ export function rowApprovals(slot: HTMLElement, options: RowApprovalsOptions): R
       own === 'agreed' ? null : button('approve-agree', t('agreement.action.agree'), () => void decide('agreed', null), 'btn--agree'),
       button('approve-reserve', own === 'reserved' ? t('agreement.action.changeReason') : t('agreement.action.reserve'), () => {
         reserving = true;
-        line.after(reserveForm);
+        const { form, input } = reserveParts();
+        line.after(form);
         const current = live.statusOf(pairId, mine).approval;
-        reasonInput.value = current?.status === 'reserved' ? (current.reason ?? '') : '';
+        input.value = current?.status === 'reserved' ? (current.reason ?? '') : '';
         render();
-        reasonInput.focus();
+        input.focus();
       }),
       own === 'pending' ? null : button('approve-withdraw', t('agreement.action.withdraw'), () => void withdraw(), 'btn--quiet'),
     );
