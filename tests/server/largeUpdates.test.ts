@@ -146,6 +146,21 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     }
   }
 
+  /**
+   * A member's client that held `state` before the restart, connecting now. `relayedWhileLoading()` says whether
+   * the first text starting with `mark` reached it while the document was still loading (undefined: not yet).
+   */
+  async function holderWatching(id: string, state: Uint8Array, email: string, mark: string) {
+    const holder = connectProvider(server.wsUrl, id, new Y.Doc(), { cookie: await signInAs(server, email), connect: false });
+    Y.applyUpdate(holder.doc, state);
+    let relayedWhileLoading: boolean | undefined;
+    holder.doc.on('update', () => {
+      if (relayedWhileLoading === undefined && readAllPairs(holder.doc).some((p) => p.vi.startsWith(mark))) relayedWhileLoading = server.sync.isLoading(id);
+    });
+    holder.provider.connect();
+    return { ...holder, relayedWhileLoading: () => relayedWhileLoading };
+  }
+
   it('a long history pushed at once reaches the other clients, then the edits sent after it, and all of it is stored', async () => {
     const a = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: vn });
     const b = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie: fr });
@@ -374,19 +389,13 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     const editorDoc = new Y.Doc();
     Y.applyUpdate(editorDoc, state);
     const editor = connectProvider(server.wsUrl, 'large-kept', editorDoc, { cookie: await signInAs(server, DEMO.vnDrafter) });
-    const other = connectProvider(server.wsUrl, 'large-kept', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
-    Y.applyUpdate(other.doc, state);
-    let relayedWhileLoading: boolean | undefined;
-    other.doc.on('update', () => {
-      if (relayedWhileLoading === undefined && readAllPairs(other.doc).some((p) => p.vi.startsWith('[after the second restart]'))) relayedWhileLoading = loading();
-    });
-    other.provider.connect();
+    const other = await holderWatching('large-kept', state, DEMO.frDrafter, '[after the second restart]');
     try {
       await Promise.all([synced(editor.provider, 20_000), synced(other.provider, 20_000)]);
       expect(loading()).toBe(true);
       paragraphXmlText(getPair(editorDoc, 'long-9-3')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[after the second restart]');
-      await waitFor(() => relayedWhileLoading !== undefined, 'the edit to reach the other client', 20_000);
-      expect(relayedWhileLoading).toBe(true);
+      await waitFor(() => other.relayedWhileLoading() !== undefined, 'the edit to reach the other client', 20_000);
+      expect(other.relayedWhileLoading()).toBe(true);
       expect(summaries).toBe(0);
     } finally {
       releaseLoad();
@@ -439,13 +448,7 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
     let keystroke: Uint8Array | undefined;
     editorDoc.once('update', (update: Uint8Array) => (keystroke = update));
     paragraphXmlText(getPair(editorDoc, 'long-7-1')!.cell('vi').get(0) as Y.XmlElement)!.insert(0, '[first keystroke]');
-    const reader = connectProvider(server.wsUrl, 'large-early', new Y.Doc(), { cookie: await signInAs(server, DEMO.frDrafter), connect: false });
-    Y.applyUpdate(reader.doc, state);
-    let relayedWhileLoading: boolean | undefined;
-    reader.doc.on('update', () => {
-      if (relayedWhileLoading === undefined && readAllPairs(reader.doc).some((p) => p.vi.startsWith('[first keystroke]'))) relayedWhileLoading = loading();
-    });
-    reader.provider.connect();
+    const reader = await holderWatching('large-early', state, DEMO.frDrafter, '[first keystroke]');
     const editor = rawSyncSocket(server.wsUrl, 'large-early', { cookie: await signInAs(server, DEMO.vnDrafter) });
     try {
       await editor.opened;
@@ -453,8 +456,8 @@ describe('large updates (a whole text pasted or pushed at once)', () => {
       // The edit is on the server before it knows what the stored rows hold; then the reader reads them.
       await new Promise((r) => setTimeout(r, 200));
       releaseSummary();
-      await waitFor(() => relayedWhileLoading !== undefined, 'the edit to reach the other client', 20_000);
-      expect(relayedWhileLoading).toBe(true);
+      await waitFor(() => reader.relayedWhileLoading() !== undefined, 'the edit to reach the other client', 20_000);
+      expect(reader.relayedWhileLoading()).toBe(true);
     } finally {
       releaseSummary();
       releaseLoad();
