@@ -155,11 +155,6 @@ function contiguousState(runs: RowScan['runs']): { state: Map<number, number>; g
   return { state, gaps };
 }
 
-/** The state vector of a sequence of updates (see StoredSummary.stateVector). */
-export function stateVectorOfUpdates(updates: Uint8Array[]): Map<number, number> {
-  return contiguousState(updates.flatMap((update) => scanRow(update).runs)).state;
-}
-
 /**
  * What `updates` hold that a client with `stateVector` lacks, one update per
  * row: not merged, as merging re-encodes everything once more (~100 ms for a
