@@ -410,10 +410,10 @@ function summariseProfile(profile: { nodes: Array<{ id: number; callFrame: { fun
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${v.toFixed(1).padStart(8)} ms  ${k}`);
 }
 
-/** Main-thread time of the page by trace event name (top-level events only): JS, style, layout, paint. */
 /** A Chromium trace as `browser.stopTracing()` returns it, parsed (tens of MB: parsed once). */
 type ChromiumTrace = { traceEvents: Array<{ name: string; ph: string; dur?: number; tid: number; pid: number; ts: number; args?: { name?: string; data?: EventTimingData } }> };
 
+/** Main-thread time of the page by trace event name (top-level events only): JS, style, layout, paint. */
 function summariseTrace({ traceEvents }: ChromiumTrace): void {
   // The page's main thread: of the renderers' main threads, the busiest (a navigation starts a new renderer, so the first one named may be the old page's).
   const complete = traceEvents.filter((e) => e.ph === 'X' && e.dur !== undefined);
@@ -443,10 +443,10 @@ const UNTHROTTLED_FLAGS = ['--disable-frame-rate-limit', '--disable-gpu-vsync'];
 /** `BENCH_MODES=beat` (or `free`) measures keystrokes in that mode only; both by default. */
 const MODES = new Set((process.env.BENCH_MODES ?? 'beat,free').split(','));
 
-/** The four keystroke measures in one browser, as table rows. */
 /** `BENCH_PAGES=alone,busy` (say) measures only those pages; all four by default. */
 const PAGES = new Set((process.env.BENCH_PAGES ?? 'plain,plainBusy,alone,busy').split(','));
 
+/** The four keystroke measures in one browser, as table rows. */
 async function measureKeys(browser: Browser, server: RunningServer): Promise<string[]> {
   const line = (name: string, r: KeyResult) =>
     `| ${name} | ${r.samples} | ${r.dom.p50.toFixed(1)} | ${r.dom.p95.toFixed(1)} | ${r.screen.p50.toFixed(1)} | ${r.screen.p95.toFixed(1)} | ${r.screen.max.toFixed(1)} | ${r.slowEvents} |`;
