@@ -225,8 +225,6 @@ async function afterRestart(config: BigDocConfig, bigUpdate: Uint8Array, check: 
   const fresh = new Conn(config, config.bigDocument, cookieOf(config, 0));
   const freshSync = fresh.opened.then(() => fresh.requestSync()).then((update) => ({ ms: performance.now() - start, update }));
   const [freshResult, reconnectSyncMs, editRelayedMs] = await Promise.all([freshSync, reconnectSync, editRelayed]);
-  void fresh.opened.then(() => 0);
-  fs.writeFileSync('/tmp/clienttimes.txt', `start ${(performance.timeOrigin + start).toFixed(1)}\nfresh ${(performance.timeOrigin + start + freshResult.ms).toFixed(1)}\nreconnect ${(performance.timeOrigin + start + reconnectSyncMs).toFixed(1)}\nrelayed ${(performance.timeOrigin + start + editRelayedMs).toFixed(1)}\n`);
   fresh.close();
   await Promise.all([editor.close(), observer.close()]);
   check(freshResult.update);
