@@ -51,4 +51,16 @@ describe('downloading the declaration from the page', () => {
     await page.screenshot({ path: artifactPath('downloads.png') });
     expect(secretariat.errors).toEqual([]);
   });
+
+  it('keeps the draft\'s Download menu apart from "Cut a version", centred on the same line', async () => {
+    const secretariat = await signIn(suite.browser, suite.server, 'secretariat@demo.accord');
+    people.push(secretariat);
+    const { page } = secretariat;
+    await page.goto(`${suite.server.url}/d/vn-fr-2023/versions`);
+    const menu = (await page.locator('[data-testid="downloads"][data-version="draft"] summary').boundingBox())!;
+    const cut = (await page.locator('[data-testid="cut-version"]').boundingBox())!;
+    // Side by side, not touching (they did: two buttons glued together read as one control).
+    expect(cut.x - (menu.x + menu.width)).toBeGreaterThanOrEqual(6);
+    expect(Math.abs(cut.y + cut.height / 2 - (menu.y + menu.height / 2))).toBeLessThanOrEqual(1);
+  });
 });
