@@ -152,7 +152,7 @@ export const en = {
   'admin.forbidden.detail': 'You do not administer any declaration. Go back to your declarations.',
   'admin.document.new': 'New declaration',
   'admin.document.newLede': 'Give it a short id for its address and its title in both languages; then add its delegations.',
-  'admin.document.id': 'Id',
+  'admin.document.id': 'ID',
   'admin.document.idHint': 'Letters a–z (no accents), digits, “-” or “_”.',
   'admin.document.idPlaceholder': 'yenbai-vdm',
   'admin.document.titleVi': 'Title in Vietnamese',

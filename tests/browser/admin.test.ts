@@ -188,4 +188,26 @@ describe('the admin page', () => {
     expect(await lan.page.locator('[data-testid="fatal-error"]').textContent()).toContain('This page is for the secretariat');
     forgetHttpErrors(ha, 400, 409); // the refused delegation and declaration
   });
+
+  it('lines up the inputs of a form row: same top, same height, whether or not a field has a hint under it', async () => {
+    // The compare form's `.field` (versions page) once leaked into these forms: a field with a hint made the
+    // others' labels and inputs stretch, 10 px taller and lower than the one beside them.
+    const ha = await signIn(suite.browser, suite.server, DEMO.secretariat);
+    people.push(ha);
+    const page = ha.page;
+    await page.goto(`${suite.server.url}/admin`);
+    await panel(page, OTHER_DOC).locator('summary').click();
+    const rows = [
+      ['new-document-id', 'new-document-title-vi', 'new-document-title-fr'],
+      ['party-id', 'party-name-vi', 'party-name-fr'],
+    ];
+    for (const row of rows) {
+      const scope = row[0] === 'party-id' ? panel(page, OTHER_DOC) : page;
+      const boxes = await Promise.all(row.map(async (id) => (await scope.locator(`[data-testid="${id}"]`).boundingBox())!));
+      for (const box of boxes.slice(1)) {
+        expect(Math.abs(box.y - boxes[0]!.y), `${row.join(', ')}: tops`).toBeLessThanOrEqual(1);
+        expect(Math.abs(box.height - boxes[0]!.height), `${row.join(', ')}: heights`).toBeLessThanOrEqual(1);
+      }
+    }
+  });
 });

@@ -292,12 +292,12 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
       h('option', { text: label, attrs: { value, selected } });
     const fromSelect = h(
       'select',
-      { class: 'field__select', attrs: { 'data-testid': 'compare-from', id: 'compare-from' } },
+      { class: 'compare__select', attrs: { 'data-testid': 'compare-from', id: 'compare-from' } },
       ...versions.map((v) => option(String(v.number), targetLabel(v.number), v.number === compare.from)),
     );
     const toSelect = h(
       'select',
-      { class: 'field__select', attrs: { 'data-testid': 'compare-to', id: 'compare-to' } },
+      { class: 'compare__select', attrs: { 'data-testid': 'compare-to', id: 'compare-to' } },
       ...versions.map((v) => option(String(v.number), targetLabel(v.number), v.number === compare.to)),
       option('draft', t('agreement.compare.draft'), compare.to === 'draft'),
     );
@@ -342,9 +342,9 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
       h(
         'div',
         { class: 'compare__controls' },
-        h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('agreement.compare.from') }), fromSelect),
+        h('label', { class: 'compare__field' }, h('span', { class: 'compare__label', text: t('agreement.compare.from') }), fromSelect),
         h('span', { class: 'compare__arrow', text: '→', attrs: { 'aria-hidden': 'true' } }),
-        h('label', { class: 'field' }, h('span', { class: 'field__label', text: t('agreement.compare.to') }), toSelect),
+        h('label', { class: 'compare__field' }, h('span', { class: 'compare__label', text: t('agreement.compare.to') }), toSelect),
         h('div', { class: 'segmented', attrs: { role: 'group', 'aria-label': t('agreement.compare.layout') } }, layoutButton('side', t('agreement.compare.side')), layoutButton('inline', t('agreement.compare.inline'))),
         h('label', { class: 'check' }, unchanged, h('span', { text: t('agreement.compare.showUnchanged') })),
       ),
