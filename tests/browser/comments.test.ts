@@ -226,4 +226,43 @@ describe('comments per delegation', () => {
     expect(await page.locator('[data-testid="comment-composer"]').count()).toBe(0);
     expect(sophie.errors).toEqual([]);
   });
+
+  it('keeps the header bar still and its buttons whole when a comment is posted with the panel open', async () => {
+    // Alone on the page (the earlier tests' people leave), so the bar says "No one else here".
+    await Promise.all(people.splice(0).map((p) => p.context.close()));
+    const lan = await member('vn-drafter@demo.accord');
+    const page = lan.page;
+    await openPanel(page);
+    const bar = page.locator('.page-header__bar');
+    const alone = page.locator('.people__alone');
+    await alone.waitFor();
+    const before = (await bar.boundingBox())!.height;
+    const count = page.locator('[data-testid="comments-toggle-count"]');
+    const threadsBefore = Number((await count.textContent()) || 0);
+    await dragSelect(page, 'digital', 'vi', 'chuyển đổi số');
+    await page.locator('[data-testid="comment-add"]').click();
+    await post(page, 'internal', 'Một dòng.');
+    await expect.poll(async () => count.textContent()).toBe(String(threadsBefore + 1));
+    // The bar, and the text under it where someone may be typing, does not move when the count changes.
+    expect((await bar.boundingBox())!.height).toBe(before);
+    // Each button shows its whole label on one line, and "No one else here" stays one line (cut short if need be):
+    // with the panel open they were squeezed, a label wrapped, and the bar grew by a line.
+    for (const id of ['comment-add', 'comments-toggle']) {
+      const fit = await page.locator(`[data-testid="${id}"]`).evaluate((el) => {
+        // The line boxes of its words: one top for one line.
+        const tops: number[] = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(walker.currentNode);
+          for (const r of range.getClientRects()) if (r.width > 0 && !tops.some((top) => Math.abs(top - r.top) < 4)) tops.push(r.top);
+        }
+        return { clipped: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight, lines: tops.length };
+      });
+      expect(fit, id).toEqual({ clipped: false, lines: 1 });
+    }
+    const lineHeight = await alone.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    expect((await alone.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+    expect(lan.errors).toEqual([]);
+  });
 });
