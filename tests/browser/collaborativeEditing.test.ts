@@ -409,6 +409,21 @@ describe('collaborative editing of a declaration', () => {
     expect(await redoButton.isDisabled()).toBe(true);
   });
 
+  it('fits a phone\'s width: the declaration page does not scroll sideways, and its view tabs are on the screen', async () => {
+    const claire = await signIn(suite.browser, suite.server, DEMO.frHead, { viewport: { width: 390, height: 844 } });
+    drafters.push(claire);
+    const page = claire.page;
+    await page.goto(`${suite.server.url}/d/vn-fr-2023`);
+    await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
+    // The header's last row (progress, then the Text / Status / Versions tabs) ran 43 px past the screen's edge.
+    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(sideways).toBe(0);
+    for (const tab of await page.locator('.view-tabs__tab').all()) {
+      const box = (await tab.boundingBox())!;
+      expect(box.x + box.width, await tab.textContent() ?? '').toBeLessThanOrEqual(390);
+    }
+  });
+
   it('an unknown declaration shows a clear message and no editors', async () => {
     const lan = await signIn(suite.browser, suite.server, DEMO.vnDrafter);
     drafters.push(lan);
