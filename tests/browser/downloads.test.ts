@@ -63,4 +63,15 @@ describe('downloading the declaration from the page', () => {
     expect(cut.x - (menu.x + menu.width)).toBeGreaterThanOrEqual(6);
     expect(Math.abs(cut.y + cut.height / 2 - (menu.y + menu.height / 2))).toBeLessThanOrEqual(1);
   });
+
+  it('puts the versions page\'s tools under its description on a phone, not beside it in a narrow column', async () => {
+    const secretariat = await signIn(suite.browser, suite.server, 'secretariat@demo.accord', { viewport: { width: 390, height: 844 } });
+    people.push(secretariat);
+    const { page } = secretariat;
+    await page.goto(`${suite.server.url}/d/vn-fr-2023/versions`);
+    const lede = (await page.locator('.versions .section-lede').boundingBox())!;
+    const tools = (await page.locator('.versions__toolbar').boundingBox())!;
+    expect(tools.y).toBeGreaterThanOrEqual(lede.y + lede.height);
+    expect(lede.width).toBeGreaterThan(300);
+  });
 });
