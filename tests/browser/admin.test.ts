@@ -198,15 +198,14 @@ describe('the admin page', () => {
     await page.goto(`${suite.server.url}/admin`);
     await panel(page, OTHER_DOC).locator('summary').click();
     const rows = [
-      ['new-document-id', 'new-document-title-vi', 'new-document-title-fr'],
-      ['party-id', 'party-name-vi', 'party-name-fr'],
+      { scope: page, ids: ['new-document-id', 'new-document-title-vi', 'new-document-title-fr'] },
+      { scope: panel(page, OTHER_DOC), ids: ['party-id', 'party-name-vi', 'party-name-fr'] },
     ];
-    for (const row of rows) {
-      const scope = row[0] === 'party-id' ? panel(page, OTHER_DOC) : page;
-      const boxes = await Promise.all(row.map(async (id) => (await scope.locator(`[data-testid="${id}"]`).boundingBox())!));
+    for (const { scope, ids } of rows) {
+      const boxes = await Promise.all(ids.map(async (id) => (await scope.locator(`[data-testid="${id}"]`).boundingBox())!));
       for (const box of boxes.slice(1)) {
-        expect(Math.abs(box.y - boxes[0]!.y), `${row.join(', ')}: tops`).toBeLessThanOrEqual(1);
-        expect(Math.abs(box.height - boxes[0]!.height), `${row.join(', ')}: heights`).toBeLessThanOrEqual(1);
+        expect(Math.abs(box.y - boxes[0]!.y), `${ids.join(', ')}: tops`).toBeLessThanOrEqual(1);
+        expect(Math.abs(box.height - boxes[0]!.height), `${ids.join(', ')}: heights`).toBeLessThanOrEqual(1);
       }
     }
   });

@@ -258,6 +258,7 @@ describe('a declaration of 200 pairs', () => {
     }
     expect(await row(page, far).getAttribute('data-kind')).toBe('preamble');
   });
+
   it("names a far pair's cells by its number, as an editor would be, and renumbers them when a pair is added above", async () => {
     const { page } = await drafterOnLongDeclaration();
     const ids = await page.$$eval('[data-testid="pair-row"]', (rows) => rows.map((r) => r.getAttribute('data-pair-id')!));

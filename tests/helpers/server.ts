@@ -79,13 +79,7 @@ export async function startServerProcess(
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  let signal: NodeJS.Signals | null = null;
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code, by) => {
-      signal = by;
-      resolve(code);
-    }),
-  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const onData = () => {
@@ -97,7 +91,7 @@ export async function startServerProcess(
     };
     child.stdout!.on('data', onData);
     // A signal (SIGSEGV from a native module, SIGKILL from outside) leaves no code: say which.
-    void exited.then((code) => reject(new Error(`server exited with ${code ?? signal} before listening:\n${output}`)));
+    void exited.then((code) => reject(new Error(`server exited with ${code ?? child.signalCode} before listening:\n${output}`)));
   });
   return { url, wsUrl: url.replace(/^http/, 'ws'), child, output: () => output, exited };
 }
