@@ -58,6 +58,22 @@ export const limits = {
    * opening of a large document never stalls the other documents' rooms.
    */
   largeUpdateBytes: 64 * 1024,
+  /**
+   * An update with more structs or deleted ranges than this goes the way of a
+   * large one (worker, slices) however few bytes it has: what an update costs
+   * to apply grows with its structs, not its bytes (tens of thousands fit in
+   * 64 KiB).
+   */
+  largeUpdateStructs: 2000,
+  /**
+   * Updates held back for one connection because they build on structs the
+   * server does not have yet (see structure/waitingUpdates.ts), and their
+   * bytes; beyond, the connection is closed (1013) and its handshake resends.
+   */
+  maxWaitingUpdatesPerConnection: 256,
+  maxWaitingBytesPerConnection: 4 * 1024 * 1024,
+  /** Applying one update for longer than this is logged at warn, with the member and document. */
+  updateStallWarnMs: 50,
   /** Structs per piece of a large update (each piece is applied whole). */
   largeUpdatePieceStructs: 50,
   /** Longest a room applies pieces of a large update before letting other work run, in ms. */

@@ -15,9 +15,13 @@ import { encodeIntegratedState } from './integratedState.ts';
 
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-update'; update: Uint8Array }
+  /** `decoded`: the update decoded (its content checked), for the room's check of where it lands (structure/updateStructure.ts). */
+  | { type: 'sync-update'; update: Uint8Array; decoded: DecodedUpdate }
   | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'query-awareness' };
+
+/** An update as Y.decodeUpdate reads it: its structs (not integrated) and its delete set. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
 
 /** One client's state in an awareness update (y-protocols/awareness: clientID, clock, JSON state; null = gone). */
 export interface AwarenessEntry {
@@ -56,8 +60,9 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
         }
         if (subtype === SyncMessageType.Step2 || subtype === SyncMessageType.Update) {
           // A full decode first: Y.applyUpdate may integrate half a truncated update before it throws.
-          checkUpdateContent(Y.decodeUpdate(payload));
-          return { type: 'sync-update', update: payload };
+          const decoded = Y.decodeUpdate(payload);
+          checkUpdateContent(decoded);
+          return { type: 'sync-update', update: payload, decoded };
         }
         throw new MalformedMessageError(`unknown sync message type ${subtype}`);
       }

@@ -21,11 +21,14 @@ import {
   encodeUpdate,
   isEmptyStateVector,
   parseMessage,
+  type DecodedUpdate,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
+import { StructureGate, clockGuard } from './structure/gate.ts';
+import { reportForeignStructure } from './structure/loadReport.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
-import type { UpdatePreparer } from './ingest/preparer.ts';
+import type { PreparedUpdate, UpdatePreparer } from './ingest/preparer.ts';
 import { bringsNothingNew, continuesKnown, covers, knownState, scanRow, summaryFromScans, type KnownState, type RowScan, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
 import { batchTrace, type BatchTrace } from './batchTrace.ts';
@@ -87,6 +90,14 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
   }
 }
 
+/** An update with more structs or deleted ranges than limits.largeUpdateStructs (applied in slices, however small). */
+function isHeavy(decoded: DecodedUpdate): boolean {
+  if (decoded.structs.length > limits.largeUpdateStructs) return true;
+  let ranges = 0;
+  for (const deleted of decoded.ds.clients.values()) ranges += deleted.length;
+  return ranges > limits.largeUpdateStructs;
+}
+
 /** A member's update kept for later during a load, with the connection it came from. */
 type HeldUpdate = { update: Uint8Array; origin: SyncSocket };
 
@@ -122,7 +133,10 @@ export class Room {
    */
   private fullStateFrame: Uint8Array | undefined;
   private readonly preparer: UpdatePreparer | undefined;
+  /** Where every member's update lands is checked before it is applied; updates building on what is not here yet wait there. */
+  private readonly gate: StructureGate<SyncSocket>;
   private closed = false;
+  private retryScheduled = false;
   /**
    * While a large stored document is being loaded (applied in slices): the
    * room is usable all the same. Its stored rows answer sync requests (a
@@ -179,6 +193,7 @@ export class Room {
   ) {
     this.preparer = options.preparer;
     this.reader = options.reader;
+    this.gate = new StructureGate(doc);
     const rows = options.rows ?? [];
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
@@ -283,6 +298,7 @@ export class Room {
   private advertise(summary: StoredSummary): void {
     const known = knownState(summary);
     this.advertised = { summary, known, accepted: new Map(known.clocks) };
+    this.gate.loading(this.storedRows!, known.clocks);
   }
 
   /** The updates that came before the stored rows were summarised, in order; from now on none wait there. */
@@ -340,11 +356,17 @@ export class Room {
           return;
         }
         if (this.failed) return;
-        if (this.loading) {
-          this.receiveWhileLoading(message.update, socket);
+        if (this.preparer && isHeavy(message.decoded)) {
+          // Few bytes but many structs: applied in slices like a large update (see limits.largeUpdateStructs).
+          member.held = [];
+          void (this.loading ? this.ingestLargeWhileLoading(socket, member, message.update) : this.ingestLarge(socket, member, message.update));
           return;
         }
-        this.apply(message.update, socket);
+        if (this.loading) {
+          this.receiveWhileLoading(message.update, socket, message.decoded);
+          return;
+        }
+        this.apply(message.update, socket, message.decoded);
         return;
       case 'awareness':
         this.receiveAwareness(socket, member, message.entries);
@@ -384,18 +406,32 @@ export class Room {
    * otherwise (out of order, or a forged id) applied once the doc is loaded,
    * where Yjs sorts it out like any update.
    */
-  private receiveWhileLoading(update: Uint8Array, origin: SyncSocket): void {
+  private receiveWhileLoading(update: Uint8Array, origin: SyncSocket, decoded: DecodedUpdate = Y.decodeUpdate(update)): void {
     if (this.beforeSummary) {
       this.beforeSummary.push({ update, origin });
       return;
     }
-    const decoded = Y.decodeUpdate(update);
     if (this.advertised && bringsNothingNew(decoded, this.advertised.known)) return;
     const ends = this.advertised && continuesKnown(decoded, this.advertised.accepted);
-    if (!ends) {
+    let admission: 'accept' | 'ask' | 'defer' = 'defer';
+    try {
+      // Where it lands: from the part loaded, what is known of the rest, or else the worker reads it in the stored rows.
+      if (ends) admission = this.gate.admitWhileLoading(decoded, this.advertised!.accepted);
+    } catch (error) {
+      this.refuse(origin, this.members.get(origin), error);
+      return;
+    }
+    const member = this.members.get(origin);
+    if (admission === 'ask' && this.reader && member) {
+      member.held = [];
+      void this.ingestLargeWhileLoading(origin, member, update, decoded);
+      return;
+    }
+    if (admission !== 'accept' || !ends) {
       this.deferred.push({ update, origin });
       return;
     }
+    this.gate.acceptedWhileLoading(decoded);
     this.acceptWhileLoading(update, origin, ends);
   }
 
@@ -421,11 +457,12 @@ export class Room {
    * One that does not continue what is known waits for the loaded doc, with
    * the connection's later frames (see receiveWhileLoading).
    */
-  private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+  private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array, decoded?: DecodedUpdate): Promise<void> {
     const before = this.advertised && new Map(this.advertised.accepted);
-    let prepared: { pieces: Uint8Array[]; ends?: Map<number, number> };
+    let prepared: PreparedUpdate;
     try {
-      prepared = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, { known: this.advertised?.summary, accepted: before });
+      const structure = before && this.gate.describe(before);
+      prepared = await this.reader!.prepare(update, Number.MAX_SAFE_INTEGER, { known: this.advertised?.summary, accepted: before, ...(structure ? { structure } : {}) });
     } catch (error) {
       if (this.closed) return;
       member.held = undefined;
@@ -433,19 +470,29 @@ export class Room {
       return;
     }
     if (this.closed || this.failed || !this.members.has(socket)) return;
+    this.gate.learn(prepared.learned);
     const { pieces, ends } = prepared;
+    // Where it lands is for the loaded doc to tell (or it builds on what is not here yet): checked again then.
+    const forLoadedDoc = Boolean(prepared.later || prepared.waits);
     // Another update of one of its clients accepted while the worker checked: it no longer continues them.
-    const stillContinues = ends && before && [...ends.keys()].every((client) => this.advertised?.accepted.get(client) === before.get(client));
-    if (pieces.length > 0 && this.loading && !stillContinues) await this.ready;
+    const stillContinues = !forLoadedDoc && ends && before && [...ends.keys()].every((client) => this.advertised?.accepted.get(client) === before.get(client));
+    if ((pieces.length > 0 || forLoadedDoc) && this.loading && !stillContinues) await this.ready;
     if (this.closed || this.failed || !this.members.has(socket)) return;
-    if (pieces.length > 0 && !this.loading) {
-      void this.ingestLarge(socket, member, update); // loaded meanwhile (or waited for it): applied in slices as usual
-      return;
+    if ((pieces.length > 0 || forLoadedDoc) && !this.loading) {
+      // Loaded meanwhile (or waited for it): applied as usual, in slices when large.
+      if (!decoded || isHeavy(decoded)) {
+        void this.ingestLarge(socket, member, update);
+        return;
+      }
+      this.apply(update, socket, decoded);
     }
     if (pieces.length > 0) {
-      this.commitBatch();
-      this.acceptWhileLoading(pieces[0]!, socket, ends!, true);
-      this.commitBatch();
+      if (decoded) this.gate.acceptedWhileLoading(decoded);
+      // A large one is stored as a row of its own (never merged with others on the event loop).
+      const alone = update.length >= limits.largeUpdateBytes;
+      if (alone) this.commitBatch();
+      this.acceptWhileLoading(pieces[0]!, socket, ends!, alone);
+      if (alone) this.commitBatch();
     }
     this.releaseHeld(socket, member);
   }
@@ -519,6 +566,10 @@ export class Room {
     this.storedSummary = undefined;
     this.backlog = [];
     this.doc.on('update', this.handleDocUpdate);
+    const session = this.gate.loaded();
+    // Only tidies the worker's memory: a worker gone meanwhile (shutdown) has nothing left to forget.
+    if (session !== undefined) this.reader?.forget(session).catch(() => undefined);
+    void reportForeignStructure(this.doc, this.logger, this.documentId);
     // One row (compacted) is the encoded state: the first joiners holding nothing get it as is.
     if (rows.length === 1 && !acceptedDuringLoad) this.fullStateFrame = encodeSyncStep2Update(rows[0]!);
     const again = this.advertisedTooMuch();
@@ -532,14 +583,53 @@ export class Room {
     for (const { update, origin } of deferred) this.apply(update, origin);
   }
 
-  /** Applies a member's update to the doc (stored and relayed from its update event); one Yjs cannot apply closes that connection. */
-  private apply(update: Uint8Array, origin: SyncSocket): void {
+  /**
+   * Applies a member's update to the doc (stored and relayed from its update
+   * event) once the gate has checked where it lands; one that builds on what
+   * the doc lacks waits there; one Yjs cannot apply closes that connection.
+   */
+  private apply(update: Uint8Array, origin: SyncSocket, decoded?: DecodedUpdate): void {
+    let decision;
+    try {
+      decision = this.gate.admit(origin, update, decoded ?? Y.decodeUpdate(update));
+    } catch (error) {
+      this.refuse(origin, this.members.get(origin), error);
+      return;
+    }
+    if (decision === 'held') return;
+    if (decision === 'overflow') {
+      this.closeForWaiting(origin);
+      return;
+    }
+    const started = performance.now();
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
       this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
       origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
     }
+    this.noteStall(origin, started, update.length);
+  }
+
+  /** Logs an update that held the event loop for longer than limits.updateStallWarnMs, with who sent it. */
+  private noteStall(origin: SyncSocket, started: number, bytes: number): void {
+    const ms = performance.now() - started;
+    if (ms <= limits.updateStallWarnMs) return;
+    this.logger.warn({ documentId: this.documentId, user: this.members.get(origin)?.context.user.id, ms: Math.round(ms), bytes }, 'an update held the event loop');
+  }
+
+  /** A connection holding too many updates that wait for structs the server lacks: it reconnects, and its handshake sends them. */
+  private closeForWaiting(socket: SyncSocket): void {
+    this.logger.warn({ documentId: this.documentId, user: this.members.get(socket)?.context.user.id }, 'too many updates waiting for structs the server does not have');
+    this.leave(socket);
+    socket.close(CloseCode.TryAgainLater, 'too many updates waiting for text the server does not have');
+  }
+
+  /** The updates the gate held whose awaited struct has arrived: received again, in order, as if just sent. */
+  private retryWaiting(): void {
+    this.retryScheduled = false;
+    if (this.closed) return;
+    for (const { origin, update } of this.gate.takeReady()) this.receive(origin, encodeUpdate(update));
   }
 
   /**
@@ -576,8 +666,20 @@ export class Room {
    */
   private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
     try {
-      const { pieces } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs);
-      const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket));
+      const structure = this.gate.describe();
+      const { pieces, waits, later } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs, { structure });
+      if (this.closed || !this.members.has(socket)) return;
+      if (later) throw new MalformedMessageError('where the update lands could not be read');
+      if (waits) {
+        if (this.gate.hold(socket, update, Y.createID(waits.client, waits.clock)) === 'overflow') {
+          this.closeForWaiting(socket);
+          return;
+        }
+        this.releaseHeld(socket, member);
+        return;
+      }
+      const guard = { fits: clockGuard(this.doc, structure.stateVector), refusal: () => new MalformedMessageError('another connection wrote under the same client ids meanwhile') };
+      const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket), guard);
       if (!done) return;
     } catch (error) {
       if (this.closed) return;
@@ -589,18 +691,18 @@ export class Room {
   }
 
   /** Closes a connection that sent something it may not (content outside the model) or cannot (garbage). */
-  private refuse(socket: SyncSocket, member: Member, error: unknown): void {
+  private refuse(socket: SyncSocket, member: Member | undefined, error: unknown): void {
     if (error instanceof AwarenessStateTooLargeError) {
       socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
       return;
     }
     if (error instanceof ContentNotAllowedError) {
-      this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason: error.message }, 'update refused: content not allowed');
+      this.logger.warn({ documentId: this.documentId, user: member?.context.user.id, reason: error.message }, 'update refused: content not allowed');
       socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
       return;
     }
     const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
-    this.logger.warn({ documentId: this.documentId, user: member.context.user.id, reason }, 'malformed sync message');
+    this.logger.warn({ documentId: this.documentId, user: member?.context.user.id, reason }, 'malformed sync message');
     socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
   }
 
@@ -656,6 +758,7 @@ export class Room {
     const member = this.members.get(socket);
     if (!member) return;
     this.members.delete(socket);
+    this.gate.drop(socket);
     for (const id of member.awarenessIds) this.awarenessOwners.delete(id);
     awarenessProtocol.removeAwarenessStates(this.awareness, [...member.awarenessIds], null);
   }
@@ -694,6 +797,7 @@ export class Room {
     this.queued = [];
     this.deferred = [];
     this.beforeSummary = undefined;
+    this.gate.clear();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -707,6 +811,10 @@ export class Room {
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOADING) return;
     this.fullStateFrame = undefined;
+    if (this.gate.holding && !this.retryScheduled) {
+      this.retryScheduled = true;
+      queueMicrotask(() => this.retryWaiting());
+    }
     this.batch.push(batchTrace ? { update, origin, traced: { applied: performance.now(), committed: 0 } } : { update, origin });
     this.batchTimer ??= setImmediate(() => this.commitBatch());
   };

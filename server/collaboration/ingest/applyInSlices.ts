@@ -25,6 +25,8 @@ export async function applyInSlices(
   origin: unknown,
   sliceMs: number,
   stop: () => boolean = () => false,
+  /** Called before each piece: false stops the ingest with `refusal()` thrown (see clockGuard: what was checked no longer holds). */
+  guard?: { fits: (piece: Uint8Array) => boolean; refusal: () => Error },
 ): Promise<boolean> {
   let next = 0;
   while (next < pieces.length) {
@@ -34,8 +36,10 @@ export async function applyInSlices(
     itemPrototype.mergeWith = () => false;
     try {
       doc.transact(() => {
-        do Y.applyUpdate(doc, pieces[next++]!, origin);
-        while (next < pieces.length && performance.now() < deadline);
+        do {
+          if (guard && !guard.fits(pieces[next]!)) throw guard.refusal();
+          Y.applyUpdate(doc, pieces[next++]!, origin);
+        } while (next < pieces.length && performance.now() < deadline);
       }, origin);
     } finally {
       itemPrototype.mergeWith = mergeWith;

@@ -1,8 +1,32 @@
 import { Worker } from 'node:worker_threads';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { MalformedMessageError } from '../messages.ts';
+import type { ResolvedRef } from '../structure/resolvers.ts';
+import type { ExternalRef } from '../structure/updateStructure.ts';
 import type { RowScan, StoredSummary } from './storedRows.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
+
+/**
+ * What the check of where a large update's structs land needs of the doc
+ * (see StructureGate): its state vector, an answer to the references into it
+ * the worker reports, and during a load the stored rows, which answer what
+ * the half-loaded doc cannot.
+ */
+export interface StructureQuestion {
+  stateVector: Map<number, number>;
+  resolve: (refs: ExternalRef[]) => ResolvedRef[];
+  rows?: { session: number; rows: Uint8Array[] };
+}
+
+/** A prepared update: its pieces; or none, and why (see prepare). */
+export interface PreparedUpdate {
+  pieces: Uint8Array[];
+  ends?: Map<number, number>;
+  waits?: { client: number; clock: number };
+  later?: boolean;
+  /** References answered from the stored rows (during a load), for the room to keep. */
+  learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
+}
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -26,8 +50,15 @@ export class UpdatePreparer {
   private nextId = 1;
   private readonly waiting = new Map<
     number,
-    { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void; onPart?: (pieces: Uint8Array[]) => void }
+    {
+      resolve: (reply: WorkerReply & { ok: true }) => void;
+      reject: (error: Error) => void;
+      onPart?: (pieces: Uint8Array[]) => void;
+      onNeeds?: (refs: ExternalRef[]) => ResolvedRef[];
+    }
   >();
+
+
 
   /**
    * Decodes, checks and cuts `update` off the event loop; throws
@@ -35,17 +66,40 @@ export class UpdatePreparer {
    * rows, whose content was checked when they were accepted. With `known`
    * (stored rows), no pieces when the update brings nothing new to them; with
    * `accepted` (during a load), `ends`: the clocks it ends at when it may be
-   * stored as it came (see continuesKnown).
+   * stored as it came (see continuesKnown). With `structure` (the doc it
+   * lands in: its state vector, and an answer to the references into it the
+   * worker reports), where its structs land is checked too: no pieces, and
+   * `waits` (it builds on a struct the doc lacks) or `later` (on structs only
+   * the loaded doc can tell about), when it cannot be applied now.
    */
   async prepare(
     update: Uint8Array,
     pieceStructs: number,
-    options: { check?: boolean; known?: StoredSummary; accepted?: Map<number, number> } = {},
-  ): Promise<{ pieces: Uint8Array[]; ends?: Map<number, number> }> {
-    const { check = true, known, accepted } = options;
-    const request = { kind: 'prepare' as const, update: ownBytes(update), pieceStructs, check, ...(known ? { known } : {}), ...(accepted ? { accepted } : {}) };
-    const { pieces, ends } = await this.request(request);
-    return { pieces, ...(ends ? { ends } : {}) };
+    options: {
+      check?: boolean;
+      known?: StoredSummary;
+      accepted?: Map<number, number>;
+      structure?: StructureQuestion;
+    } = {},
+  ): Promise<PreparedUpdate> {
+    const { check = true, known, accepted, structure } = options;
+    const request = {
+      kind: 'prepare' as const,
+      update: ownBytes(update),
+      pieceStructs,
+      check,
+      ...(known ? { known } : {}),
+      ...(accepted ? { accepted } : {}),
+      ...(structure ? { stateVector: structure.stateVector } : {}),
+      ...(structure?.rows ? { rows: structure.rows } : {}),
+    };
+    const { pieces, ends, waits, later, learned } = await this.request(request, undefined, structure?.resolve);
+    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}) };
+  }
+
+  /** The load of `session` is over: the worker drops what it read of its rows. */
+  async forget(session: number): Promise<void> {
+    if (this.worker) await this.request({ kind: 'forget', session });
   }
 
   /**
@@ -104,11 +158,15 @@ export class UpdatePreparer {
     return (await this.request({ kind: 'diff', updates, stateVector })).pieces;
   }
 
-  private request(request: Request, onPart?: (pieces: Uint8Array[]) => void): Promise<WorkerReply & { ok: true }> {
+  private request(
+    request: Request,
+    onPart?: (pieces: Uint8Array[]) => void,
+    onNeeds?: (refs: ExternalRef[]) => ResolvedRef[],
+  ): Promise<WorkerReply & { ok: true }> {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, ...(onPart ? { onPart } : {}) });
+      this.waiting.set(id, { resolve, reject, ...(onPart ? { onPart } : {}), ...(onNeeds ? { onNeeds } : {}) });
       worker.postMessage({ ...request, id });
     });
   }
@@ -138,6 +196,18 @@ export class UpdatePreparer {
       if (!waiter) return;
       if (reply.ok && reply.more) {
         waiter.onPart?.(reply.pieces);
+        return;
+      }
+      if (reply.ok && reply.needs) {
+        // The worker's check goes on with the room's answers, read from the doc now (on the event loop: a lookup each).
+        // Unanswered ('later', e.g. reading the doc failed): the room does not apply it.
+        let answers: ResolvedRef[] = reply.needs.map(() => 'later' as const);
+        try {
+          if (waiter.onNeeds) answers = waiter.onNeeds(reply.needs);
+        } catch {
+          // answered 'later' above
+        }
+        worker.postMessage({ kind: 'resolved', id: reply.id, answers });
         return;
       }
       this.waiting.delete(reply.id);

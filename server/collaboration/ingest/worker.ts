@@ -1,6 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
+import { describedResolver, type ResolvedRef } from '../structure/resolvers.ts';
+import { StoredRowsIndexes } from '../structure/storedRowsIndex.ts';
+import { checkUpdateStructure, type ExternalRef } from '../structure/updateStructure.ts';
 import { splitUpdatePieces } from './splitUpdate.ts';
 import { bringsNothingNew, continuesKnown, diffUpdates, knownState, scanRow, summariseRows, summariseUpdates, type RowScan, type StoredSummary } from './storedRows.ts';
 
@@ -16,14 +19,47 @@ import { bringsNothingNew, continuesKnown, diffUpdates, knownState, scanRow, sum
  * - scan: a large row's scan, to be kept with it (see RowScan).
  */
 export type WorkerRequest =
-  | { id: number; kind: 'prepare'; update: Uint8Array; pieceStructs: number; check: boolean; known?: StoredSummary; accepted?: Map<number, number>; partPieces?: number }
+  | {
+      id: number;
+      kind: 'prepare';
+      update: Uint8Array;
+      pieceStructs: number;
+      check: boolean;
+      known?: StoredSummary;
+      accepted?: Map<number, number>;
+      partPieces?: number;
+      /** With check: the state vector of the doc it lands in, for the check of where its structs land (structure/). */
+      stateVector?: Map<number, number>;
+      /** During a load: the stored rows (and the load's session), which answer what the room could not (`later`). */
+      rows?: { session: number; rows: Uint8Array[] };
+    }
+  /** The load of that session is over: its rows' index can go. */
+  | { id: number; kind: 'forget'; session: number }
+  /** The room's answers to the references a prepare reported (`needs`): the check goes on. */
+  | { id: number; kind: 'resolved'; answers: ResolvedRef[] }
   | { id: number; kind: 'summarise'; updates: Uint8Array[]; scans: Array<RowScan | undefined> }
   | { id: number; kind: 'scan'; row: Uint8Array }
   | { id: number; kind: 'diff'; updates: Uint8Array[]; stateVector: Uint8Array }
   | { id: number; kind: 'warm' };
 
 export type WorkerReply =
-  | { id: number; ok: true; pieces: Uint8Array[]; stateVector?: Uint8Array; scans?: RowScan[]; more?: boolean; ends?: Map<number, number> }
+  | {
+      id: number;
+      ok: true;
+      pieces: Uint8Array[];
+      stateVector?: Uint8Array;
+      scans?: RowScan[];
+      more?: boolean;
+      ends?: Map<number, number>;
+      /** The check needs these references into the doc resolved (answered by a `resolved` request). */
+      needs?: ExternalRef[];
+      /** No pieces: the update builds on this struct, which the doc does not hold yet. */
+      waits?: { client: number; clock: number };
+      /** No pieces: it builds on structs only the loaded doc can tell about (during a load). */
+      later?: boolean;
+      /** The references answered from the stored rows (`rows`), for the room to keep. */
+      learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
+    }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
 /**
@@ -49,26 +85,74 @@ function warmUp(): void {
   }
 }
 
+type PrepareRequest = WorkerRequest & { kind: 'prepare' };
+
+/** Indexes of stored rows, by load session (see StoredRowsIndex). */
+const rowsIndexes = new StoredRowsIndexes();
+
+/** Prepares waiting for the room's answers to the references they reported, by request id. */
+const awaitingAnswers = new Map<number, { request: PrepareRequest; decoded: ReturnType<typeof Y.decodeUpdate>; refs: ExternalRef[] }>();
+
+/** The pieces of a checked update (none when the stored rows `known` hold it all already). */
+function cut(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>): WorkerReply {
+  if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
+  // With `accepted` (during a load): where it ends, when it may be stored as it came (see continuesKnown).
+  const ends = request.accepted && continuesKnown(decoded, request.accepted);
+  // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
+  let pieces: Uint8Array[] = [];
+  for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
+    pieces.push(piece);
+    if (request.partPieces && pieces.length >= request.partPieces) {
+      send({ id: request.id, ok: true, pieces, more: true });
+      pieces = [];
+    }
+  }
+  return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}) };
+}
+
 function handle(request: WorkerRequest): WorkerReply {
   switch (request.kind) {
     case 'prepare': {
       const decoded = Y.decodeUpdate(request.update);
       if (request.check) checkUpdateContent(decoded);
-      // No pieces: nothing the stored rows (`known`) do not hold already.
-      if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
-      // With `accepted` (during a load): where it ends, when it may be stored as it came (see continuesKnown).
-      const ends = request.accepted && continuesKnown(decoded, request.accepted);
-      // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
-      let pieces: Uint8Array[] = [];
-      for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
-        pieces.push(piece);
-        if (request.partPieces && pieces.length >= request.partPieces) {
-          send({ id: request.id, ok: true, pieces, more: true });
-          pieces = [];
+      if (request.stateVector) {
+        const verdict = checkUpdateStructure(decoded, describedResolver(request.stateVector));
+        if (verdict.kind === 'needs') {
+          awaitingAnswers.set(request.id, { request, decoded, refs: verdict.refs });
+          return { id: request.id, ok: true, pieces: [], needs: verdict.refs };
         }
+        if (verdict.kind === 'waits') return { id: request.id, ok: true, pieces: [], waits: verdict.for };
       }
-      return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}) };
+      return cut(request, decoded);
     }
+    case 'resolved': {
+      const waiting = awaitingAnswers.get(request.id);
+      if (!waiting) throw new Error('no check waits for these answers');
+      awaitingAnswers.delete(request.id);
+      const { request: prepare, decoded, refs } = waiting;
+      let answers = request.answers;
+      let learned: { refs: ExternalRef[]; answers: ResolvedRef[] } | undefined;
+      if (prepare.rows) {
+        // What the room could not tell (it has not loaded it yet), the stored rows can.
+        const index = rowsIndexes.of(prepare.rows.session, prepare.rows.rows);
+        learned = { refs: [], answers: [] };
+        answers = answers.map((answer, i) => {
+          if (answer !== 'later') return answer;
+          const fromRows = index.answer(refs[i]!);
+          learned!.refs.push(refs[i]!);
+          learned!.answers.push(fromRows);
+          return fromRows;
+        });
+      }
+      const verdict = checkUpdateStructure(decoded, describedResolver(prepare.stateVector!, { refs, answers }));
+      const told = learned && learned.refs.length > 0 ? { learned } : {};
+      if (verdict.kind === 'needs') return { id: request.id, ok: true, pieces: [], later: true, ...told };
+      if (verdict.kind === 'waits') return { id: request.id, ok: true, pieces: [], waits: verdict.for, ...told };
+      return { ...cut(prepare, decoded), id: request.id, ...told };
+    }
+    case 'forget':
+      rowsIndexes.forget(request.session);
+      return { id: request.id, ok: true, pieces: [] };
     case 'summarise': {
       const { stateVector, beyondStateVector, scans } = summariseRows(request.updates, request.scans);
       return { id: request.id, ok: true, pieces: beyondStateVector, stateVector, scans };
