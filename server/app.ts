@@ -56,6 +56,8 @@ export interface ServerOptions {
   hooks?: SyncHooks;
   /** Lowers the sync endpoint's limits (tests cross them without sending thousands of messages). */
   limits?: Partial<SyncLimits>;
+  /** Where the logs go instead of stderr (tests read what was logged). */
+  logger?: Logger;
 }
 
 function errorHandler(logger: Logger) {
@@ -92,7 +94,7 @@ function clientRoutes(): express.Router {
 
 /** Creates and starts the whole server: HTTP API, static client, sync WebSocket and socket.io. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<AccordServer> {
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   const store = new SqliteStore(config.dataDir);
   if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
 

@@ -10,6 +10,7 @@ import { SqliteStore } from './store/sqliteStore.ts';
 import { loadServerKey } from './versions/serverKey.ts';
 import fs from 'node:fs';
 import { SyncServer } from './collaboration/syncServer.ts';
+import { examineDocuments, formatExamination } from './collaboration/structure/doctor.ts';
 import { buildExportModel, LAYOUTS, type Layout } from './export/model.ts';
 import { FORMATS, type Format } from './export/formats.ts';
 import { renderExport } from './export/render.ts';
@@ -35,6 +36,7 @@ Commands:
   secretariat --name NAME --email E      create a global secretariat account and print its link
   verify --document ID                   check the version chain and every signature (exit 1 on tampering)
   export --document ID [--version N] [--format pdf|docx] [--layout parallel|vi|fr|sequential] --out FILE
+  doctor [--document ID]                 list stored text outside the declaration's structure (exit 1 when found)
 
 Options:
   --base-url URL   the address people use to reach the server (default http://HOST:PORT from the environment)
@@ -141,6 +143,13 @@ async function run(store: Store, command: string | undefined, options: Options, 
         await sync.close();
       }
       return `Wrote ${out}.`;
+    }
+    case 'doctor': {
+      const documentId = typeof options.document === 'string' ? options.document : undefined;
+      if (documentId !== undefined && !(await store.getDocument(documentId))) throw new UsageError(`No declaration with id "${documentId}".`);
+      const examined = await examineDocuments(store, documentId === undefined ? undefined : [documentId]);
+      if (examined.some((e) => e.foreign.length > 0)) process.exitCode = 1;
+      return formatExamination(examined);
     }
     default:
       throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
