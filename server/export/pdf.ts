@@ -34,8 +34,7 @@ function setText(doc: Doc, kind: keyof typeof FONTS, size: number, color = INK):
 
 /** A cell laid out in lines, in the body text's style (bold throughout for a title pair). */
 function layout(doc: Doc, cell: CanonicalCell, width: number, size: number, bold: boolean): LaidOutCell {
-  doc.fillColor(INK);
-  return layoutCell(doc, cell, width, { size, lineGap: TEXT.lineGap, bold });
+  return layoutCell(doc, cell, width, { size, lineGap: TEXT.lineGap, bold, color: INK });
 }
 
 function drawHeader(doc: Doc, model: ExportModel, languages: Layout): void {
@@ -90,8 +89,8 @@ function drawParallel(doc: Doc, model: ExportModel): void {
       if (height <= available) {
         const y = doc.y;
         if (viFrom === 0 && frFrom === 0) drawNumber(doc, pair.number, y);
-        drawLines(doc, vi, viX, y, TEXT.size, viFrom);
-        drawLines(doc, fr, frX, y, TEXT.size, frFrom);
+        drawLines(doc, vi, viX, y, viFrom);
+        drawLines(doc, fr, frX, y, frFrom);
         doc.y = y + height + ROW_GAP;
         break;
       }
@@ -111,8 +110,8 @@ function drawParallel(doc: Doc, model: ExportModel): void {
       if (viFrom === 0 && frFrom === 0) drawNumber(doc, pair.number, y);
       const viTo = Math.min(vi.lines.length, viFrom + fit);
       const frTo = Math.min(fr.lines.length, frFrom + fit);
-      drawLines(doc, vi, viX, y, TEXT.size, viFrom, viTo);
-      drawLines(doc, fr, frX, y, TEXT.size, frFrom, frTo);
+      drawLines(doc, vi, viX, y, viFrom, viTo);
+      drawLines(doc, fr, frX, y, frFrom, frTo);
       viFrom = viTo;
       frFrom = frTo;
       newPage(doc, true);
@@ -128,11 +127,13 @@ function drawSingle(doc: Doc, model: ExportModel, lang: 'vi' | 'fr'): void {
     // U+202F too) into a gap, which would lose French non-breaking spaces.
     const cell = layout(doc, pair[lang], CONTENT_WIDTH - NUMBER_WIDTH, size, pair.kind === 'title');
     if (doc.y + cell.lineHeight * 2 > BOTTOM) newPage(doc, false);
-    drawNumber(doc, pair.number, doc.y);
+    const y = doc.y;
+    drawNumber(doc, pair.number, y);
+    doc.y = y; // drawing the number moved it down a line
     // Line by line, on as many pages as it takes; an empty pair keeps the line of its number.
     for (let i = 0; i < cell.lines.length; i++) {
       if (doc.y + cell.lineHeight - TEXT.lineGap > BOTTOM) newPage(doc, false);
-      doc.y += drawLines(doc, cell, x, doc.y, size, i, i + 1);
+      doc.y += drawLines(doc, cell, x, doc.y, i, i + 1);
     }
     if (cell.lines.length === 0) doc.y += cell.lineHeight;
     doc.y += ROW_GAP;

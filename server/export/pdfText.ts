@@ -26,6 +26,7 @@ export function faceOf(marks: CanonicalRun['marks'], bold: boolean): FaceName {
 export interface TextStyle {
   size: number;
   lineGap: number;
+  color: string;
   /** The whole cell in bold (a title pair). */
   bold: boolean;
 }
@@ -43,6 +44,8 @@ export interface LaidOutCell {
   lineHeight: number;
   /** From the top of a line to its baseline. */
   ascent: number;
+  size: number;
+  color: string;
 }
 
 type Doc = PDFKit.PDFDocument;
@@ -173,15 +176,16 @@ export function layoutCell(doc: Doc, cell: CanonicalCell, lineWidth: number, sty
       flush();
     }
   }
-  return { lines, lineHeight, ascent };
+  return { lines, lineHeight, ascent, size: style.size, color: style.color };
 }
 
 /** Draws lines `from` to `to` of a laid-out cell, the first at `y`; returns the height drawn. */
-export function drawLines(doc: Doc, cell: LaidOutCell, x: number, y: number, size: number, from = 0, to = cell.lines.length): number {
+export function drawLines(doc: Doc, cell: LaidOutCell, x: number, y: number, from = 0, to = cell.lines.length): number {
+  doc.fillColor(cell.color);
   for (let i = from; i < to; i++) {
     const baseline = y + (i - from) * cell.lineHeight + cell.ascent;
     for (const segment of cell.lines[i]!) {
-      doc.font(segment.face).fontSize(size);
+      doc.font(segment.face).fontSize(cell.size);
       doc.text(segment.text, x + segment.x, baseline, { lineBreak: false, baseline: 'alphabetic' });
     }
   }
