@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff';
-import { cellText, hasMarks, plainCell, type CanonicalCell, type CanonicalPair, type CanonicalRun } from './canonicalText.ts';
+import { cellText, plainCell, type CanonicalCell, type CanonicalPair, type CanonicalRun } from './canonicalText.ts';
 import { normalizeText } from './text.ts';
 
 /**
@@ -25,30 +25,14 @@ export function tokenize(text: string): string[] {
   return normalizeText(text).match(/\s+|[^\s]+/gu) ?? [];
 }
 
-/** A token with its formatting: `format` is '' when plain, else a key equal for equal formatting of the same text. */
-interface Token {
+/** A cell flattened: its plain text (paragraphs separated by "\n") and where each formatted run lies in it. */
+interface Flat {
   text: string;
-  runs?: CanonicalRun[];
-  format: string;
+  spans: Array<{ start: number; end: number; marks: NonNullable<CanonicalRun['marks']> }>;
 }
 
-const sameMarks = (a: CanonicalRun['marks'], b: CanonicalRun['marks']): boolean => (a ?? []).join() === (b ?? []).join();
-
-/** Appends runs, merging a run into the last one when their marks are the same. */
-function appendRuns(into: CanonicalRun[], runs: readonly CanonicalRun[]): void {
-  for (const run of runs) {
-    const last = into.at(-1);
-    if (last && sameMarks(last.marks, run.marks)) into[into.length - 1] = run.marks ? { text: last.text + run.text, marks: run.marks } : { text: last.text + run.text };
-    else into.push(run.marks ? { text: run.text, marks: run.marks } : { text: run.text });
-  }
-}
-
-/** The tokens of a cell (its plain text, paragraphs separated by "\n"), each with the runs it covers. */
-function tokensOf(cell: CanonicalCell): Token[] {
-  const words = cellText(cell).match(/\s+|[^\s]+/gu) ?? [];
-  if (!hasMarks(cell)) return words.map((text) => ({ text, format: '' }));
-  // Where the formatted runs lie in the plain text.
-  const spans: Array<{ start: number; end: number; marks: CanonicalRun['marks'] }> = [];
+function flatten(cell: CanonicalCell): Flat {
+  const spans: Flat['spans'] = [];
   let pos = 0;
   cell.forEach((paragraph, i) => {
     if (i > 0) pos += 1; // the paragraph separator, plain
@@ -57,74 +41,141 @@ function tokensOf(cell: CanonicalCell): Token[] {
       pos += run.text.length;
     }
   });
-  let at = 0;
-  let next = 0;
-  return words.map((text) => {
-    const start = at;
-    const end = (at += text.length);
-    while (next < spans.length && spans[next]!.end <= start) next++;
-    if (next >= spans.length || spans[next]!.start >= end) return { text, format: '' };
-    const runs: CanonicalRun[] = [];
-    let cursor = start;
-    for (let s = next; s < spans.length && spans[s]!.start < end; s++) {
-      const span = spans[s]!;
-      const from = Math.max(span.start, start);
-      if (from > cursor) runs.push({ text: text.slice(cursor - start, from - start) });
-      const to = Math.min(span.end, end);
-      runs.push({ text: text.slice(from - start, to - start), marks: span.marks });
-      cursor = to;
-    }
-    if (cursor < end) runs.push({ text: text.slice(cursor - start) });
-    return { text, runs, format: runs.map((r) => `${r.text.length}:${(r.marks ?? []).join('+')}`).join('|') };
-  });
+  return { text: cellText(cell), spans };
 }
 
-/** Adds a token's text and runs to a part; `field` holds runs only once some of the part is formatted. */
-function addToken(part: DiffPart, field: 'runs' | 'before', token: Token, textBefore: string): void {
-  const runs = part[field];
-  if (token.runs) {
-    const into = runs ?? (textBefore ? [{ text: textBefore }] : []);
-    appendRuns(into, token.runs);
-    part[field] = into;
-  } else if (runs) {
-    appendRuns(runs, [{ text: token.text }]);
+const WORDS = /\s+|[^\s]+/gu;
+
+/**
+ * A key of each token's formatting, equal for equal formatting of the same
+ * text: '' when plain, else the lengths and marks of the formatted stretches
+ * within it.
+ */
+function formatKeys(flat: Flat, words: string[]): string[] {
+  const keys: string[] = [];
+  const marksKeys = flat.spans.map((span) => span.marks.join('+'));
+  let at = 0;
+  let next = 0;
+  for (const word of words) {
+    const start = at;
+    const end = (at += word.length);
+    while (next < flat.spans.length && flat.spans[next]!.end <= start) next++;
+    const first = flat.spans[next];
+    if (!first || first.start >= end) keys.push('');
+    // A word formatted throughout (the usual case): its marks are the key.
+    else if (first.start <= start && first.end >= end) keys.push(marksKeys[next]!);
+    else {
+      const stretches: string[] = [];
+      for (let s = next; s < flat.spans.length && flat.spans[s]!.start < end; s++) {
+        const span = flat.spans[s]!;
+        stretches.push(`${Math.max(span.start, start) - start}-${Math.min(span.end, end) - start}:${marksKeys[s]}`);
+      }
+      keys.push(stretches.join(';'));
+    }
   }
+  return keys;
+}
+
+/** The runs of characters `start` to `end` of a flattened cell, or undefined when none of them is formatted. */
+function runsIn(flat: Flat, start: number, end: number): CanonicalRun[] | undefined {
+  const runs: CanonicalRun[] = [];
+  let cursor = start;
+  for (const span of flat.spans) {
+    if (span.end <= start) continue;
+    if (span.start >= end) break;
+    const from = Math.max(span.start, start);
+    if (from > cursor) runs.push({ text: flat.text.slice(cursor, from) });
+    cursor = Math.min(span.end, end);
+    runs.push({ text: flat.text.slice(from, cursor), marks: span.marks });
+  }
+  if (runs.length === 0) return undefined;
+  if (cursor < end) runs.push({ text: flat.text.slice(cursor, end) });
+  return runs;
+}
+
+/** The word diff of two texts without any formatting: parts straight from jsdiff's changes. */
+function diffPlain(before: string, after: string): DiffPart[] {
+  const parts: DiffPart[] = [];
+  for (const change of diffArrays(before.match(WORDS) ?? [], after.match(WORDS) ?? [])) {
+    const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
+    const text = change.value.join('');
+    const last = parts.at(-1);
+    if (last && last.kind === kind) last.text += text;
+    else parts.push({ kind, text });
+  }
+  return parts;
+}
+
+const sameSpans = (a: Flat['spans'], b: Flat['spans']): boolean =>
+  a.length === b.length && a.every((span, i) => span.start === b[i]!.start && span.end === b[i]!.end && span.marks.join() === b[i]!.marks.join());
+
+/** A part while it grows: where it lies in the old and in the new text. */
+interface Span {
+  kind: DiffPart['kind'];
+  old: [number, number];
+  now: [number, number];
 }
 
 /** The word diff from `before` to `after`: text changes, and formatting changes of words that stayed. */
 export function diffCells(before: CanonicalCell, after: CanonicalCell): DiffPart[] {
-  const parts: DiffPart[] = [];
-  const push = (kind: DiffPart['kind'], token: Token, old?: Token) => {
-    let part = parts.at(-1);
-    if (!part || part.kind !== kind) parts.push((part = { kind, text: '' }));
-    const textBefore = part.text;
-    addToken(part, 'runs', token, textBefore);
-    if (old) addToken(part, 'before', old, textBefore);
-    part.text += token.text;
-  };
-  const oldTokens = tokensOf(before);
-  const newTokens = tokensOf(after);
+  const old = flatten(before);
+  const now = flatten(after);
+  // Most pairs of two versions are the same (no need to cut them into words), and most have no formatting at all.
+  if (old.text === now.text && sameSpans(old.spans, now.spans)) {
+    if (!now.text) return [];
+    const runs = runsIn(now, 0, now.text.length);
+    return [runs ? { kind: 'same', text: now.text, runs } : { kind: 'same', text: now.text }];
+  }
+  if (old.spans.length === 0 && now.spans.length === 0) return diffPlain(old.text, now.text);
+  const oldWords = old.text.match(WORDS) ?? [];
+  const newWords = now.text.match(WORDS) ?? [];
+  const oldKeys = formatKeys(old, oldWords);
+  const newKeys = formatKeys(now, newWords);
+  // Parts are consecutive stretches of both texts: grow each by character offsets, cut their runs at the end.
+  const spans: Span[] = [];
   let o = 0;
   let n = 0;
-  for (const change of diffArrays(oldTokens.map((t) => t.text), newTokens.map((t) => t.text))) {
+  const grow = (kind: DiffPart['kind'], oldLength: number, newLength: number) => {
+    if (oldLength === 0 && newLength === 0) return;
+    let last = spans.at(-1);
+    if (!last || last.kind !== kind) spans.push((last = { kind, old: [o, o], now: [n, n] }));
+    last.old[1] = o += oldLength;
+    last.now[1] = n += newLength;
+  };
+  let oi = 0;
+  let ni = 0;
+  for (const change of diffArrays(oldWords, newWords)) {
     const count = change.count ?? change.value.length;
-    for (let k = 0; k < count; k++) {
-      if (change.added) push('added', newTokens[n++]!);
-      else if (change.removed) push('removed', oldTokens[o++]!);
-      else {
-        const old = oldTokens[o++]!;
-        const now = newTokens[n++]!;
-        if (old.format === now.format) push('same', now);
-        else push('formatted', now, old);
-      }
+    let length = 0;
+    if (change.added || change.removed) {
+      for (let k = 0; k < count; k++) length += (change.added ? newWords[ni++] : oldWords[oi++])!.length;
+      if (change.added) grow('added', 0, length);
+      else grow('removed', length, 0);
+      continue;
     }
+    // Words kept: as many "same" or "formatted" in a row as there are, grown at once (both texts have them, of equal length).
+    let kind: DiffPart['kind'] = 'same';
+    for (let k = 0; k < count; k++, oi++, ni++) {
+      const next = oldKeys[oi] === newKeys[ni] ? 'same' : 'formatted';
+      if (next !== kind) {
+        grow(kind, length, length);
+        kind = next;
+        length = 0;
+      }
+      length += newWords[ni]!.length;
+    }
+    grow(kind, length, length);
   }
-  for (const part of parts) {
-    if (part.kind !== 'formatted') continue;
-    part.runs ??= [{ text: part.text }];
-    part.before ??= [{ text: part.text }];
-  }
-  return parts;
+  return spans.map(({ kind, old: [os, oe], now: [ns, ne] }): DiffPart => {
+    if (kind === 'removed') {
+      const runs = runsIn(old, os, oe);
+      return runs ? { kind, text: old.text.slice(os, oe), runs } : { kind, text: old.text.slice(os, oe) };
+    }
+    const text = now.text.slice(ns, ne);
+    const runs = runsIn(now, ns, ne);
+    if (kind === 'formatted') return { kind, text, runs: runs ?? [{ text }], before: runsIn(old, os, oe) ?? [{ text }] };
+    return runs ? { kind, text, runs } : { kind, text };
+  });
 }
 
 /** The word diff of two plain texts. NFD and NFC forms of the same text are no change. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalCell, plainCell, type RunInput } from '../../shared/canonicalText.ts';
-import { countChangedWords, diffCells, diffVersions, diffWords, isUnchanged, tokenize, type VersionPair } from '../../shared/diff.ts';
+import { countChangedWords, diffCells, diffVersions, diffWords, isUnchanged, tokenize, type DiffPart, type VersionPair } from '../../shared/diff.ts';
+import { seeded } from '../helpers/random.ts';
 import { pairHash } from '../../shared/hash.ts';
 
 const plain = (vi: string, fr: string) => ({ vi: plainCell(vi), fr: plainCell(fr) });
@@ -74,6 +75,34 @@ describe('word diff of formatting', () => {
     // A word half bolded is that word formatted; a word retyped and bolded is removed and added.
     expect(diffCells(cell('coopération'), cell(['coop', 'strong'], 'ération')).map((p) => p.kind)).toEqual(['formatted']);
     expect(diffCells(cell('coopération'), cell(['coopérations', 'strong'])).map((p) => p.kind)).toEqual(['removed', 'added']);
+  });
+
+  it('gives back both texts with their formatting, whatever was edited (seeded)', () => {
+    const words = ['Hai', 'bên', 'nhất', 'trí', 'été', '«\u00A0oui\u00A0»', 'fin\u202F!', '\n', ' ', '  '];
+    const randomCell = (random: ReturnType<typeof seeded>) =>
+      canonicalCell([
+        Array.from({ length: 1 + random.int(12) }, (): RunInput => ({
+          text: `${random.pick(words)}${random.chance(0.7) ? ' ' : ''}`,
+          marks: [...(random.chance(0.3) ? ['strong'] : []), ...(random.chance(0.2) ? ['em'] : [])],
+        })),
+      ]);
+    /** One side of the diff as a cell again (the paragraph breaks are "\n" in the parts' text). */
+    const side = (parts: DiffPart[], which: 'before' | 'after') =>
+      canonicalCell([
+        parts.flatMap((p) => {
+          if (p.kind === (which === 'after' ? 'removed' : 'added')) return [];
+          return (which === 'before' && p.kind === 'formatted' ? p.before : p.runs) ?? [{ text: p.text }];
+        }),
+      ]);
+    for (let seed = 1; seed <= 300; seed++) {
+      const random = seeded(seed);
+      const before = randomCell(random);
+      const after = random.chance(0.2) ? before : randomCell(random);
+      const parts = diffCells(before, after);
+      expect(side(parts, 'before'), `seed ${seed}`).toEqual(before);
+      expect(side(parts, 'after'), `seed ${seed}`).toEqual(after);
+      for (const part of parts) if (part.runs) expect(part.runs.map((r) => r.text).join(''), `seed ${seed}`).toBe(part.text);
+    }
   });
 
   it('sees no change where only the split of runs or NFD/NFC differ', () => {
