@@ -8,8 +8,9 @@ import { artifactPath, keyboardSelect, openDeclaration, placeCaret, row, signIn,
  * French head agrees to a pair; a Vietnamese drafter only bolds a few words
  * (Ctrl+B), changing no character; the head's page and the status matrix show
  * the approval stale, "What changed" shows those words with their formatting
- * changed (in bold now), and the versions page's comparison of the version cut
- * before with the draft shows the same, side by side and inline.
+ * changed (in bold now); the head agrees to the bold text; and the versions
+ * page's comparison of the version cut before with the draft shows the same
+ * change, side by side and inline.
  *
  * Screenshots: test-artifacts/formatting-changed.png, test-artifacts/formatting-compare.png.
  */
@@ -88,6 +89,11 @@ describe('formatting is part of the agreed text, in the browser', () => {
     await panel.scrollIntoViewIfNeeded();
     await frHead.page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await frHead.page.screenshot({ path: artifactPath('formatting-changed.png') });
+
+    // The head agrees to the bold text: the page's hash of it is the server's, so the approval is taken.
+    await panel.locator('[data-testid="agree-new-text"]').click();
+    await frHead.page.waitForSelector(statusSelector(PAIR, 'fr', 'agreed'));
+    await vnDrafter.page.waitForSelector(statusSelector(PAIR, 'fr', 'agreed'));
 
     // The versions page: version 1 against the draft shows the same change, side by side and inline.
     const page = secretariat.page;
