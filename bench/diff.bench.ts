@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { cellText, plainCell } from '../shared/canonicalText.ts';
 import { diffVersions, type VersionPair } from '../shared/diff.ts';
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
 import { quantile } from './sync/stats.ts';
@@ -22,7 +23,7 @@ export function scaledDeclaration(pairs = PAIRS): VersionPair[] {
   const source = jointDeclaration.pairs.slice(1);
   return Array.from({ length: pairs }, (_, i) => {
     const p = source[i % source.length]!;
-    return { id: `p${i + 1}`, kind: p.kind, vi: `(${i + 1}) ${p.vi}`, fr: `(${i + 1}) ${p.fr}` };
+    return { id: `p${i + 1}`, kind: p.kind, vi: plainCell(`(${i + 1}) ${p.vi}`), fr: plainCell(`(${i + 1}) ${p.fr}`) };
   });
 }
 
@@ -46,7 +47,7 @@ function edit(text: string, next: () => number): string {
 
 export function nextDraft(before: VersionPair[]): VersionPair[] {
   const next = random(7);
-  let after = before.map((p) => (next() < 0.3 ? { ...p, vi: edit(p.vi, next), fr: edit(p.fr, next) } : { ...p }));
+  let after = before.map((p) => (next() < 0.3 ? { ...p, vi: plainCell(edit(cellText(p.vi), next)), fr: plainCell(edit(cellText(p.fr), next)) } : { ...p }));
   after = after.filter((p) => !['p20', 'p90', 'p150'].includes(p.id));
   for (const [i, at] of [60, 120, 180].entries()) after.splice(at, 0, { id: `new${i}`, kind: 'operative', vi: before[i]!.vi, fr: before[i]!.fr });
   for (const [from, to] of [[10, 40], [100, 70]] as const) after.splice(to, 0, after.splice(from, 1)[0]!);

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { jointDeclaration } from '../server/demo/jointDeclaration.ts';
+import { cellText, plainCell } from '../shared/canonicalText.ts';
 import type { ExportModel } from '../server/export/model.ts';
 import { renderExport } from '../server/export/render.ts';
 import { launchBrowser } from '../tests/browser/helpers.ts';
@@ -28,7 +29,7 @@ function model(): ExportModel {
     parties: jointDeclaration.parties,
     pairs: Array.from({ length: PAIRS }, (_, i) => {
       const p = source[i % source.length]!;
-      return { id: `p${i}`, kind: 'operative', vi: p.vi, fr: p.fr, number: i + 1 };
+      return { id: `p${i}`, kind: 'operative', vi: plainCell(p.vi), fr: plainCell(p.fr), number: i + 1 };
     }),
     version: { number: 7, createdAt: new Date().toISOString(), hash: 'f'.repeat(64) },
     signedOff: false,
@@ -67,7 +68,7 @@ for (const [format, layout] of [['pdf', 'parallel'], ['pdf', 'vi'], ['docx', 'pa
 /** The same 200 pairs as one HTML page, the way a browser would print them. */
 function html(m: ExportModel): string {
   const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const rows = m.pairs.map((p) => `<tr><td class="n">${p.number}</td><td lang="vi">${esc(p.vi)}</td><td lang="fr">${esc(p.fr)}</td></tr>`).join('');
+  const rows = m.pairs.map((p) => `<tr><td class="n">${p.number}</td><td lang="vi">${esc(cellText(p.vi))}</td><td lang="fr">${esc(cellText(p.fr))}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(m.title.vi)}</title><style>
 @page { size: A4; margin: 18mm 16mm; }
 body { font-family: 'DejaVu Serif'; font-size: 10.5pt; line-height: 1.35; }

@@ -58,6 +58,7 @@ export const approvalsEn = {
   'agreement.changes.notStale': 'The text is again the one that was approved.',
   'agreement.changes.none': 'No change',
   'agreement.changes.count': '+{added} / −{removed} words',
+  'agreement.changes.countFormatted': '+{added} / −{removed} words, formatting changed',
   'agreement.changes.agreeNew': 'Agree to the new text',
   'agreement.lang.vi': 'Vietnamese',
   'agreement.lang.fr': 'French',
@@ -66,6 +67,8 @@ export const approvalsEn = {
   'agreement.diff.empty': '(empty)',
   'agreement.diff.legendRemoved': 'removed',
   'agreement.diff.legendAdded': 'added',
+  'agreement.diff.formattedWords': 'formatting changed: {text}',
+  'agreement.diff.legendFormatted': 'formatting changed',
 
   'agreement.error.unknown': 'Something went wrong.',
 
@@ -191,6 +194,7 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.changes.notStale': 'Le texte est redevenu celui qui avait été approuvé.',
   'agreement.changes.none': 'Aucun changement',
   'agreement.changes.count': '+{added} / −{removed} mots',
+  'agreement.changes.countFormatted': '+{added} / −{removed} mots, mise en forme modifiée',
   'agreement.changes.agreeNew': 'Approuver le nouveau texte',
   'agreement.lang.vi': 'Vietnamien',
   'agreement.lang.fr': 'Français',
@@ -199,6 +203,8 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.diff.empty': '(vide)',
   'agreement.diff.legendRemoved': 'supprimé',
   'agreement.diff.legendAdded': 'ajouté',
+  'agreement.diff.formattedWords': 'mise en forme modifiée\u00A0: {text}',
+  'agreement.diff.legendFormatted': 'mise en forme modifiée',
 
   'agreement.error.unknown': 'Une erreur est survenue.',
 
@@ -319,6 +325,7 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.changes.notStale': 'Văn bản đã trở lại đúng như khi được phê duyệt.',
   'agreement.changes.none': 'Không thay đổi',
   'agreement.changes.count': '+{added} / −{removed} từ',
+  'agreement.changes.countFormatted': '+{added} / −{removed} từ, đã đổi định dạng',
   'agreement.changes.agreeNew': 'Đồng ý với văn bản mới',
   'agreement.lang.vi': 'Tiếng Việt',
   'agreement.lang.fr': 'Tiếng Pháp',
@@ -327,6 +334,8 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.diff.empty': '(trống)',
   'agreement.diff.legendRemoved': 'đã xóa',
   'agreement.diff.legendAdded': 'đã thêm',
+  'agreement.diff.formattedWords': 'đã đổi định dạng: {text}',
+  'agreement.diff.legendFormatted': 'đã đổi định dạng',
 
   'agreement.error.unknown': 'Đã xảy ra lỗi.',
 

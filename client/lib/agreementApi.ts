@@ -1,5 +1,6 @@
 import type { PairApprovals, ApprovalView } from '../../shared/approvals.ts';
-import type { DiffPart, PairChange, VersionPair } from '../../shared/diff.ts';
+import type { DiffPart, PairChange } from '../../shared/diff.ts';
+import type { PairText } from '../../shared/model/types.ts';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
 import type { SignatureView, VersionSummary } from '../../shared/versions.ts';
@@ -42,7 +43,8 @@ export interface ChangesSince {
   fr: DiffPart[];
 }
 
-export type PairText = VersionPair;
+/** A pair's plain text (GET …/pairs: the text identity, for snippets and search). */
+export type { PairText };
 
 export interface DiffResult {
   from: number;

@@ -1,22 +1,23 @@
 import { hash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { normalizedPairHashInput, pairHashInput } from '../../shared/hash.ts';
+import { readPairContent, type PairContent } from '../../shared/canonicalText.ts';
+import { canonicalPairHashInput, pairHashInput, type PairInput } from '../../shared/hash.ts';
 import { limits } from '../../shared/limits.ts';
-import { paragraphsMap, readPairText } from '../../shared/model/index.ts';
+import { paragraphsMap } from '../../shared/model/index.ts';
 
 /**
  * `pairHash` (shared/hash.ts) with Node's native SHA-256: the same hash of the
  * same input, several times faster than the pure-JS one the browser needs.
  * The tracker re-hashes a pair after every turn in which someone typed in it.
  */
-export function pairHashNative(text: { vi: string; fr: string }): string {
-  return hash('sha256', pairHashInput(text), 'hex');
+export function pairHashNative(content: PairInput): string {
+  return hash('sha256', pairHashInput(content), 'hex');
 }
 
-/** `pairHashNative` of a pair as `readPairText` reads it: NFC already, so not normalized a second time. */
-function readPairHash(text: { vi: string; fr: string }): string {
-  return hash('sha256', normalizedPairHashInput(text), 'hex');
+/** `pairHashNative` of a pair as `readPairContent` reads it: canonical already, so not normalised a second time. */
+function readPairHash(content: PairContent): string {
+  return hash('sha256', canonicalPairHashInput(content), 'hex');
 }
 
 /** The pairs whose content a transaction touched (walks up from each changed type). */
@@ -87,12 +88,12 @@ export class PairHashTracker {
   }
 
   private rehash(id: string): string | null {
-    const text = readPairText(this.doc, id);
-    if (!text) {
+    const content = readPairContent(this.doc, id);
+    if (!content) {
       this.hashes.delete(id);
       return null;
     }
-    const hash = readPairHash(text);
+    const hash = readPairHash(content);
     this.hashes.set(id, hash);
     return hash;
   }
@@ -130,8 +131,8 @@ export class PairHashTracker {
 export function hashAllPairs(doc: Y.Doc): Map<string, string> {
   const hashes = new Map<string, string>();
   for (const id of paragraphsMap(doc).keys()) {
-    const text = readPairText(doc, id);
-    if (text) hashes.set(id, readPairHash(text));
+    const content = readPairContent(doc, id);
+    if (content) hashes.set(id, readPairHash(content));
   }
   return hashes;
 }

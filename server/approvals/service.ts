@@ -1,8 +1,9 @@
 import type * as Y from 'yjs';
 import type { ApprovalView, PairApprovals } from '../../shared/approvals.ts';
-import { diffWords } from '../../shared/diff.ts';
+import { cellText, plainCell, readPairContent } from '../../shared/canonicalText.ts';
+import { diffCells } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
-import { readOrder, readPairText } from '../../shared/model/index.ts';
+import { readOrder } from '../../shared/model/index.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { HttpError, pairNotFound } from '../errors.ts';
@@ -98,9 +99,9 @@ export class ApprovalService {
   ): Promise<ApprovalView[]> {
     const documentId = access.document.id;
     // Stored before the approval that quotes it (a crash cannot leave an approval of lost text).
-    const text = await this.sync.readStored(documentId, (doc) => readPairText(doc, pairId));
-    if (!text) throw pairNotFound(documentId, pairId);
-    const hash = pairHash(text);
+    const content = await this.sync.readStored(documentId, (doc) => readPairContent(doc, pairId));
+    if (!content) throw pairNotFound(documentId, pairId);
+    const hash = pairHash(content);
     if (hash !== input.hash) {
       throw new HttpError(409, ErrorCode.Conflict, 'The text of this pair changed while you were reading it: review the new text, then approve again.');
     }
@@ -111,8 +112,7 @@ export class ApprovalService {
       status: input.status,
       reason: input.status === 'reserved' ? input.reason : null,
       hash,
-      vi: text.vi,
-      fr: text.fr,
+      text: { vi: content.vi, fr: content.fr },
       accountId: access.account.id,
       createdAt: new Date().toISOString(),
     });
@@ -132,17 +132,22 @@ export class ApprovalService {
     return approvals;
   }
 
-  /** "What changed since we approved": word diffs between the approved text and the current one. */
+  /**
+   * "What changed since we approved": word diffs between the approved text and
+   * the current one, formatting included (texts as plain text, the diffs with runs).
+   */
   async changesSince(documentId: string, pairId: string, partyId: string) {
     const approval = (await this.store.listApprovals(documentId)).find((a) => a.pairId === pairId && a.partyId === partyId);
     if (!approval) throw new HttpError(404, ErrorCode.NotFound, `Party "${partyId}" has not approved or reserved pair "${pairId}".`);
-    const current = (await this.sync.readDocument(documentId, (doc) => readPairText(doc, pairId))) ?? { vi: '', fr: '' };
+    const current = (await this.sync.readDocument(documentId, (doc) => readPairContent(doc, pairId))) ?? { vi: plainCell(''), fr: plainCell('') };
+    const hash = pairHash(current);
+    const approved = approval.text;
     return {
-      approved: { vi: approval.vi, fr: approval.fr, hash: approval.hash, at: approval.createdAt },
-      current: { vi: current.vi, fr: current.fr, hash: pairHash(current) },
-      stale: pairHash(current) !== approval.hash,
-      vi: diffWords(approval.vi, current.vi),
-      fr: diffWords(approval.fr, current.fr),
+      approved: { vi: cellText(approved.vi), fr: cellText(approved.fr), hash: approval.hash, at: approval.createdAt },
+      current: { vi: cellText(current.vi), fr: cellText(current.fr), hash },
+      stale: hash !== approval.hash,
+      vi: diffCells(approved.vi, current.vi),
+      fr: diffCells(approved.fr, current.fr),
     };
   }
 }

@@ -13,12 +13,14 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
 
 /**
  * The DOCX export (the `docx` package), for delegations that continue in
- * Word: same content as the PDF; the parallel layout is a table of three
- * columns (number, Vietnamese, French), one row per pair.
+ * Word: same content as the PDF, bold and italic as Word's own (<w:b/>,
+ * <w:i/>); the parallel layout is a table of three columns (number,
+ * Vietnamese, French), one row per pair.
  */
 
 const FONT = 'Times New Roman';
@@ -32,8 +34,27 @@ function para(text: string, options: { bold?: boolean; size?: number; align?: (t
   });
 }
 
-function paragraphsOf(text: string, options: Parameters<typeof para>[1] = {}): Paragraph[] {
-  return text.split('\n').map((line) => para(line, options));
+/**
+ * A cell's paragraphs, each run a Word run in its marks (the whole cell bold
+ * for a title); `prefix` (a number) starts the first paragraph.
+ */
+function paragraphsOf(cell: CanonicalCell, options: { bold: boolean; lang: string; prefix?: string }): Paragraph[] {
+  const run = (text: string, marks?: readonly string[]) =>
+    new TextRun({
+      text,
+      bold: options.bold || marks?.includes('strong') || undefined,
+      italics: marks?.includes('em') || undefined,
+      size: 22,
+      font: FONT,
+      language: { value: options.lang },
+    });
+  return cell.map(
+    (runs, i) =>
+      new Paragraph({
+        spacing: { after: 120 },
+        children: [...(i === 0 && options.prefix ? [run(options.prefix)] : []), ...runs.map((r) => run(r.text, r.marks))],
+      }),
+  );
 }
 
 const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
@@ -64,7 +85,7 @@ function parallelTable(model: ExportModel): Table {
 }
 
 function single(model: ExportModel, lang: 'vi' | 'fr'): Paragraph[] {
-  return model.pairs.flatMap((pair) => paragraphsOf(`${pair.number}. ${pair[lang]}`, { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR' }));
+  return model.pairs.flatMap((pair) => paragraphsOf(pair[lang], { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR', prefix: `${pair.number}. ` }));
 }
 
 /** Renders the export model as a DOCX file in the given layout. */

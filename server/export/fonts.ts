@@ -11,6 +11,7 @@ export const FONTS = {
   serif: path.join(dir, 'DejaVuSerif.ttf'),
   serifBold: path.join(dir, 'DejaVuSerif-Bold.ttf'),
   serifItalic: path.join(dir, 'DejaVuSerif-Italic.ttf'),
+  serifBoldItalic: path.join(dir, 'DejaVuSerif-BoldItalic.ttf'),
   sans: path.join(dir, 'DejaVuSans.ttf'),
   sansBold: path.join(dir, 'DejaVuSans-Bold.ttf'),
 } as const;

@@ -26,7 +26,7 @@ export function signatureFingerprint(signature: string): string {
   return createHash('sha256').update(Buffer.from(signature, 'base64')).digest('hex').slice(0, 16);
 }
 
-/** Builds the export of a version (or of the live draft), NFC throughout. */
+/** Builds the export of a version (or of the live draft), NFC throughout, bold and italic kept. */
 export async function buildExportModel(
   store: Store,
   versions: VersionService,
@@ -45,7 +45,8 @@ export async function buildExportModel(
     documentId: document.id,
     title: { vi: normalizeText(title.vi), fr: normalizeText(title.fr) },
     parties: document.parties,
-    pairs: pairs.map((p, i) => ({ ...p, vi: normalizeText(p.vi), fr: normalizeText(p.fr), number: i + 1 })),
+    // Pairs come canonical (NFC runs) from the version or the draft.
+    pairs: pairs.map((p, i) => ({ ...p, number: i + 1 })),
     version: summary ? { number: summary.number, createdAt: summary.createdAt, hash: summary.hash } : null,
     signedOff: summary?.signedOff ?? false,
     signatures: (summary?.signatures ?? []).map((s) => ({

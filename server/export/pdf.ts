@@ -1,13 +1,16 @@
 import PDFDocument from 'pdfkit';
+import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { FONTS } from './fonts.ts';
 import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
+import { drawLines, layoutCell, type LaidOutCell } from './pdfText.ts';
 
 /**
  * The PDF export (pdfkit): A4, fonts embedded, numbered pairs, version and
  * hash, sign-off block, DRAFT watermark on every page of anything not signed
- * off, "n / N" page numbers. In the parallel layout each pair is one row:
+ * off, "n / N" page numbers. The text keeps its bold and italic, in DejaVu's
+ * own faces (pdfText.ts). In the parallel layout each pair is one row:
  * a row that does not fit moves to the next page, and a row longer than a page
- * is split so both languages continue side by side.
+ * is split at a line so both languages continue side by side.
  */
 
 const PAGE = { width: 595.28, height: 841.89 };
@@ -25,30 +28,13 @@ const RULE = '#c9ced6';
 
 type Doc = PDFKit.PDFDocument;
 
-function setText(doc: Doc, kind: 'serif' | 'serifBold' | 'serifItalic' | 'sans' | 'sansBold', size: number, color = INK): void {
+function setText(doc: Doc, kind: keyof typeof FONTS, size: number, color = INK): void {
   doc.font(kind).fontSize(size).fillColor(color);
 }
 
-function heightOf(doc: Doc, text: string, width: number): number {
-  if (text === '') return 0;
-  return doc.heightOfString(text, { width, lineGap: TEXT.lineGap });
-}
-
-/**
- * The longest prefix of `text` (cut at a breaking space) that fits in
- * `height`; the rest starts the next page. Non-breaking spaces never split.
- */
-function fitPrefix(doc: Doc, text: string, width: number, height: number): [string, string] {
-  if (heightOf(doc, text, width) <= height) return [text, ''];
-  const words = text.split(' ');
-  let lo = 0;
-  let hi = words.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (heightOf(doc, words.slice(0, mid).join(' '), width) <= height) lo = mid;
-    else hi = mid - 1;
-  }
-  return [words.slice(0, lo).join(' '), words.slice(lo).join(' ')];
+/** A cell laid out in lines, in the body text's style (bold throughout for a title pair). */
+function layout(doc: Doc, cell: CanonicalCell, width: number, size: number, bold: boolean): LaidOutCell {
+  return layoutCell(doc, cell, width, { size, lineGap: TEXT.lineGap, bold, color: INK });
 }
 
 function drawHeader(doc: Doc, model: ExportModel, languages: Layout): void {
@@ -83,71 +69,73 @@ function drawNumber(doc: Doc, number: number, y: number): void {
   doc.text(String(number), MARGIN.left, y + 1.5, { width: NUMBER_WIDTH - 6, lineBreak: false });
 }
 
-function drawCell(doc: Doc, text: string, x: number, y: number, bold: boolean): void {
-  if (!text) return;
-  setText(doc, bold ? 'serifBold' : 'serif', TEXT.size);
-  doc.text(text, x, y, { width: COLUMN_WIDTH, lineGap: TEXT.lineGap });
-}
-
 function drawParallel(doc: Doc, model: ExportModel): void {
   columnHeads(doc);
   const firstRowY = () => MARGIN.top + 20;
+  const viX = MARGIN.left + NUMBER_WIDTH;
+  const frX = viX + COLUMN_WIDTH + GUTTER;
   for (const pair of model.pairs) {
-    let vi = pair.vi;
-    let fr = pair.fr;
-    let first = true;
     const bold = pair.kind === 'title';
+    const vi = layout(doc, pair.vi, COLUMN_WIDTH, TEXT.size, bold);
+    const fr = layout(doc, pair.fr, COLUMN_WIDTH, TEXT.size, bold);
+    const lineHeight = vi.lineHeight;
+    // Lines of each language drawn so far (a row split between pages).
+    let viFrom = 0;
+    let frFrom = 0;
     for (;;) {
-      setText(doc, bold ? 'serifBold' : 'serif', TEXT.size);
       const available = BOTTOM - doc.y;
-      const height = Math.max(heightOf(doc, vi, COLUMN_WIDTH), heightOf(doc, fr, COLUMN_WIDTH));
+      const height = Math.max(vi.lines.length - viFrom, fr.lines.length - frFrom) * lineHeight;
       const atTop = doc.y <= firstRowY() + 0.5;
       if (height <= available) {
         const y = doc.y;
-        if (first) drawNumber(doc, pair.number, y);
-        drawCell(doc, vi, MARGIN.left + NUMBER_WIDTH, y, bold);
-        drawCell(doc, fr, MARGIN.left + NUMBER_WIDTH + COLUMN_WIDTH + GUTTER, y, bold);
+        if (viFrom === 0 && frFrom === 0) drawNumber(doc, pair.number, y);
+        drawLines(doc, vi, viX, y, viFrom);
+        drawLines(doc, fr, frX, y, frFrom);
         doc.y = y + height + ROW_GAP;
         break;
       }
       // A short row (or one with little room left under it) moves to the next
       // page whole; a longer one is split there, both languages side by side.
-      const lineHeight = doc.currentLineHeight(true);
       const short = height <= 8 * lineHeight || available < 4 * lineHeight;
       if (!atTop && short && height <= BOTTOM - firstRowY()) {
         newPage(doc, true);
         continue;
       }
-      const [viHead, viTail] = fitPrefix(doc, vi, COLUMN_WIDTH, available);
-      const [frHead, frTail] = fitPrefix(doc, fr, COLUMN_WIDTH, available);
-      if (!viHead && !frHead) {
+      const fit = Math.floor(available / lineHeight);
+      if (fit === 0) {
         newPage(doc, true);
         continue;
       }
       const y = doc.y;
-      if (first) drawNumber(doc, pair.number, y);
-      drawCell(doc, viHead, MARGIN.left + NUMBER_WIDTH, y, bold);
-      drawCell(doc, frHead, MARGIN.left + NUMBER_WIDTH + COLUMN_WIDTH + GUTTER, y, bold);
-      vi = viTail;
-      fr = frTail;
-      first = false;
+      if (viFrom === 0 && frFrom === 0) drawNumber(doc, pair.number, y);
+      const viTo = Math.min(vi.lines.length, viFrom + fit);
+      const frTo = Math.min(fr.lines.length, frFrom + fit);
+      drawLines(doc, vi, viX, y, viFrom, viTo);
+      drawLines(doc, fr, frX, y, frFrom, frTo);
+      viFrom = viTo;
+      frFrom = frTo;
       newPage(doc, true);
     }
   }
 }
 
 function drawSingle(doc: Doc, model: ExportModel, lang: 'vi' | 'fr'): void {
+  const size = TEXT.size + 0.5;
+  const x = MARGIN.left + NUMBER_WIDTH;
   for (const pair of model.pairs) {
-    const text = pair[lang];
-    const bold = pair.kind === 'title';
-    setText(doc, bold ? 'serifBold' : 'serif', TEXT.size + 0.5);
-    if (doc.y + doc.currentLineHeight(true) * 2 > BOTTOM) newPage(doc, false);
+    // Left-aligned, not justified: justifying turns every space (U+00A0 and
+    // U+202F too) into a gap, which would lose French non-breaking spaces.
+    const cell = layout(doc, pair[lang], CONTENT_WIDTH - NUMBER_WIDTH, size, pair.kind === 'title');
+    if (doc.y + cell.lineHeight * 2 > BOTTOM) newPage(doc, false);
     const y = doc.y;
     drawNumber(doc, pair.number, y);
-    setText(doc, bold ? 'serifBold' : 'serif', TEXT.size + 0.5);
-    // Left-aligned, not justified: pdfkit justifies by turning every space
-    // (U+00A0 and U+202F too) into a gap, which would lose French non-breaking spaces.
-    doc.text(text, MARGIN.left + NUMBER_WIDTH, y, { width: CONTENT_WIDTH - NUMBER_WIDTH, lineGap: TEXT.lineGap });
+    doc.y = y; // drawing the number moved it down a line
+    // Line by line, on as many pages as it takes; an empty pair keeps the line of its number.
+    for (let i = 0; i < cell.lines.length; i++) {
+      if (doc.y + cell.lineHeight - TEXT.lineGap > BOTTOM) newPage(doc, false);
+      doc.y += drawLines(doc, cell, x, doc.y, i, i + 1);
+    }
+    if (cell.lines.length === 0) doc.y += cell.lineHeight;
     doc.y += ROW_GAP;
   }
 }

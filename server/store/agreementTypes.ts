@@ -1,3 +1,5 @@
+import type { PairContent } from '../../shared/canonicalText.ts';
+
 /** A head's word on one pair for one party, bound to the pair's text hash. */
 export interface StoredApproval {
   documentId: string;
@@ -7,9 +9,8 @@ export interface StoredApproval {
   reason: string | null;
   /** pairHash() of the text approved. */
   hash: string;
-  /** The approved text, for "what changed since I approved". */
-  vi: string;
-  fr: string;
+  /** The approved text, bold and italic included, for "what changed since I approved". */
+  text: PairContent;
   accountId: string;
   createdAt: string;
 }

@@ -7,6 +7,7 @@ import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { approvalOfRow, approvalParameters, type ApprovalRow } from './approvalRows.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 
 interface ThreadRow {
@@ -182,6 +183,8 @@ const MIGRATIONS: string[] = [
    );`,
   // What a large row holds, read off it once (see RowScan in server/collaboration/ingest/storedRows.ts).
   `ALTER TABLE doc_updates ADD COLUMN scan BLOB;`,
+  // The approved text's runs, bold and italic included (server/store/approvalRows.ts); NULL in rows written before.
+  `ALTER TABLE approvals ADD COLUMN content TEXT;`,
 ];
 
 interface DocumentRow {
@@ -553,13 +556,13 @@ export class SqliteStore implements Store {
   async setApproval(a: StoredApproval): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO approvals (document_id, pair_id, party_id, status, reason, hash, text_vi, text_fr, account_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO approvals (document_id, pair_id, party_id, status, reason, hash, text_vi, text_fr, content, account_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (document_id, pair_id, party_id) DO UPDATE SET
            status = excluded.status, reason = excluded.reason, hash = excluded.hash, text_vi = excluded.text_vi,
-           text_fr = excluded.text_fr, account_id = excluded.account_id, created_at = excluded.created_at`,
+           text_fr = excluded.text_fr, content = excluded.content, account_id = excluded.account_id, created_at = excluded.created_at`,
       )
-      .run(a.documentId, a.pairId, a.partyId, a.status, a.reason, a.hash, a.vi, a.fr, a.accountId, a.createdAt);
+      .run(...approvalParameters(a));
   }
 
   async removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> {
@@ -567,22 +570,10 @@ export class SqliteStore implements Store {
   }
 
   async listApprovals(documentId: string): Promise<StoredApproval[]> {
-    type Row = { document_id: string; pair_id: string; party_id: string; status: 'agreed' | 'reserved'; reason: string | null; hash: string; text_vi: string; text_fr: string; account_id: string; created_at: string };
     return this.db
-      .prepare<[string], Row>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
+      .prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
       .all(documentId)
-      .map((r) => ({
-        documentId: r.document_id,
-        pairId: r.pair_id,
-        partyId: r.party_id,
-        status: r.status,
-        reason: r.reason,
-        hash: r.hash,
-        vi: r.text_vi,
-        fr: r.text_fr,
-        accountId: r.account_id,
-        createdAt: r.created_at,
-      }));
+      .map(approvalOfRow);
   }
 
   async insertVersion(v: StoredVersion): Promise<void> {

@@ -1,13 +1,13 @@
+import { readAllPairContents } from '../../shared/canonicalText.ts';
 import type { VersionPair } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
-import { readAllPairs } from '../../shared/model/index.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { HttpError } from '../errors.ts';
 import type { DocumentAccess } from '../policies/access.ts';
 import type { StoredSignature, StoredVersion } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
-import { serializeVersion, signaturePayload, versionHash, type VersionContent } from './canonical.ts';
+import { parseVersionContent, serializeVersion, signaturePayload, versionHash, type VersionContent } from './canonical.ts';
 import type { ServerKey } from './serverKey.ts';
 import type { VersionSummary } from '../../shared/versions.ts';
 
@@ -35,18 +35,19 @@ export class VersionService {
     private readonly key: ServerKey,
   ) {}
 
+  /** A version's content, its pairs in canonical form whatever its format. */
   static parse(version: StoredVersion): VersionContent {
-    return JSON.parse(version.content) as VersionContent;
+    return parseVersionContent(version.content);
   }
 
   /** Cuts the next version of the live text. */
   async cut(access: DocumentAccess): Promise<StoredVersion> {
     const documentId = access.document.id;
     // Stored before the version that quotes it: a crash cannot leave a version of lost text.
-    const pairs = (await this.sync.readStored(documentId, readAllPairs)) ?? [];
+    const pairs = (await this.sync.readStored(documentId, readAllPairContents)) ?? [];
     const previous = (await this.store.listVersions(documentId)).at(-1);
     const content: VersionContent = {
-      format: 'accord-version-v1',
+      format: 'accord-version-v2',
       documentId,
       number: (previous?.number ?? 0) + 1,
       createdAt: new Date().toISOString(),
@@ -96,7 +97,7 @@ export class VersionService {
 
   /** The pairs of a version, or of the live draft. */
   async pairsOf(documentId: string, which: number | 'draft'): Promise<VersionPair[]> {
-    if (which === 'draft') return ((await this.sync.readStored(documentId, readAllPairs)) ?? []).map(({ id, kind, vi, fr }) => ({ id, kind, vi, fr }));
+    if (which === 'draft') return (await this.sync.readStored(documentId, readAllPairContents)) ?? [];
     return VersionService.parse(await this.get(documentId, which)).pairs;
   }
 
@@ -151,13 +152,14 @@ export async function verifyChain(store: Store, key: ServerKey, documentId: stri
   for (const version of versions) {
     const problems: string[] = [];
     let content: VersionContent | undefined;
+    let canonical: string | undefined;
     try {
-      content = JSON.parse(version.content) as VersionContent;
+      content = parseVersionContent(version.content);
+      canonical = serializeVersion(content);
     } catch {
       problems.push('its stored text is not readable (tampered)');
     }
-    if (content) {
-      const canonical = serializeVersion(content);
+    if (content && canonical !== undefined) {
       if (canonical !== version.content || versionHash(canonical) !== version.hash) problems.push('its text does not match its hash (tampered)');
       if (content.number !== version.number || content.documentId !== documentId) problems.push('its number or document does not match its record');
       if (content.prevHash !== version.prevHash) problems.push('its recorded predecessor differs from the one it was hashed with');

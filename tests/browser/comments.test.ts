@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifactPath, cell, openDeclaration, row, signIn, type Member, browserSuite } from './helpers.ts';
+import { artifactPath, cell, keyboardSelect, openDeclaration, row, signIn, wordRects, type Member, browserSuite } from './helpers.ts';
 
 /**
  * Comments per delegation, in real Chromium on the real server: a Vietnamese
@@ -28,38 +28,6 @@ async function member(email: string): Promise<Member> {
   return person;
 }
 
-/** Viewport rectangles of the first and last characters of `words` in a cell (scrolled into view). */
-async function wordRects(page: Page, pairId: string, lang: 'vi' | 'fr', words: string) {
-  return cell(page, pairId, lang).evaluate((el, target) => {
-    const nodes: Array<{ node: Text; start: number }> = [];
-    let text = '';
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) {
-      const node = walker.currentNode as Text;
-      if (node.parentElement?.closest('.ProseMirror-yjs-cursor')) continue;
-      nodes.push({ node, start: text.length });
-      text += node.data;
-    }
-    const at = text.indexOf(target);
-    if (at < 0) throw new Error(`"${target}" is not in the cell: ${text}`);
-    const locate = (offset: number): [Text, number] => {
-      const hit = nodes.find(({ node, start }) => offset >= start && offset < start + node.data.length)!;
-      return [hit.node, offset - hit.start];
-    };
-    const [firstNode] = locate(at);
-    firstNode.parentElement!.scrollIntoView({ block: 'center' });
-    const rect = (offset: number) => {
-      const [node, o] = locate(offset);
-      const range = document.createRange();
-      range.setStart(node, o);
-      range.setEnd(node, o + 1);
-      const r = range.getClientRects()[0] ?? range.getBoundingClientRect();
-      return { x: r.left, y: r.top, width: r.width, height: r.height };
-    };
-    return { first: rect(at), last: rect(at + target.length - 1) };
-  }, words);
-}
-
 /** Selects words by dragging the mouse over them. */
 async function dragSelect(page: Page, pairId: string, lang: 'vi' | 'fr', words: string): Promise<void> {
   const { first, last } = await wordRects(page, pairId, lang, words);
@@ -67,13 +35,6 @@ async function dragSelect(page: Page, pairId: string, lang: 'vi' | 'fr', words: 
   await page.mouse.down();
   await page.mouse.move(last.x + last.width - 1, last.y + last.height / 2, { steps: 12 });
   await page.mouse.up();
-}
-
-/** Clicks just before the first character of `words`, then extends the selection with Shift+→. */
-async function keyboardSelect(page: Page, pairId: string, lang: 'vi' | 'fr', words: string): Promise<void> {
-  const { first } = await wordRects(page, pairId, lang, words);
-  await page.mouse.click(first.x + 1, first.y + first.height / 2);
-  for (let i = 0; i < [...words].length; i++) await page.keyboard.press('Shift+ArrowRight');
 }
 
 const selectedText = (page: Page) => page.evaluate(() => window.getSelection()?.toString() ?? '');

@@ -260,6 +260,45 @@ export async function placeCaret(page: Page, pairId: string, lang: 'vi' | 'fr', 
   await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End');
 }
 
+/** Viewport rectangles of the first and last characters of `words` in a cell (scrolled into view). */
+export async function wordRects(page: Page, pairId: string, lang: 'vi' | 'fr', words: string) {
+  return cell(page, pairId, lang).evaluate((el, target) => {
+    const nodes: Array<{ node: Text; start: number }> = [];
+    let text = '';
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode as Text;
+      if (node.parentElement?.closest('.ProseMirror-yjs-cursor')) continue;
+      nodes.push({ node, start: text.length });
+      text += node.data;
+    }
+    const at = text.indexOf(target);
+    if (at < 0) throw new Error(`"${target}" is not in the cell: ${text}`);
+    const locate = (offset: number): [Text, number] => {
+      const hit = nodes.find(({ node, start }) => offset >= start && offset < start + node.data.length)!;
+      return [hit.node, offset - hit.start];
+    };
+    const [firstNode] = locate(at);
+    firstNode.parentElement!.scrollIntoView({ block: 'center' });
+    const rect = (offset: number) => {
+      const [node, o] = locate(offset);
+      const range = document.createRange();
+      range.setStart(node, o);
+      range.setEnd(node, o + 1);
+      const r = range.getClientRects()[0] ?? range.getBoundingClientRect();
+      return { x: r.left, y: r.top, width: r.width, height: r.height };
+    };
+    return { first: rect(at), last: rect(at + target.length - 1) };
+  }, words);
+}
+
+/** Clicks just before the first character of `words`, then extends the selection with Shift+→. */
+export async function keyboardSelect(page: Page, pairId: string, lang: 'vi' | 'fr', words: string): Promise<void> {
+  const { first } = await wordRects(page, pairId, lang, words);
+  await page.mouse.click(first.x + 1, first.y + first.height / 2);
+  for (let i = 0; i < [...words].length; i++) await page.keyboard.press('Shift+ArrowRight');
+}
+
 /** Path of a file under test-artifacts/ (created if needed). */
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

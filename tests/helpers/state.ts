@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import { pairHash } from '../../shared/hash.ts';
-import { readPairText } from '../../shared/model/index.ts';
+import { readPairContent } from '../../shared/canonicalText.ts';
 import { api } from './auth.ts';
 import { connectProvider, synced } from './clients.ts';
 import { firstXmlText } from './docs.ts';
@@ -41,7 +41,7 @@ export async function seedActivity(server: { url: string; wsUrl: string }, docum
     method: 'POST',
     json: { pairId: 'environment', lang: 'fr', anchor: anchorOfRange(text, 0, 10), quote: text.toString().slice(0, 10), visibility: 'shared', body: 'À préciser.' },
   });
-  const pair = readPairText(client.doc, 'digital')!;
+  const pair = readPairContent(client.doc, 'digital')!;
   client.provider.destroy();
   const approval = await api(server.url, cookies.vnHead)(`/api/documents/${documentId}/pairs/digital/approval`, {
     method: 'PUT',

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { PairApprovals } from '../../shared/approvals.ts';
+import { statusOf, type PairApprovals } from '../../shared/approvals.ts';
+import { cellText, plainCell, readPairContent } from '../../shared/canonicalText.ts';
 import { pairHash } from '../../shared/hash.ts';
 import { readPairText } from '../../shared/model/index.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
@@ -40,7 +41,7 @@ describe('approvals bound to the text, versions, signatures', () => {
     as(who)(`/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'PUT', json: { status, reason, hash: hash ?? (await hashOf(pairId)) } });
 
   it('binds an approval to the hash of both languages; any edit by any client makes it stale live, NFD re-typing does not', async () => {
-    const text = readPairText(drafter.doc, 'environment')!;
+    const text = readPairContent(drafter.doc, 'environment')!;
     expect(await hashOf('environment')).toBe(pairHash(text));
     const res = await approve('frHead', 'environment');
     expect(res.status).toBe(200);
@@ -86,6 +87,54 @@ describe('approvals bound to the text, versions, signatures', () => {
     head.disconnect();
   });
 
+  it('bolding a word is a change of the agreed text: an agreed pair turns stale on every screen, the changes name that word, un-bolding it agrees it again', async () => {
+    const pairId = 'urbanisation';
+    const plainHash = pairHash(readPairContent(drafter.doc, pairId)!);
+    expect(await hashOf(pairId)).toBe(plainHash);
+    expect((await approve('vnHead', pairId)).status).toBe(200);
+
+    const head = ioClient(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie: cookies.vnHead } });
+    const pushed: Array<string | null> = [];
+    head.on('pairs:hashes', ({ hashes }: { hashes: Record<string, string | null> }) => {
+      if (pairId in hashes) pushed.push(hashes[pairId]!);
+    });
+    await new Promise((resolve) => head.emit('document:join', { documentId: DOC }, resolve));
+    try {
+      // The drafter bolds one word, as the editor does (a mark on the text, the characters unchanged).
+      const text = firstXmlText(drafter.doc, pairId, 'fr');
+      const word = 'durable';
+      const at = text.toString().indexOf(word);
+      expect(at).toBeGreaterThan(0);
+      const before = text.toString();
+      text.format(at, word.length, { strong: {} });
+      expect(readPairText(drafter.doc, pairId)!.fr).toBe(before); // the plain text identity is the same
+      const bolded = pairHash(readPairContent(drafter.doc, pairId)!);
+      expect(bolded).not.toBe(plainHash);
+
+      // Pushed over socket.io, and the REST matrix reads it stale.
+      await waitFor(() => pushed.at(-1) === bolded, 'a pairs:hashes push with the bold text’s hash', 3000);
+      const row = (await matrix()).pairs.find((p) => p.pairId === pairId)!;
+      expect(row.hash).toBe(bolded);
+      expect(statusOf(row.approvals.find((a) => a.partyId === 'vn'), row.hash)).toBe('stale');
+
+      // What changed: that word, its formatting, nothing added or removed.
+      const changes = (await as('vnHead')(`/api/documents/${DOC}/pairs/${pairId}/approval/vn/changes`)).body;
+      expect(changes.stale).toBe(true);
+      expect(changes.vi.every((p: { kind: string }) => p.kind === 'same')).toBe(true);
+      expect(changes.fr.filter((p: { kind: string }) => p.kind !== 'same')).toEqual([
+        { kind: 'formatted', text: word, runs: [{ text: word, marks: ['strong'] }], before: [{ text: word }] },
+      ]);
+
+      // Taking the bold off gives back the text that was agreed: agreed again, everywhere.
+      text.format(at, word.length, { strong: null });
+      await waitFor(() => pushed.at(-1) === plainHash, 'a push with the plain hash again', 3000);
+      const again = (await matrix()).pairs.find((p) => p.pairId === pairId)!;
+      expect(statusOf(again.approvals.find((a) => a.partyId === 'vn'), again.hash)).toBe('agreed');
+    } finally {
+      head.disconnect();
+    }
+  });
+
   it('a burst of typing reaches followers as a few pushes with the latest hashes, and an approval after the hashes it was given against', async () => {
     const follower = ioClient(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: { cookie: cookies.vnHead } });
     const seen: Array<{ event: 'hashes' | 'approval'; hash: string | null | undefined }> = [];
@@ -103,14 +152,14 @@ describe('approvals bound to the text, versions, signatures', () => {
         t.insert(t.length, 'x');
         await new Promise((r) => setTimeout(r, 20));
       }
-      const typed = pairHash(readPairText(drafter.doc, 'heritage')!);
+      const typed = pairHash(readPairContent(drafter.doc, 'heritage')!);
       await waitFor(() => seen.at(-1)?.hash === typed, 'a push with the hash of all 30 characters', 3000);
       expect(seen.length).toBeGreaterThanOrEqual(2);
       expect(seen.length).toBeLessThanOrEqual(6);
 
       // One more character, approved at once: the follower gets its hash before the approval that quotes it.
       t.insert(t.length, '.');
-      const last = pairHash(readPairText(drafter.doc, 'heritage')!);
+      const last = pairHash(readPairContent(drafter.doc, 'heritage')!);
       await waitFor(async () => (await hashOf('heritage')) === last, 'the server to have the last character', 3000);
       expect((await approve('frHead', 'heritage')).status).toBe(200);
       await waitFor(() => seen.some((s) => s.event === 'approval'), 'the approval push', 3000);
@@ -128,13 +177,13 @@ describe('approvals bound to the text, versions, signatures', () => {
     const noReason = await approve('vnHead', 'digital', 'reserved', null);
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.message).toMatch(/reason/);
-    const old = await approve('vnHead', 'digital', 'agreed', null, pairHash({ vi: 'x', fr: 'y' }));
+    const old = await approve('vnHead', 'digital', 'agreed', null, pairHash({ vi: plainCell('x'), fr: plainCell('y') }));
     expect(old.status).toBe(409);
     expect(old.body.error.message).toMatch(/changed while you were reading/);
     const reserved = await approve('vnHead', 'digital', 'reserved', 'Chờ ý kiến Bộ Ngoại giao');
     expect(reserved.status, JSON.stringify(reserved.body)).toBe(200);
     expect(reserved.body.approvals[0]).toMatchObject({ partyId: 'vn', status: 'reserved', reason: 'Chờ ý kiến Bộ Ngoại giao' });
-    expect((await approve('vnHead', 'nope', 'agreed', null, pairHash({ vi: '', fr: '' }))).status).toBe(404);
+    expect((await approve('vnHead', 'nope', 'agreed', null, pairHash({ vi: plainCell(''), fr: plainCell('') }))).status).toBe(404);
   });
 
   it('cuts chained versions, lets heads sign only when every pair is agreed by every party, and freezes the signed-off version', async () => {
@@ -170,7 +219,7 @@ describe('approvals bound to the text, versions, signatures', () => {
     await waitFor(() => readPairText(drafter.doc, 'closing')!.vi.startsWith('SAU'), 'edit');
     await new Promise((r) => setTimeout(r, 200));
     expect((await as('observer')(`/api/documents/${DOC}/versions/2`)).body.version).toEqual(frozen);
-    expect(frozen.pairs.find((p: { id: string }) => p.id === 'closing').vi).not.toMatch(/^SAU/);
+    expect(cellText(frozen.pairs.find((p: { id: string }) => p.id === 'closing').vi)).not.toMatch(/^SAU/);
 
     // The diff between the signed version and the draft shows that edit, word by word.
     const diff = (await as('observer')(`/api/documents/${DOC}/diff?from=2&to=draft`)).body;

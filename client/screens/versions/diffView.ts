@@ -1,7 +1,7 @@
 import type { DiffPart, PairChange, VersionPair } from '../../../shared/diff.ts';
 import { h } from '../../lib/dom.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
-import { countWords, renderDiff, renderWhole } from './diffParts.ts';
+import { countLabel, renderDiff, renderWhole } from './diffParts.ts';
 
 /**
  * A comparison of two texts of the declaration, pair by pair: changed pairs
@@ -55,9 +55,7 @@ function badge(kind: ChangeKind): HTMLElement {
 const langName = (lang: Lang): string => t(lang === 'vi' ? 'agreement.lang.vi' : 'agreement.lang.fr');
 
 function wordCount(parts: DiffPart[]): HTMLElement {
-  const { added, removed } = countWords(parts);
-  const same = parts.every((p) => p.kind === 'same');
-  return h('span', { class: 'change__count', text: same ? t('agreement.changes.none') : t('agreement.changes.count', { added, removed }) });
+  return h('span', { class: 'change__count', text: countLabel(parts) });
 }
 
 /** The body of one pair: per language, before | after (side) or the inline diff. */

@@ -2,7 +2,7 @@ import { h, replaceChildren } from '../../../lib/dom.ts';
 import { agreementApi, errorMessage, type ChangesSince } from '../../../lib/agreementApi.ts';
 import type { LiveApprovals } from '../../../lib/liveApprovals.ts';
 import { formatDateTime, t } from '../../../i18n/index.ts';
-import { countWords, renderDiff } from '../../versions/diffParts.ts';
+import { countLabel, renderDiff } from '../../versions/diffParts.ts';
 import { partyName } from './statusChip.ts';
 
 /**
@@ -80,8 +80,6 @@ export function changesPanel(slot: HTMLElement, options: ChangesPanelOptions): C
 
   const column = (lang: 'vi' | 'fr', changes: ChangesSince): HTMLElement => {
     const parts = changes[lang];
-    const { added, removed } = countWords(parts);
-    const unchanged = added === 0 && removed === 0 && parts.every((p) => p.kind === 'same');
     return h(
       'div',
       { class: `changes__lang changes__lang--${lang}`, attrs: { 'data-testid': `changes-${lang}` } },
@@ -89,10 +87,7 @@ export function changesPanel(slot: HTMLElement, options: ChangesPanelOptions): C
         'p',
         { class: 'changes__lang-head' },
         h('span', { class: 'changes__lang-name', text: t(lang === 'vi' ? 'agreement.lang.vi' : 'agreement.lang.fr') }),
-        h('span', {
-          class: 'changes__count',
-          text: unchanged ? t('agreement.changes.none') : t('agreement.changes.count', { added, removed }),
-        }),
+        h('span', { class: 'changes__count', text: countLabel(parts) }),
       ),
       renderDiff(parts, 'inline', lang),
     );
@@ -117,6 +112,8 @@ export function changesPanel(slot: HTMLElement, options: ChangesPanelOptions): C
         h('del', { class: 'diff-removed', text: t('agreement.diff.legendRemoved') }),
         ' ',
         h('ins', { class: 'diff-added', text: t('agreement.diff.legendAdded') }),
+        ' ',
+        h('mark', { class: 'diff-formatted', text: t('agreement.diff.legendFormatted') }),
       ),
     );
     element.dataset.state = changes.stale ? 'stale' : 'current';

@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
 import { pairHash } from '../../../../shared/hash.ts';
-import { readPairText } from '../../../../shared/model/index.ts';
+import { readPairContent } from '../../../../shared/canonicalText.ts';
 import { h } from '../../../lib/dom.ts';
 import { liveApprovals, type LiveApprovals, type LiveState } from '../../../lib/liveApprovals.ts';
 import { t } from '../../../i18n/index.ts';
@@ -83,8 +83,9 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
           pairId,
           live,
           currentHash: () => {
-            const text = readPairText(doc, pairId);
-            return text ? pairHash(text) : undefined;
+            // Bold and italic are part of the agreed text: bolding a word makes an approval stale.
+            const content = readPairContent(doc, pairId);
+            return content ? pairHash(content) : undefined;
           },
           announce,
         }),
