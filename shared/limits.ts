@@ -72,6 +72,12 @@ export const limits = {
    */
   maxWaitingUpdatesPerConnection: 256,
   maxWaitingBytesPerConnection: 4 * 1024 * 1024,
+  /**
+   * Items an insertion may find inserted concurrently at its place (Yjs
+   * scans each of them to integrate it: 2,000 at one place cost 50 ms,
+   * quadratic beyond); 4422 beyond. A few people typing at one place make a few.
+   */
+  maxConcurrentAtOnePlace: 500,
   /** Applying one update for longer than this is logged at warn, with the member and document. */
   updateStallWarnMs: 50,
   /** Structs per piece of a large update (each piece is applied whole). */

@@ -123,7 +123,7 @@ export class RoomPersistence {
       if (large(rows[i]!)) {
         // Applied as the worker cuts it: the first parts while it cuts the rest.
         for await (const pieces of preparer!.prepareInParts(rows[i++]!, limits.largeUpdatePieceStructs, { check: false, partPieces: LOAD_PART_PIECES })) {
-          if (!(await applyInSlices(doc, pieces, origin, sliceMs, stop))) return;
+          if (!(await applyInSlices(doc, pieces, origin, sliceMs, { stop }))) return;
           // Parts already received follow at once (a microtask): let other work run between them too.
           await new Promise((resolve) => setImmediate(resolve));
         }

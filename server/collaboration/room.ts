@@ -24,7 +24,7 @@ import {
   type DecodedUpdate,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
-import { StructureGate, clockGuard } from './structure/gate.ts';
+import { StructureGate, boundedPieces, clockGuard } from './structure/gate.ts';
 import { reportForeignStructure } from './structure/loadReport.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
@@ -601,6 +601,16 @@ export class Room {
       this.closeForWaiting(origin);
       return;
     }
+    const member = this.members.get(origin);
+    if (decision === 'slice' && this.preparer && member) {
+      // Too much work for one turn: in slices, like a large update (after the one under way, if any).
+      if (member.held) member.held.push(encodeUpdate(update));
+      else {
+        member.held = [];
+        void this.ingestLarge(origin, member, update);
+      }
+      return;
+    }
     const started = performance.now();
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -608,12 +618,11 @@ export class Room {
       this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
       origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
     }
-    this.noteStall(origin, started, update.length);
+    this.noteStall(origin, performance.now() - started, update.length);
   }
 
-  /** Logs an update that held the event loop for longer than limits.updateStallWarnMs, with who sent it. */
-  private noteStall(origin: SyncSocket, started: number, bytes: number): void {
-    const ms = performance.now() - started;
+  /** Logs an update (or a slice of one) that held the event loop for longer than limits.updateStallWarnMs, with who sent it. */
+  private noteStall(origin: SyncSocket, ms: number, bytes: number): void {
     if (ms <= limits.updateStallWarnMs) return;
     this.logger.warn({ documentId: this.documentId, user: this.members.get(origin)?.context.user.id, ms: Math.round(ms), bytes }, 'an update held the event loop');
   }
@@ -679,7 +688,11 @@ export class Room {
         return;
       }
       const guard = { fits: clockGuard(this.doc, structure.stateVector), refusal: () => new MalformedMessageError('another connection wrote under the same client ids meanwhile') };
-      const done = await applyInSlices(this.doc, pieces, socket, limits.largeUpdateSliceMs, () => this.closed || this.failed || !this.members.has(socket), guard);
+      const done = await applyInSlices(this.doc, boundedPieces(this.doc, pieces), socket, limits.largeUpdateSliceMs, {
+        stop: () => this.closed || this.failed || !this.members.has(socket),
+        guard,
+        onSlice: (ms) => this.noteStall(socket, ms, update.length),
+      });
       if (!done) return;
     } catch (error) {
       if (this.closed) return;

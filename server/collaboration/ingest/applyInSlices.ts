@@ -21,30 +21,42 @@ const itemPrototype = Y.Item.prototype as unknown as Mergeable;
  */
 export async function applyInSlices(
   doc: Y.Doc,
-  pieces: Uint8Array[],
+  pieces: Iterable<Uint8Array>,
   origin: unknown,
   sliceMs: number,
-  stop: () => boolean = () => false,
-  /** Called before each piece: false stops the ingest with `refusal()` thrown (see clockGuard: what was checked no longer holds). */
-  guard?: { fits: (piece: Uint8Array) => boolean; refusal: () => Error },
+  options: {
+    /** Asked before each slice: true gives up (the rest is not applied). */
+    stop?: () => boolean;
+    /** Called before each piece: false stops the ingest with `refusal()` thrown (see clockGuard: what was checked no longer holds). */
+    guard?: { fits: (piece: Uint8Array) => boolean; refusal: () => Error };
+    /** Told how long each slice held the event loop (a piece is applied whole, so one can outlast `sliceMs`). */
+    onSlice?: (ms: number) => void;
+  } = {},
 ): Promise<boolean> {
-  let next = 0;
-  while (next < pieces.length) {
+  const { stop = () => false, guard, onSlice } = options;
+  // Pieces may be worked out as they are applied (see deletePieces): read one ahead, never more.
+  const iterator = pieces[Symbol.iterator]();
+  let next = iterator.next();
+  while (!next.done) {
     if (stop()) return false;
-    const deadline = performance.now() + sliceMs;
+    const started = performance.now();
+    const deadline = started + sliceMs;
     const mergeWith = itemPrototype.mergeWith;
     itemPrototype.mergeWith = () => false;
     try {
       doc.transact(() => {
         do {
-          if (guard && !guard.fits(pieces[next]!)) throw guard.refusal();
-          Y.applyUpdate(doc, pieces[next++]!, origin);
-        } while (next < pieces.length && performance.now() < deadline);
+          const piece = next.value!;
+          if (guard && !guard.fits(piece)) throw guard.refusal();
+          Y.applyUpdate(doc, piece, origin);
+          next = iterator.next();
+        } while (!next.done && performance.now() < deadline);
       }, origin);
     } finally {
       itemPrototype.mergeWith = mergeWith;
+      onSlice?.(performance.now() - started);
     }
-    if (next < pieces.length) await new Promise((resolve) => setImmediate(resolve));
+    if (!next.done) await new Promise((resolve) => setImmediate(resolve));
   }
   return true;
 }

@@ -14,7 +14,7 @@ import type { WorkerReply, WorkerRequest } from './worker.ts';
  */
 export interface StructureQuestion {
   stateVector: Map<number, number>;
-  resolve: (refs: ExternalRef[]) => ResolvedRef[];
+  resolve: (refs: ExternalRef[]) => ResolvedRef[] | Promise<ResolvedRef[]>;
   rows?: { session: number; rows: Uint8Array[] };
 }
 
@@ -54,7 +54,7 @@ export class UpdatePreparer {
       resolve: (reply: WorkerReply & { ok: true }) => void;
       reject: (error: Error) => void;
       onPart?: (pieces: Uint8Array[]) => void;
-      onNeeds?: (refs: ExternalRef[]) => ResolvedRef[];
+      onNeeds?: (refs: ExternalRef[]) => ResolvedRef[] | Promise<ResolvedRef[]>;
     }
   >();
 
@@ -161,7 +161,7 @@ export class UpdatePreparer {
   private request(
     request: Request,
     onPart?: (pieces: Uint8Array[]) => void,
-    onNeeds?: (refs: ExternalRef[]) => ResolvedRef[],
+    onNeeds?: (refs: ExternalRef[]) => ResolvedRef[] | Promise<ResolvedRef[]>,
   ): Promise<WorkerReply & { ok: true }> {
     const worker = this.start();
     const id = this.nextId++;
@@ -199,15 +199,14 @@ export class UpdatePreparer {
         return;
       }
       if (reply.ok && reply.needs) {
-        // The worker's check goes on with the room's answers, read from the doc now (on the event loop: a lookup each).
+        // The worker's check goes on with the room's answers, read from the doc (on the event loop, in slices).
         // Unanswered ('later', e.g. reading the doc failed): the room does not apply it.
-        let answers: ResolvedRef[] = reply.needs.map(() => 'later' as const);
-        try {
-          if (waiter.onNeeds) answers = waiter.onNeeds(reply.needs);
-        } catch {
-          // answered 'later' above
-        }
-        worker.postMessage({ kind: 'resolved', id: reply.id, answers });
+        const needs = reply.needs;
+        const later = () => needs.map(() => 'later' as const);
+        void Promise.resolve()
+          .then(() => (waiter.onNeeds ? waiter.onNeeds(needs) : later()))
+          .catch(later)
+          .then((answers) => worker.postMessage({ kind: 'resolved', id: reply.id, answers }));
         return;
       }
       this.waiting.delete(reply.id);

@@ -32,8 +32,14 @@ export function splitUpdate(update: Uint8Array, maxStructs: number, decoded: Ret
 }
 
 /** splitUpdate, one piece at a time (the worker sends the first pieces while it cuts the rest). */
-export function* splitUpdatePieces(update: Uint8Array, maxStructs: number, decoded: ReturnType<typeof Y.decodeUpdate> = Y.decodeUpdate(update)): Generator<Uint8Array> {
-  if (decoded.structs.length <= maxStructs) {
+export function* splitUpdatePieces(
+  update: Uint8Array,
+  maxStructs: number,
+  decoded: ReturnType<typeof Y.decodeUpdate> = Y.decodeUpdate(update),
+  /** Deletions in pieces of their own even when the structs fit in one (the room cuts them by their work: see deletePieces). */
+  separateDeletes = false,
+): Generator<Uint8Array> {
+  if (decoded.structs.length <= maxStructs && !(separateDeletes && decoded.ds.clients.size > 0)) {
     yield update;
     return;
   }

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts';
 import { describedResolver, type ResolvedRef } from '../structure/resolvers.ts';
 import { StoredRowsIndexes } from '../structure/storedRowsIndex.ts';
+import { insertionWork } from '../structure/updateWork.ts';
 import { checkUpdateStructure, type ExternalRef } from '../structure/updateStructure.ts';
 import { splitUpdatePieces } from './splitUpdate.ts';
 import { bringsNothingNew, continuesKnown, diffUpdates, knownState, scanRow, summariseRows, summariseUpdates, type RowScan, type StoredSummary } from './storedRows.ts';
@@ -100,7 +101,10 @@ function cut(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>
   const ends = request.accepted && continuesKnown(decoded, request.accepted);
   // With partPieces, the pieces are sent as they are cut, that many at a time (`more`), so that the room applies the first while the rest are cut.
   let pieces: Uint8Array[] = [];
-  for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded)) {
+  // A member's update: its own crowding is bounded here (the room adds the document's); applied in slices
+  // (not during a load, where it is kept whole), its deletions come apart, to be cut by their work.
+  if (request.check) insertionWork(decoded.structs, undefined);
+  for (const piece of splitUpdatePieces(request.update, request.pieceStructs, decoded, request.check && !request.accepted)) {
     pieces.push(piece);
     if (request.partPieces && pieces.length >= request.partPieces) {
       send({ id: request.id, ok: true, pieces, more: true });

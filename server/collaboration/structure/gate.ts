@@ -3,12 +3,17 @@ import { limits } from '../../../shared/limits.ts';
 import type { DecodedUpdate } from '../messages.ts';
 import type { StructureQuestion } from '../ingest/preparer.ts';
 import { LoadingStructure } from './loadingStructure.ts';
-import { docResolver, resolveRefs, type ResolvedRef } from './resolvers.ts';
+import { docResolver, resolveRefsInSlices, type ResolvedRef } from './resolvers.ts';
 import { checkUpdateStructure, type ExternalRef, type StructureResolver } from './updateStructure.ts';
 import { WaitingUpdates, type WaitingUpdate } from './waitingUpdates.ts';
+import { crowdOfPiece, deletePieces, deletionWork, insertionWork } from './updateWork.ts';
 
-/** What becomes of a member's update at the gate. */
-export type GateDecision = 'apply' | 'held' | 'overflow';
+/**
+ * What becomes of a member's update at the gate: applied at once; applied in
+ * slices (too much work for one turn of the event loop: see updateWork.ts);
+ * held; or not even that (its connection holds too much already).
+ */
+export type GateDecision = 'apply' | 'slice' | 'held' | 'overflow';
 
 /** The stored rows of a load, numbered so the worker can keep what it read of them (see StoredRowsIndex). */
 let nextLoadSession = 1;
@@ -32,9 +37,11 @@ export class StructureGate<Origin> {
   /** A member's update to the loaded doc: apply it, or it was held (or could not be: its connection holds too much). */
   admit(origin: Origin, update: Uint8Array, decoded: DecodedUpdate): GateDecision {
     const verdict = checkUpdateStructure(decoded, this.resolver);
-    if (verdict.kind === 'fits') return 'apply';
     if (verdict.kind === 'needs') throw new Error('a resolver of the loaded doc left references unresolved');
-    return this.hold(origin, update, verdict.for);
+    if (verdict.kind === 'waits') return this.hold(origin, update, verdict.for);
+    const budget = limits.largeUpdateStructs;
+    const work = insertionWork(decoded.structs, this.doc);
+    return work + deletionWork(this.doc, decoded.ds, budget - work) > budget ? 'slice' : 'apply';
   }
 
   /** Holds an update the worker found waiting for `waitsFor` (a large one). */
@@ -86,9 +93,9 @@ export class StructureGate<Origin> {
   describe(accepted?: ReadonlyMap<number, number>): StructureQuestion {
     if (accepted && this.load) {
       const resolver = this.load.structure.resolver(accepted);
-      return { stateVector: new Map(accepted), resolve: (refs) => resolveRefs(resolver, refs), rows: { session: this.load.session, rows: this.load.rows } };
+      return { stateVector: new Map(accepted), resolve: (refs) => resolveRefsInSlices(resolver, refs), rows: { session: this.load.session, rows: this.load.rows } };
     }
-    return { stateVector: Y.decodeStateVector(Y.encodeStateVector(this.doc)), resolve: (refs) => resolveRefs(this.resolver, refs) };
+    return { stateVector: Y.decodeStateVector(Y.encodeStateVector(this.doc)), resolve: (refs) => resolveRefsInSlices(this.resolver, refs) };
   }
 
   /** The held updates whose awaited struct has arrived, in order (the room passes each through admit again). */
@@ -128,4 +135,22 @@ export function clockGuard(doc: Y.Doc, stateVector: Map<number, number>): (piece
     }
     return true;
   };
+}
+
+/**
+ * The pieces of a large update as the room applies them: its structs' pieces
+ * as the worker cut them (the document's crowding of each checked as it
+ * comes: see crowdOfPiece), then its deletions, cut against the document
+ * into pieces of bounded work, deepest first (see deletePieces).
+ */
+export function* boundedPieces(doc: Y.Doc, pieces: Uint8Array[]): Generator<Uint8Array> {
+  for (const piece of pieces) {
+    // A piece with no structs (its first varint, the count of clients, is 0) holds deletions only.
+    if (piece[0] !== 0) {
+      crowdOfPiece(doc, piece);
+      yield piece;
+      continue;
+    }
+    yield* deletePieces(doc, Y.decodeUpdate(piece).ds, limits.largeUpdatePieceStructs * 4);
+  }
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { limits } from '../../../shared/limits.ts';
 import { roleOfType, type Place, type StructureRole } from '../../../shared/model/structure.ts';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { NEXT_TO_FOREIGN, type ExternalRef, type StructureResolver } from './updateStructure.ts';
@@ -49,17 +50,37 @@ export function docResolver(doc: Y.Doc): StructureResolver {
 /** What the room tells the worker of a reference into its doc: a place, a role, dropped, missing, or not known here. */
 export type ResolvedRef = Place | StructureRole | 'dropped' | 'missing' | 'later' | 'foreign';
 
+function resolveRef(resolver: StructureResolver, ref: ExternalRef): ResolvedRef {
+  const id = Y.createID(ref.client, ref.clock);
+  try {
+    return ref.kind === 'place' ? resolver.placeAt(id) : resolver.roleHeldAt(id);
+  } catch (error) {
+    if (error instanceof ContentNotAllowedError) return 'foreign';
+    throw error;
+  }
+}
+
 /** Resolves references the worker reported (see ExternalRef) with one of the resolvers above. */
 export function resolveRefs(resolver: StructureResolver, refs: ExternalRef[]): ResolvedRef[] {
-  return refs.map((ref) => {
-    const id = Y.createID(ref.client, ref.clock);
-    try {
-      return ref.kind === 'place' ? resolver.placeAt(id) : resolver.roleHeldAt(id);
-    } catch (error) {
-      if (error instanceof ContentNotAllowedError) return 'foreign';
-      throw error;
+  return refs.map((ref) => resolveRef(resolver, ref));
+}
+
+/**
+ * resolveRefs a slice at a time (tens of thousands of references, one for
+ * each struct of a large paste, take tens of ms): what a reference names
+ * does not change between slices, only whether the doc holds it yet.
+ */
+export async function resolveRefsInSlices(resolver: StructureResolver, refs: ExternalRef[], sliceMs = limits.largeUpdateSliceMs): Promise<ResolvedRef[]> {
+  const answers: ResolvedRef[] = [];
+  let deadline = performance.now() + sliceMs;
+  for (const ref of refs) {
+    answers.push(resolveRef(resolver, ref));
+    if (answers.length % 256 === 0 && performance.now() > deadline) {
+      await new Promise((resolve) => setImmediate(resolve));
+      deadline = performance.now() + sliceMs;
     }
-  });
+  }
+  return answers;
 }
 
 /**
