@@ -78,6 +78,19 @@ export const limits = {
    * quadratic beyond); 4422 beyond. A few people typing at one place make a few.
    */
   maxConcurrentAtOnePlace: 500,
+  /**
+   * Client ids one sync connection may claim for its account (see
+   * clientIdPolicy.ts; 4409 beyond): a page has one; a script pushing a
+   * history written by several may need more. Each claim is a stored row.
+   */
+  maxClientIdsPerConnection: 64,
+  /**
+   * For this long after the server starts, a page's sync step 2 may carry
+   * another account's structs the server lacks (a power loss took the last
+   * milliseconds before the restart; the pages present resend them), while
+   * that account is not connected. See clientIdPolicy.ts.
+   */
+  recoveryWindowMs: 60_000,
   /** Applying one update for longer than this is logged at warn, with the member and document. */
   updateStallWarnMs: 50,
   /** Structs per piece of a large update (each piece is applied whole). */

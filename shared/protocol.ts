@@ -58,6 +58,12 @@ export const CloseCode = {
    */
   ContentNotAllowed: 4422,
   /**
+   * An update writes under a Yjs client id that belongs to another member's
+   * page (see server/collaboration/clientIdPolicy.ts). A page that gets it
+   * holds edits the server did not take: it must reload.
+   */
+  ClientIdTaken: 4409,
+  /**
    * Too many messages: more than limits.maxMessagesPerSecond, or more messages
    * or bytes than allowed before authentication completed. Reconnecting is fine.
    */
@@ -78,6 +84,7 @@ export const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.Forbidden,
   CloseCode.DocumentNotFound,
   CloseCode.ContentNotAllowed,
+  CloseCode.ClientIdTaken,
 ]);
 
 /**

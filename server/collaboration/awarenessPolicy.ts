@@ -9,7 +9,8 @@ import { AwarenessStateTooLargeError, type AwarenessEntry } from './messages.ts'
  *
  * - A client id belongs to the first connection that announces a state for it,
  *   until that connection leaves; entries for ids owned by another connection
- *   are dropped. (Standard y-websocket clients echo every awareness update
+ *   are dropped, as are those for ids the document gives another member's
+ *   account (its page announced it, or wrote under it: clientIdPolicy.ts). (Standard y-websocket clients echo every awareness update
  *   they receive, so such entries are normal traffic, not an attack to punish.)
  * - The `user` field of every state is replaced by the connection's signed-in
  *   identity, so the name and colour next to a cursor are that member's.
@@ -33,6 +34,8 @@ export interface AwarenessRoomView {
   serverClientId: number;
   /** The clock the room holds for a client id (0 if none): an entry is only applied with a newer one. */
   clockOf(clientId: number): number;
+  /** The account a client id of the document belongs to (see clientIdPolicy.ts), if any. */
+  accountOf?(clientId: number): string | undefined;
 }
 
 export interface AdmittedAwareness {
@@ -52,6 +55,8 @@ export function admitAwareness(entries: readonly AwarenessEntry[], sender: Aware
   for (const entry of entries) {
     const { clientId, clock, state } = entry;
     if (clientId === room.serverClientId) continue;
+    const account = room.accountOf?.(clientId);
+    if (account !== undefined && account !== sender.presence.accountId) continue; // another member's page
     const owner = room.owners.get(clientId) ?? (claimed.includes(clientId) ? sender.connection : undefined);
     if (owner !== undefined && owner !== sender.connection) continue; // someone else's presence
     if (state === null) {

@@ -15,8 +15,12 @@ import { encodeIntegratedState } from './integratedState.ts';
 
 export type IncomingMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  /** `decoded`: the update decoded (its content checked), for the room's check of where it lands (structure/updateStructure.ts). */
-  | { type: 'sync-update'; update: Uint8Array; decoded: DecodedUpdate }
+  /**
+   * `decoded`: the update decoded (its content checked), for the room's check of where it lands
+   * (structure/updateStructure.ts); `live`: a sync "update" (what a page sends as its person
+   * types), not a step 2 (its answer to the server's state vector): see clientIdPolicy.ts.
+   */
+  | { type: 'sync-update'; update: Uint8Array; decoded: DecodedUpdate; live: boolean }
   | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'query-awareness' };
 
@@ -62,7 +66,7 @@ export function parseMessage(data: Uint8Array): IncomingMessage {
           // A full decode first: Y.applyUpdate may integrate half a truncated update before it throws.
           const decoded = Y.decodeUpdate(payload);
           checkUpdateContent(decoded);
-          return { type: 'sync-update', update: payload, decoded };
+          return { type: 'sync-update', update: payload, decoded, live: subtype === SyncMessageType.Update };
         }
         throw new MalformedMessageError(`unknown sync message type ${subtype}`);
       }

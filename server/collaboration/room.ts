@@ -24,6 +24,8 @@ import {
   type DecodedUpdate,
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
+import { ClientClaims, clientsWritten } from './clientClaims.ts';
+import { judgeClientIds } from './clientIdPolicy.ts';
 import { StructureGate, boundedPieces, clockGuard } from './structure/gate.ts';
 import { reportForeignStructure } from './structure/loadReport.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
@@ -73,10 +75,12 @@ interface Member {
   held?: Uint8Array[];
   /** False while loading, until the server's sync step 1 (its state vector) has been sent. */
   greeted: boolean;
+  /** Client ids this connection claimed for its account (see clientIdPolicy.ts): a page claims one. */
+  claimedIds: Set<number>;
 }
 
-/** The payload of a sync step 2 / update frame when it is large enough for the worker, else undefined. */
-function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
+/** The payload of a sync step 2 / update frame when it is large enough for the worker (`live`: an update, not a step 2), else undefined. */
+function largeUpdatePayload(data: Uint8Array): { payload: Uint8Array; live: boolean } | undefined {
   if (data.length < limits.largeUpdateBytes) return undefined;
   try {
     const decoder = decoding.createDecoder(data);
@@ -84,10 +88,15 @@ function largeUpdatePayload(data: Uint8Array): Uint8Array | undefined {
     const subtype = decoding.readVarUint(decoder);
     if (subtype !== SyncMessageType.Step2 && subtype !== SyncMessageType.Update) return undefined;
     const payload = decoding.readVarUint8Array(decoder);
-    return payload.length >= limits.largeUpdateBytes && !decoding.hasContent(decoder) ? payload : undefined;
+    return payload.length >= limits.largeUpdateBytes && !decoding.hasContent(decoder) ? { payload, live: subtype === SyncMessageType.Update } : undefined;
   } catch {
     return undefined; // parseMessage reports it
   }
+}
+
+/** A member's update as a frame again (to be received once more): a live update, or a step 2. */
+function encodeUpdateFrame(update: Uint8Array, live: boolean): Uint8Array {
+  return live ? encodeUpdate(update) : encodeSyncStep2Update(update);
 }
 
 /** An update with more structs or deleted ranges than limits.largeUpdateStructs (applied in slices, however small). */
@@ -99,7 +108,7 @@ function isHeavy(decoded: DecodedUpdate): boolean {
 }
 
 /** A member's update kept for later during a load, with the connection it came from. */
-type HeldUpdate = { update: Uint8Array; origin: SyncSocket };
+type HeldUpdate = { update: Uint8Array; origin: SyncSocket; live: boolean };
 
 /**
  * One document being edited: its Y.Doc, awareness, and connections. Transport
@@ -135,6 +144,8 @@ export class Room {
   private readonly preparer: UpdatePreparer | undefined;
   /** Where every member's update lands is checked before it is applied; updates building on what is not here yet wait there. */
   private readonly gate: StructureGate<SyncSocket>;
+  /** The account each client id of the document belongs to (see clientIdPolicy.ts). */
+  private readonly claims: ClientClaims;
   private closed = false;
   private retryScheduled = false;
   /**
@@ -184,6 +195,8 @@ export class Room {
       preparer?: UpdatePreparer;
       /** Reads the stored rows off the event loop while they load (a worker of its own: the preparer is busy cutting them). */
       reader?: UpdatePreparer;
+      /** The document's client-id claims, as the store keeps them. */
+      claims?: ClientClaims;
       /**
        * Called once the stored rows are in `doc`, before the updates accepted
        * during the load are applied (so that an observer attached here sees those as changes).
@@ -194,6 +207,7 @@ export class Room {
     this.preparer = options.preparer;
     this.reader = options.reader;
     this.gate = new StructureGate(doc);
+    this.claims = options.claims ?? new ClientClaims(documentId);
     const rows = options.rows ?? [];
     this.awareness = new awarenessProtocol.Awareness(doc);
     this.awareness.setLocalState(null); // the server itself has no cursor
@@ -271,7 +285,7 @@ export class Room {
 
   /** Adds an authenticated connection and starts the sync handshake. */
   join(socket: SyncSocket, context: ConnectionContext): void {
-    const member: Member = { context, awarenessIds: new Set(), greeted: false };
+    const member: Member = { context, awarenessIds: new Set(), greeted: false, claimedIds: new Set() };
     this.members.set(socket, member);
     // While loading, the handshake uses the stored rows' state vector (that of a half-loaded doc would ask the client for everything).
     if (!this.loading) this.greet(socket, member);
@@ -291,7 +305,7 @@ export class Room {
     if (!this.loading || this.closed) return;
     this.advertise(summary);
     for (const [socket, member] of this.members) if (!member.greeted) this.greet(socket, member, summary.stateVector);
-    for (const { update, origin } of this.takeBeforeSummary()) if (this.members.has(origin)) this.receiveWhileLoading(update, origin);
+    for (const { update, origin, live } of this.takeBeforeSummary()) if (this.members.has(origin)) this.receiveWhileLoading(update, origin, live);
   }
 
   /** From now on, during the load, the server's step 1 carries the rows' state vector, and updates are judged against what they hold. */
@@ -319,7 +333,8 @@ export class Room {
     const large = this.preparer && !member.context.readOnly && !this.failed ? largeUpdatePayload(data) : undefined;
     if (large) {
       member.held = [];
-      void (this.loading ? this.ingestLargeWhileLoading(socket, member, large) : this.ingestLarge(socket, member, large));
+      const { payload, live } = large;
+      void (this.loading ? this.ingestLargeWhileLoading(socket, member, payload, live) : this.ingestLarge(socket, member, payload, live));
       return;
     }
     let message;
@@ -359,14 +374,14 @@ export class Room {
         if (this.preparer && isHeavy(message.decoded)) {
           // Few bytes but many structs: applied in slices like a large update (see limits.largeUpdateStructs).
           member.held = [];
-          void (this.loading ? this.ingestLargeWhileLoading(socket, member, message.update) : this.ingestLarge(socket, member, message.update));
+          void (this.loading ? this.ingestLargeWhileLoading(socket, member, message.update, message.live) : this.ingestLarge(socket, member, message.update, message.live));
           return;
         }
         if (this.loading) {
-          this.receiveWhileLoading(message.update, socket, message.decoded);
+          this.receiveWhileLoading(message.update, socket, message.live, message.decoded);
           return;
         }
-        this.apply(message.update, socket, message.decoded);
+        this.apply(message.update, socket, message.live, message.decoded);
         return;
       case 'awareness':
         this.receiveAwareness(socket, member, message.entries);
@@ -384,7 +399,12 @@ export class Room {
       admitted = admitAwareness(
         entries,
         { connection: socket, presence: member.context.presence, owned: member.awarenessIds.size },
-        { owners: this.awarenessOwners, serverClientId: this.awareness.clientID, clockOf: (id) => this.awareness.meta.get(id)?.clock ?? 0 },
+        {
+          owners: this.awarenessOwners,
+          serverClientId: this.awareness.clientID,
+          clockOf: (id) => this.awareness.meta.get(id)?.clock ?? 0,
+          accountOf: (id) => this.claims.ownerOf(id),
+        },
       );
     } catch (error) {
       if (!(error instanceof AwarenessStateTooLargeError)) throw error;
@@ -394,6 +414,8 @@ export class Room {
     for (const id of admitted.claimed) {
       this.awarenessOwners.set(id, socket);
       member.awarenessIds.add(id);
+      // A page announces its client id as it connects: from then on it writes under it alone.
+      if (this.claims.ownerOf(id) === undefined) this.claim(member, id);
     }
     if (admitted.entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(admitted.entries), socket);
   }
@@ -406,9 +428,9 @@ export class Room {
    * otherwise (out of order, or a forged id) applied once the doc is loaded,
    * where Yjs sorts it out like any update.
    */
-  private receiveWhileLoading(update: Uint8Array, origin: SyncSocket, decoded: DecodedUpdate = Y.decodeUpdate(update)): void {
+  private receiveWhileLoading(update: Uint8Array, origin: SyncSocket, live: boolean, decoded: DecodedUpdate = Y.decodeUpdate(update)): void {
     if (this.beforeSummary) {
-      this.beforeSummary.push({ update, origin });
+      this.beforeSummary.push({ update, origin, live });
       return;
     }
     if (this.advertised && bringsNothingNew(decoded, this.advertised.known)) return;
@@ -424,13 +446,14 @@ export class Room {
     const member = this.members.get(origin);
     if (admission === 'ask' && this.reader && member) {
       member.held = [];
-      void this.ingestLargeWhileLoading(origin, member, update, decoded);
+      void this.ingestLargeWhileLoading(origin, member, update, live, decoded);
       return;
     }
     if (admission !== 'accept' || !ends) {
-      this.deferred.push({ update, origin });
+      this.deferred.push({ update, origin, live });
       return;
     }
+    if (!this.mayWrite(origin, [...ends.keys()], live)) return;
     this.gate.acceptedWhileLoading(decoded);
     this.acceptWhileLoading(update, origin, ends);
   }
@@ -457,7 +480,7 @@ export class Room {
    * One that does not continue what is known waits for the loaded doc, with
    * the connection's later frames (see receiveWhileLoading).
    */
-  private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array, decoded?: DecodedUpdate): Promise<void> {
+  private async ingestLargeWhileLoading(socket: SyncSocket, member: Member, update: Uint8Array, live: boolean, decoded?: DecodedUpdate): Promise<void> {
     const before = this.advertised && new Map(this.advertised.accepted);
     let prepared: PreparedUpdate;
     try {
@@ -481,12 +504,15 @@ export class Room {
     if ((pieces.length > 0 || forLoadedDoc) && !this.loading) {
       // Loaded meanwhile (or waited for it): applied as usual, in slices when large.
       if (!decoded || isHeavy(decoded)) {
-        void this.ingestLarge(socket, member, update);
+        void this.ingestLarge(socket, member, update, live);
         return;
       }
-      this.apply(update, socket, decoded);
+      this.apply(update, socket, live, decoded);
+      this.releaseHeld(socket, member);
+      return;
     }
     if (pieces.length > 0) {
+      if (!this.mayWrite(socket, [...ends!.keys()], live)) return;
       if (decoded) this.gate.acceptedWhileLoading(decoded);
       // A large one is stored as a row of its own (never merged with others on the event loop).
       const alone = update.length >= limits.largeUpdateBytes;
@@ -580,7 +606,7 @@ export class Room {
     // Now applied like any update: stored and relayed as far as the doc integrates them.
     const deferred = [...this.takeBeforeSummary(), ...this.deferred];
     this.deferred = [];
-    for (const { update, origin } of deferred) this.apply(update, origin);
+    for (const { update, origin, live } of deferred) this.apply(update, origin, live);
   }
 
   /**
@@ -588,10 +614,10 @@ export class Room {
    * event) once the gate has checked where it lands; one that builds on what
    * the doc lacks waits there; one Yjs cannot apply closes that connection.
    */
-  private apply(update: Uint8Array, origin: SyncSocket, decoded?: DecodedUpdate): void {
+  private apply(update: Uint8Array, origin: SyncSocket, live: boolean, decoded: DecodedUpdate = Y.decodeUpdate(update)): void {
     let decision;
     try {
-      decision = this.gate.admit(origin, update, decoded ?? Y.decodeUpdate(update));
+      decision = this.gate.admit(origin, update, decoded, live);
     } catch (error) {
       this.refuse(origin, this.members.get(origin), error);
       return;
@@ -604,13 +630,14 @@ export class Room {
     const member = this.members.get(origin);
     if (decision === 'slice' && this.preparer && member) {
       // Too much work for one turn: in slices, like a large update (after the one under way, if any).
-      if (member.held) member.held.push(encodeUpdate(update));
+      if (member.held) member.held.push(encodeUpdateFrame(update, live));
       else {
         member.held = [];
-        void this.ingestLarge(origin, member, update);
+        void this.ingestLarge(origin, member, update, live);
       }
       return;
     }
+    if (!this.mayWrite(origin, clientsWritten(decoded, (client) => Y.getState(this.doc.store, client)), live)) return;
     const started = performance.now();
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -627,6 +654,37 @@ export class Room {
     this.logger.warn({ documentId: this.documentId, user: this.members.get(origin)?.context.user.id, ms: Math.round(ms), bytes }, 'an update held the event loop');
   }
 
+  /**
+   * Whether a member may bring new structs under these client ids
+   * (clientIdPolicy.ts), claiming the unclaimed ones for its account when
+   * `live`. One that may not is closed with 4409 (its page holds edits the
+   * server did not take: it must reload), and nothing of the update is applied.
+   */
+  private mayWrite(origin: SyncSocket, clients: number[], live: boolean): boolean {
+    if (clients.length === 0) return true;
+    const member = this.members.get(origin);
+    if (!member) return false;
+    const accountId = member.context.user.id;
+    const verdict = judgeClientIds(clients, { accountId, live, claimedByConnection: member.claimedIds.size }, {
+      ownerOf: (clientId) => this.claims.ownerOf(clientId),
+      connected: (account) => [...this.members.values()].some((m) => m.context.user.id === account),
+      recovering: performance.now() < limits.recoveryWindowMs,
+    });
+    if ('refused' in verdict) {
+      this.logger.warn({ documentId: this.documentId, user: accountId, clientId: verdict.refused, reason: verdict.reason }, 'update refused: client id of another member');
+      this.leave(origin);
+      origin.close(CloseCode.ClientIdTaken, `client id taken: ${verdict.reason}`.slice(0, 120));
+      return false;
+    }
+    for (const clientId of verdict.claims) this.claim(member, clientId);
+    return true;
+  }
+
+  private claim(member: Member, clientId: number): void {
+    this.claims.claim(clientId, member.context.user.id);
+    member.claimedIds.add(clientId);
+  }
+
   /** A connection holding too many updates that wait for structs the server lacks: it reconnects, and its handshake sends them. */
   private closeForWaiting(socket: SyncSocket): void {
     this.logger.warn({ documentId: this.documentId, user: this.members.get(socket)?.context.user.id }, 'too many updates waiting for structs the server does not have');
@@ -638,7 +696,7 @@ export class Room {
   private retryWaiting(): void {
     this.retryScheduled = false;
     if (this.closed) return;
-    for (const { origin, update } of this.gate.takeReady()) this.receive(origin, encodeUpdate(update));
+    for (const { origin, update, live } of this.gate.takeReady()) this.receive(origin, encodeUpdateFrame(update, live));
   }
 
   /**
@@ -673,20 +731,22 @@ export class Room {
    * before broadcast as any update). The connection's later frames wait and
    * are handled after it, in order.
    */
-  private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array): Promise<void> {
+  private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array, live: boolean): Promise<void> {
     try {
       const structure = this.gate.describe();
-      const { pieces, waits, later } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs, { structure });
+      const { pieces, waits, later, writes } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs, { structure });
       if (this.closed || !this.members.has(socket)) return;
       if (later) throw new MalformedMessageError('where the update lands could not be read');
       if (waits) {
-        if (this.gate.hold(socket, update, Y.createID(waits.client, waits.clock)) === 'overflow') {
+        if (this.gate.hold(socket, update, Y.createID(waits.client, waits.clock), live) === 'overflow') {
           this.closeForWaiting(socket);
           return;
         }
         this.releaseHeld(socket, member);
         return;
       }
+      const written = [...(writes ?? [])].filter(([client, end]) => end > Y.getState(this.doc.store, client)).map(([client]) => client);
+      if (!this.mayWrite(socket, written, live)) return;
       const guard = { fits: clockGuard(this.doc, structure.stateVector), refusal: () => new MalformedMessageError('another connection wrote under the same client ids meanwhile') };
       const done = await applyInSlices(this.doc, boundedPieces(this.doc, pieces), socket, limits.largeUpdateSliceMs, {
         stop: () => this.closed || this.failed || !this.members.has(socket),

@@ -26,6 +26,8 @@ export interface PreparedUpdate {
   later?: boolean;
   /** References answered from the stored rows (during a load), for the room to keep. */
   learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
+  /** A checked update's clients, each with the clock its structs reach (see clientIdPolicy.ts). */
+  writes?: Map<number, number>;
 }
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -93,8 +95,8 @@ export class UpdatePreparer {
       ...(structure ? { stateVector: structure.stateVector } : {}),
       ...(structure?.rows ? { rows: structure.rows } : {}),
     };
-    const { pieces, ends, waits, later, learned } = await this.request(request, undefined, structure?.resolve);
-    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}) };
+    const { pieces, ends, waits, later, learned, writes } = await this.request(request, undefined, structure?.resolve);
+    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}), ...(writes ? { writes } : {}) };
   }
 
   /** The load of `session` is over: the worker drops what it read of its rows. */

@@ -60,6 +60,8 @@ export type WorkerReply =
       later?: boolean;
       /** The references answered from the stored rows (`rows`), for the room to keep. */
       learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
+      /** With check: each client of the update and the clock its structs reach (the room judges who may write them). */
+      writes?: Map<number, number>;
     }
   | { id: number; ok: false; kind: 'content' | 'malformed'; message: string };
 
@@ -111,7 +113,17 @@ function cut(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>
       pieces = [];
     }
   }
-  return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}) };
+  return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}), ...(request.check ? { writes: clientEnds(decoded) } : {}) };
+}
+
+/** Each client of an update and the clock its structs reach. */
+function clientEnds(decoded: ReturnType<typeof Y.decodeUpdate>): Map<number, number> {
+  const ends = new Map<number, number>();
+  for (const struct of decoded.structs) {
+    const end = struct.id.clock + struct.length;
+    if (!(struct instanceof Y.Skip) && end > (ends.get(struct.id.client) ?? 0)) ends.set(struct.id.client, end);
+  }
+  return ends;
 }
 
 function handle(request: WorkerRequest): WorkerReply {

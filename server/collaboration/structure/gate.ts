@@ -35,18 +35,18 @@ export class StructureGate<Origin> {
   }
 
   /** A member's update to the loaded doc: apply it, or it was held (or could not be: its connection holds too much). */
-  admit(origin: Origin, update: Uint8Array, decoded: DecodedUpdate): GateDecision {
+  admit(origin: Origin, update: Uint8Array, decoded: DecodedUpdate, live: boolean): GateDecision {
     const verdict = checkUpdateStructure(decoded, this.resolver);
     if (verdict.kind === 'needs') throw new Error('a resolver of the loaded doc left references unresolved');
-    if (verdict.kind === 'waits') return this.hold(origin, update, verdict.for);
+    if (verdict.kind === 'waits') return this.hold(origin, update, verdict.for, live);
     const budget = limits.largeUpdateStructs;
     const work = insertionWork(decoded.structs, this.doc);
     return work + deletionWork(this.doc, decoded.ds, budget - work) > budget ? 'slice' : 'apply';
   }
 
   /** Holds an update the worker found waiting for `waitsFor` (a large one). */
-  hold(origin: Origin, update: Uint8Array, waitsFor: Y.ID): GateDecision {
-    return this.waiting.hold(origin, update, waitsFor) ? 'held' : 'overflow';
+  hold(origin: Origin, update: Uint8Array, waitsFor: Y.ID, live: boolean): GateDecision {
+    return this.waiting.hold(origin, update, waitsFor, live) ? 'held' : 'overflow';
   }
 
   /** The room begins to load `rows`, which hold each client up to `rowsClocks` (the reader's summary). */

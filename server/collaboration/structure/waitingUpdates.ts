@@ -6,6 +6,8 @@ export interface WaitingUpdate<Origin> {
   update: Uint8Array;
   /** The struct it waits for. */
   waitsFor: Y.ID;
+  /** A live update, or a sync step 2 (see clientIdPolicy.ts): received again as it came. */
+  live: boolean;
 }
 
 /**
@@ -26,11 +28,11 @@ export class WaitingUpdates<Origin> {
   constructor(private readonly bounds: { updates: number; bytes: number }) {}
 
   /** Holds an update; false (nothing held) when its connection already holds as much as the bounds allow. */
-  hold(origin: Origin, update: Uint8Array, waitsFor: Y.ID): boolean {
+  hold(origin: Origin, update: Uint8Array, waitsFor: Y.ID, live: boolean): boolean {
     const held = this.perOrigin.get(origin) ?? { count: 0, bytes: 0 };
     if (held.count + 1 > this.bounds.updates || held.bytes + update.length > this.bounds.bytes) return false;
     this.perOrigin.set(origin, { count: held.count + 1, bytes: held.bytes + update.length });
-    this.entries.push({ origin, update, waitsFor, bytes: update.length });
+    this.entries.push({ origin, update, waitsFor, live, bytes: update.length });
     return true;
   }
 
