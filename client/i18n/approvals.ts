@@ -117,7 +117,7 @@ export const approvalsEn = {
   'agreement.versions.pageTitle': 'Versions',
   'agreement.versions.title': 'Versions',
   'agreement.versions.lede':
-    'Immutable snapshots of the whole text, each hashed and chained to the one before. A version is signed off once the head of every party has signed it.',
+    'Immutable snapshots of the whole text, each hashed and chained to the one before. A version is signed off once the head of every party it was cut for has signed it.',
   'agreement.versions.cut': 'Cut a version',
   'agreement.versions.cutHint': 'Freeze the current text as the next version',
   'agreement.versions.cutDone': 'Version {n} cut.',
@@ -248,7 +248,7 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.versions.pageTitle': 'Versions',
   'agreement.versions.title': 'Versions',
   'agreement.versions.lede':
-    'Des instantanés immuables de tout le texte, chacun doté d’une empreinte et chaîné au précédent. Une version est définitive lorsque le chef de chaque partie l’a signée.',
+    'Des instantanés immuables de tout le texte, chacun doté d’une empreinte et chaîné au précédent. Une version est définitive lorsque le chef de chaque partie pour laquelle elle a été établie l’a signée.',
   'agreement.versions.cut': 'Établir une version',
   'agreement.versions.cutHint': 'Figer le texte actuel comme version suivante',
   'agreement.versions.cutDone': 'Version {n} établie.',
@@ -377,7 +377,7 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.versions.pageTitle': 'Phiên bản',
   'agreement.versions.title': 'Phiên bản',
   'agreement.versions.lede':
-    'Các bản chụp bất biến của toàn bộ văn bản, mỗi bản có mã băm và được nối chuỗi với bản trước. Một phiên bản được chốt khi trưởng đoàn của tất cả các bên đã ký.',
+    'Các bản chụp bất biến của toàn bộ văn bản, mỗi bản có mã băm và được nối chuỗi với bản trước. Một phiên bản được chốt khi trưởng đoàn của tất cả các bên mà phiên bản được lập cho đã ký.',
   'agreement.versions.cut': 'Tạo phiên bản',
   'agreement.versions.cutHint': 'Chốt văn bản hiện tại thành phiên bản tiếp theo',
   'agreement.versions.cutDone': 'Đã tạo phiên bản {n}.',
