@@ -23,7 +23,7 @@ import { exportRouter } from './routes/export.ts';
 import { commentsRouter } from './routes/comments.ts';
 import { ChainHeadFile } from './versions/chainHeadFile.ts';
 import { reconcileChains } from './versions/chainStartup.ts';
-import { openServerKey, type ServerKey } from './versions/serverKey.ts';
+import { openServerKey, storeHasVersions, type ServerKey } from './versions/serverKey.ts';
 import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
@@ -92,12 +92,6 @@ function clientRoutes(): express.Router {
   return router;
 }
 
-/** Whether any declaration has a version (then a missing key must not be replaced by a new one). */
-async function storeHasVersions(store: Store): Promise<boolean> {
-  for (const document of await store.listDocuments()) if ((await store.listVersions(document.id)).length > 0) return true;
-  return false;
-}
-
 /** Creates and starts the whole server: HTTP API, static client, sync WebSocket and socket.io. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<AccordServer> {
   const logger = createLogger(config.logLevel);
@@ -107,7 +101,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const heads = ChainHeadFile.beside(config.keyFile);
   let key: ServerKey;
   try {
-    key = openServerKey(config, await storeHasVersions(store));
+    // Reading every version costs at start: only when there is no key to find.
+    key = openServerKey(config, !fs.existsSync(config.keyFile) && (await storeHasVersions(store)));
     await reconcileChains(store, key, heads, logger);
   } catch (error) {
     await store.close();

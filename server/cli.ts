@@ -9,7 +9,7 @@ import { parse } from './routes/context.ts';
 import { InviteBody } from './routes/schemas.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import { ChainHeadFile } from './versions/chainHeadFile.ts';
-import { loadServerKey } from './versions/serverKey.ts';
+import { loadServerKey, openServerKey, storeHasVersions } from './versions/serverKey.ts';
 import { checkExport } from './versions/verifyExport.ts';
 import fs from 'node:fs';
 import { SyncServer } from './collaboration/syncServer.ts';
@@ -193,7 +193,9 @@ async function run(store: Store, command: string | undefined, options: Options, 
       // Without a running server the text comes from the stored update log.
       const sync = new SyncServer(store, { authenticate: async () => { throw new Error('no connections from the CLI'); } }, createLogger('silent'));
       try {
-        const versions = new VersionService(store, sync, loadServerKey(config.keyFile, { create: false }), ChainHeadFile.beside(config.keyFile));
+        // The same rule as the server's start: a key is made only where none signed anything yet.
+        const key = openServerKey(config, !fs.existsSync(config.keyFile) && (await storeHasVersions(store)));
+        const versions = new VersionService(store, sync, key, ChainHeadFile.beside(config.keyFile));
         const model = await buildExportModel(store, versions, document, version);
         fs.writeFileSync(out, await renderExport(model, format as Format, layout as Layout));
       } finally {

@@ -68,6 +68,9 @@ export const approvalsEn = {
   'agreement.diff.legendAdded': 'added',
 
   'agreement.error.unknown': 'Something went wrong.',
+  'agreement.error.chainBroken':
+    'The record of versions and signatures of this declaration has been altered outside Accord: nothing more can be cut or signed until the secretariat has checked it (accord verify).',
+  'agreement.error.partyNotRequired': 'This version was cut before your delegation joined: your delegation signs the versions cut since.',
 
   'agreement.kind.title': 'Title',
   'agreement.kind.preamble': 'Preamble',
@@ -202,6 +205,9 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.diff.legendAdded': 'ajouté',
 
   'agreement.error.unknown': 'Une erreur est survenue.',
+  'agreement.error.chainBroken':
+    'Le registre des versions et des signatures de cette déclaration a été modifié hors d’Accord\u00A0: plus rien ne peut être établi ni signé tant que le secrétariat ne l’a pas vérifié (accord verify).',
+  'agreement.error.partyNotRequired': 'Cette version a été établie avant l’arrivée de votre délégation\u00A0: votre délégation signe les versions établies depuis.',
 
   'agreement.kind.title': 'Titre',
   'agreement.kind.preamble': 'Préambule',
@@ -331,6 +337,9 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.diff.legendAdded': 'đã thêm',
 
   'agreement.error.unknown': 'Đã xảy ra lỗi.',
+  'agreement.error.chainBroken':
+    'Hồ sơ các phiên bản và chữ ký của bản tuyên bố này đã bị thay đổi bên ngoài Accord: không thể lập hay ký thêm cho đến khi ban thư ký kiểm tra (accord verify).',
+  'agreement.error.partyNotRequired': 'Phiên bản này được lập trước khi đoàn của bạn tham gia: đoàn của bạn ký các phiên bản lập sau đó.',
 
   'agreement.kind.title': 'Tiêu đề',
   'agreement.kind.preamble': 'Lời mở đầu',

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_KEY_FILE_NAME, type Config } from '../config.ts';
+import type { Store } from '../store/types.ts';
 
 /**
  * The server's Ed25519 key (ACCORD_KEY_FILE, by default DATA_DIR/server-ed25519.pem;
@@ -71,4 +72,10 @@ export function openServerKey(config: Pick<Config, 'dataDir' | 'keyFile' | 'keyF
     }
   }
   return loadServerKey(config.keyFile, { create: true });
+}
+
+/** Whether any declaration has a version (then a missing key must not be replaced by a new one). */
+export async function storeHasVersions(store: Store): Promise<boolean> {
+  for (const document of await store.listDocuments()) if ((await store.listVersions(document.id)).length > 0) return true;
+  return false;
 }
