@@ -74,7 +74,9 @@ export async function verifyChain(
   const attested = storedHead && headSigned(storedHead) ? storedHead.seq : 0;
   // An entry made before seals carries no signature over its place in the chain: only an attested head holds it there
   // (or the check that comes before attesting it, at the first start after the upgrade: chainStartup.ts).
-  const legacyHeld = (seq: number) => options.attestingLegacy === true || seq <= attested;
+  // Entries from before seals all precede the first sealed one: an unsealed entry after it was made outside Accord.
+  let sealedSeen = false;
+  const legacyHeld = (seq: number) => !sealedSeen && (options.attestingLegacy === true || seq <= attested);
 
   let expectedSeq = 1;
   let link: string | null = null;
@@ -106,6 +108,7 @@ export async function verifyChain(
       } else if (record.format !== 'accord-version-v1' || !legacyHeld(entry.seq)) {
         problem(v.number, 'it carries no seal by the server key (added or rewritten outside Accord)');
       }
+      if (v.seal !== null) sealedSeen = true;
       inChain.set(v.number, v);
       lastVersion = v;
     } else {
@@ -121,6 +124,7 @@ export async function verifyChain(
             : legacySignaturePayload({ documentId, version: s.version, hash: version.hash, partyId: s.partyId, accountId: s.accountId, signedAt: s.signedAt });
         if (!key.verify(payload, s.signature)) problem(s.version, `${what} does not verify`);
         else if (s.format === 'v1' && !legacyHeld(entry.seq)) problem(s.version, `${what} was made before the chain and is not held by its signed head (added outside Accord)`);
+        if (s.format === 'v2') sealedSeen = true;
       }
     }
     link = entryLink(documentId, entry);

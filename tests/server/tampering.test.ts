@@ -177,6 +177,20 @@ describe('the verifier names what was done to the database (attack)', () => {
     expect(against.stdout).toContain("MISMATCH: the store's version 3 is not the one this file shows");
   });
 
+  it('passing a rewritten version off as one from before seals (no seal, the old format) is named (attack)', async () => {
+    const place = copyOf(history);
+    tamper(place.dataDir, (db) => {
+      const row = db.prepare('SELECT content FROM versions WHERE document_id = ? AND number = 3').get(DOC) as { content: string };
+      const { parties: _dropped, ...rest } = JSON.parse(row.content) as VersionContent & { parties?: unknown };
+      const old = serializeVersion({ ...rest, format: 'accord-version-v1', pairs: rest.pairs.map((p) => ({ ...p, fr: p.fr.replace('françaises', 'allemandes') })) });
+      db.prepare('UPDATE versions SET content = ?, hash = ?, seal = NULL WHERE document_id = ? AND number = 3').run(old, versionHash(old), DOC);
+    });
+    const { report, cli } = await verifyEverywhere(place);
+    expect(report.versions[2].problems).toEqual(['it carries no seal by the server key (added or rewritten outside Accord)']);
+    expect(report.chain.problems).toContain('its last entry is not the one its signed head names (rewritten)');
+    expect(cli.code).toBe(1);
+  });
+
   it('swapping the numbers of two versions is named (attack)', async () => {
     const place = copyOf(history);
     tamper(place.dataDir, (db) => {
