@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { initialUpdate } from '../../server/commands/documents.ts';
 import { MIGRATIONS } from '../../server/store/migrations.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
-import { serializeVersion, versionHash, type VersionContentV1 } from '../../server/versions/canonical.ts';
+import { serializeVersion, versionHash, type VersionContentV1, type VersionContentV2 } from '../../server/versions/canonical.ts';
 import { legacySignaturePayload } from '../../server/versions/chain.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { plainCell } from '../../shared/canonicalText.ts';
@@ -17,7 +17,9 @@ import { startTestServer, tempDataDir } from '../helpers/server.ts';
 /**
  * A data directory from before versions recorded their parties and before
  * chain heads (schema 5, the key in DATA_DIR) opens, migrates and verifies.
- * The records are written as that release wrote them.
+ * So does one of the release between (main with formatting but no chain:
+ * schema 6 was `approvals.content`, versions were cut as accord-version-v2).
+ * The records are written as those releases wrote them.
  */
 
 const PAIRS = [
@@ -32,11 +34,24 @@ interface LegacyDocument {
   id: string;
   /** Parties in the order they were added: [id, minute its head joined]. */
   parties: Array<[string, number]>;
-  versions: Array<{ minute: number; signedBy: Array<[string, number]>; tamperedText?: boolean }>;
+  versions: Array<{ minute: number; signedBy: Array<[string, number]>; tamperedText?: boolean; bold?: string }>;
 }
 
-/** Writes a schema-5 data directory holding these documents, signed with a key in DATA_DIR as that release kept it. */
-function legacyDataDir(documents: LegacyDocument[]): string {
+/** schema-5: versions in accord-version-v1; formatting: schema 6 was approvals.content, versions in accord-version-v2 (runs; `bold` a word of art-1 in Vietnamese). */
+type Release = 'schema-5' | 'formatting';
+
+function versionPairs(release: Release, bold: string | undefined) {
+  if (!bold) return VERSION_PAIRS;
+  if (release !== 'formatting') throw new Error('a v1 version holds no bold');
+  return VERSION_PAIRS.map((p) => {
+    if (p.id !== 'art-1') return p;
+    const [before, after] = PAIRS[1]!.vi.split(bold) as [string, string];
+    return { ...p, vi: [[{ text: before }, { text: bold, marks: ['strong' as const] }, { text: after }]] };
+  });
+}
+
+/** Writes a data directory of that release holding these documents, signed with a key in DATA_DIR as that release kept it. */
+function legacyDataDir(documents: LegacyDocument[], release: Release = 'schema-5'): string {
   const dataDir = tempDataDir('accord-legacy');
   const key = loadServerKey(path.join(dataDir, 'server-ed25519.pem'));
   const db = new Database(path.join(dataDir, DATABASE_FILE));
@@ -44,7 +59,8 @@ function legacyDataDir(documents: LegacyDocument[]): string {
   db.transaction(() => {
     for (const migration of MIGRATIONS.slice(0, 5)) db.exec(migration as string);
   })();
-  db.pragma('user_version = 5');
+  if (release === 'formatting') db.exec('ALTER TABLE approvals ADD COLUMN content TEXT;');
+  db.pragma(`user_version = ${release === 'formatting' ? 6 : 5}`);
   db.prepare("INSERT INTO accounts (id, name, email, is_secretariat, created_at) VALUES ('sec', 'Thư ký', 'sec@example.org', 1, ?)").run(at(0));
   for (const doc of documents) {
     db.prepare('INSERT INTO documents (id, title_vi, title_fr, observers_may_comment, created_at) VALUES (?, ?, ?, 0, ?)').run(doc.id, 'Thỏa thuận', 'Accord', at(0));
@@ -56,7 +72,15 @@ function legacyDataDir(documents: LegacyDocument[]): string {
     });
     let prevHash: string | null = null;
     doc.versions.forEach((v, i) => {
-      const content: VersionContentV1 = { format: 'accord-version-v1', documentId: doc.id, number: i + 1, createdAt: at(v.minute), title: { vi: 'Thỏa thuận', fr: 'Accord' }, pairs: VERSION_PAIRS, prevHash };
+      const content: VersionContentV1 | VersionContentV2 = {
+        format: release === 'formatting' ? 'accord-version-v2' : 'accord-version-v1',
+        documentId: doc.id,
+        number: i + 1,
+        createdAt: at(v.minute),
+        title: { vi: 'Thỏa thuận', fr: 'Accord' },
+        pairs: versionPairs(release, v.bold),
+        prevHash,
+      };
       const serialized = serializeVersion(content);
       const hash = versionHash(serialized);
       const stored = v.tamperedText ? serialized.replace('Hai bên', 'Ba bên') : serialized;
@@ -159,5 +183,40 @@ describe('a data directory from before chain heads', () => {
     const cli = await accord({ DATA_DIR: dataDir, ACCORD_KEY_FILE: keyFile }, ['verify', '--document', 'moved']);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(`There is no server key at ${keyFile}`);
+  });
+
+  it('migrates a data directory of the formatting release (schema 6 was approvals.content): its accord-version-v2 versions, bold included, get their parties and chain, verify, and can still be signed', async () => {
+    const dataDir = legacyDataDir([{ id: 'formatted', parties: [['vn', 0], ['fr', 0]], versions: [{ minute: 5, signedBy: [['vn', 10], ['fr', 11]], bold: 'hợp tác' }, { minute: 20, signedBy: [] }] }], 'formatting');
+    const server = await startTestServer({ dataDir });
+    try {
+      const observer = api(server.url, await signInAs(server, 'sec@example.org'));
+      const [v1, v2] = (await observer('/api/documents/formatted/versions')).body.versions as VersionSummary[];
+      expect(v1).toMatchObject({ signedOff: true, requiredParties: [{ id: 'vn' }, { id: 'fr' }] });
+      expect(v2).toMatchObject({ signedOff: false, requiredParties: [{ id: 'vn' }, { id: 'fr' }] });
+      expect((await observer('/api/documents/formatted/versions/1')).body.version.pairs[1].vi).toEqual([[{ text: 'Hai bên ' }, { text: 'hợp tác', marks: ['strong'] }, { text: '.' }]]);
+      let report = (await observer('/api/documents/formatted/verify')).body;
+      expect(report.ok, JSON.stringify(report)).toBe(true);
+      expect(report.chain).toMatchObject({ entries: 4, head: { seq: 4 } });
+
+      // Version 2 (plain, as the live text) is signed by both heads now: approvals hold runs from here on.
+      const heads = { vn: await signInAs(server, 'vn@example.org'), fr: await signInAs(server, 'fr@example.org') };
+      const { pairs } = (await observer('/api/documents/formatted/approvals')).body as { pairs: Array<{ pairId: string; hash: string }> };
+      for (const pair of pairs) {
+        for (const head of Object.values(heads)) {
+          expect((await api(server.url, head)(`/api/documents/formatted/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } })).status).toBe(200);
+        }
+      }
+      for (const head of Object.values(heads)) expect((await api(server.url, head)('/api/documents/formatted/versions/2/signatures', { method: 'POST', json: {} })).status).toBe(201);
+      report = (await observer('/api/documents/formatted/verify')).body;
+      expect(report.ok, JSON.stringify(report)).toBe(true);
+      expect(report.chain).toMatchObject({ entries: 6 });
+      expect(((await observer('/api/documents/formatted/versions')).body.versions as VersionSummary[])[1]!.signedOff).toBe(true);
+    } finally {
+      await server.close();
+    }
+    const db = new Database(path.join(dataDir, DATABASE_FILE), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM approvals WHERE document_id = 'formatted' AND content IS NOT NULL").get()).toEqual({ n: 4 });
+    db.close();
   });
 });
