@@ -11,7 +11,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 COPY --from=build /app /app
-RUN mkdir -p /data && chown node:node /data
+# /keys: where ACCORD_KEY_FILE can point, a volume apart from the data (README, "Keep the key away from the database").
+RUN mkdir -p /data /keys && chown node:node /data /keys && chmod 700 /keys
 VOLUME ["/data"]
 EXPOSE 3000
 USER node

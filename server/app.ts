@@ -21,7 +21,9 @@ import { ApprovalService } from './approvals/service.ts';
 import { agreementRouter } from './routes/agreement.ts';
 import { exportRouter } from './routes/export.ts';
 import { commentsRouter } from './routes/comments.ts';
-import { loadServerKey } from './versions/serverKey.ts';
+import { ChainHeadFile } from './versions/chainHeadFile.ts';
+import { reconcileChains } from './versions/chainStartup.ts';
+import { openServerKey, storeHasVersions, type ServerKey } from './versions/serverKey.ts';
 import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
@@ -97,6 +99,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = new SqliteStore(config.dataDir);
   if (config.demo && (await seedDemo(store))) logger.info('demo declaration loaded');
+  // The key and the heads kept beside it, before anything can cut or sign (a refusal here stops the start).
+  const heads = ChainHeadFile.beside(config.keyFile);
+  let key: ServerKey;
+  try {
+    // Reading every version costs at start: only when there is no key to find.
+    key = openServerKey(config, !fs.existsSync(config.keyFile) && (await storeHasVersions(store)));
+    await reconcileChains(store, key, heads, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger, {
     compactAfterUpdates: config.compactAfterUpdates,
@@ -119,9 +132,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   let applyMembership: (documentId: string, accountId: string) => Promise<void> = async () => {};
   app.use('/api', membersRouter(store, (documentId, accountId) => applyMembership(documentId, accountId)));
 
-  const key = loadServerKey(config.dataDir);
   const approvals = new ApprovalService(store, sync);
-  const versions = new VersionService(store, sync, key);
+  const versions = new VersionService(store, sync, key, heads, logger);
   app.use('/api', agreementRouter(store, approvals, versions, key));
   app.use('/api', exportRouter(store, versions));
 

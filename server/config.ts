@@ -13,7 +13,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCORD_DEMO: z.enum(['0', '1']).default('1'),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).max(1_000_000).default(limits.compactAfterUpdates),
+  ACCORD_KEY_FILE: z.string().min(1).optional(),
 });
+
+/** The server key's file name in DATA_DIR, where it lives unless ACCORD_KEY_FILE says otherwise. */
+export const DEFAULT_KEY_FILE_NAME = 'server-ed25519.pem';
 
 export interface Config {
   port: number;
@@ -24,6 +28,14 @@ export interface Config {
   demo: boolean;
   /** Rows in a document's update log before it is compacted into one. */
   compactAfterUpdates: number;
+  /**
+   * The server's Ed25519 signing key (PKCS#8 PEM). Default DATA_DIR/server-ed25519.pem,
+   * where earlier releases kept it; better outside DATA_DIR (README, "Configuration").
+   * The chain heads are kept beside it (see chainHeadFile.ts).
+   */
+  keyFile: string;
+  /** Whether keyFile was set explicitly (ACCORD_KEY_FILE) rather than defaulted into DATA_DIR. */
+  keyFileSet: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,12 +45,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
     logLevel: e.LOG_LEVEL,
     demo: e.ACCORD_DEMO === '1',
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
+    keyFile: e.ACCORD_KEY_FILE ? path.resolve(e.ACCORD_KEY_FILE) : path.join(dataDir, DEFAULT_KEY_FILE_NAME),
+    keyFileSet: e.ACCORD_KEY_FILE !== undefined,
   };
 }

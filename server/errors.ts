@@ -25,6 +25,9 @@ export const documentNotFound = (id: string) =>
 export const pairNotFound = (documentId: string, pairId: string) =>
   new HttpError(404, ErrorCode.PairNotFound, `Declaration "${documentId}" has no paragraph pair with id "${pairId}".`);
 
+export const partyNotFound = (documentId: string, partyId: string) =>
+  new HttpError(404, ErrorCode.PartyNotFound, `Declaration "${documentId}" has no party "${partyId}".`);
+
 export const invalidInput = (message: string) => new HttpError(400, ErrorCode.InvalidInput, message);
 
 export const routeNotFound = (method: string, path: string) =>

@@ -120,6 +120,22 @@ export const ErrorCode = {
   StorageUnavailable: 'storage_unavailable',
   /** Too many requests or events in a short time: nothing was done; try again in a moment (429). */
   RateLimited: 'rate_limited',
+  /** The declaration has no party with that id (404). */
+  PartyNotFound: 'party_not_found',
+  /** A party that signed a version cannot be removed: its signatures stay part of the record (409). */
+  PartyHasSignatures: 'party_has_signatures',
+  /** A party whose head approved or reserved a pair cannot be removed (409). */
+  PartyHasApprovals: 'party_has_approvals',
+  /** A party with internal comment threads cannot be removed: a party re-added with its id would read them (409). */
+  PartyHasInternalComments: 'party_has_internal_comments',
+  /** A head's party is not among those the version was cut for (it joined later): sign a later version (409). */
+  PartyNotRequired: 'party_not_required',
+  /**
+   * The stored chain of versions and signatures does not end where its signed
+   * head says (rows were deleted or added outside Accord): nothing more is
+   * appended until `accord verify` has been run and the store repaired (409).
+   */
+  ChainBroken: 'chain_broken',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

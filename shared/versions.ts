@@ -1,3 +1,5 @@
+import type { PartySummary } from './protocol.ts';
+
 /**
  * Versions and signatures as the API presents them: one type for the server
  * that builds them and the page that shows them.
@@ -22,7 +24,12 @@ export interface VersionSummary {
   hash: string;
   prevHash: string | null;
   pairCount: number;
+  /**
+   * The parties whose heads must sign it, fixed when it was cut (names as
+   * they were then): adding or removing a party later changes only later versions.
+   */
+  requiredParties: PartySummary[];
   signatures: SignatureView[];
-  /** Every party of the document has signed: the version is final. */
+  /** Every party it was cut for has signed: the version is final. */
   signedOff: boolean;
 }

@@ -2,16 +2,18 @@ import { h } from '../lib/dom.ts';
 import { t, type MessageKey } from '../i18n/index.ts';
 
 /** The exports a member may download, as the server names them (format × layout). */
-const CHOICES: Array<{ format: 'pdf' | 'docx'; layout: 'parallel' | 'vi' | 'fr' | 'sequential'; label: MessageKey }> = [
+const CHOICES: Array<{ format: 'pdf' | 'docx' | 'json'; layout: 'parallel' | 'vi' | 'fr' | 'sequential'; label: MessageKey }> = [
   { format: 'pdf', layout: 'parallel', label: 'export.pdfParallel' },
   { format: 'pdf', layout: 'vi', label: 'export.pdfVi' },
   { format: 'pdf', layout: 'fr', label: 'export.pdfFr' },
   { format: 'pdf', layout: 'sequential', label: 'export.pdfSequential' },
   { format: 'docx', layout: 'parallel', label: 'export.docx' },
+  // The record itself (text, seal, signatures, chain head), for `accord verify --against` and anyone checking it.
+  { format: 'json', layout: 'parallel', label: 'export.json' },
 ];
 
 /** The download URL of a version (or the draft) in one format and layout. */
-export function exportUrl(documentId: string, version: number | 'draft', format: 'pdf' | 'docx', layout: string): string {
+export function exportUrl(documentId: string, version: number | 'draft', format: 'pdf' | 'docx' | 'json', layout: string): string {
   const query = new URLSearchParams({ format, layout, version: String(version) });
   return `/api/documents/${encodeURIComponent(documentId)}/export?${query}`;
 }

@@ -71,6 +71,9 @@ export const approvalsEn = {
   'agreement.diff.legendFormatted': 'formatting changed',
 
   'agreement.error.unknown': 'Something went wrong.',
+  'agreement.error.chainBroken':
+    'The record of versions and signatures of this declaration has been altered outside Accord: nothing more can be cut or signed until the secretariat has checked it (accord verify).',
+  'agreement.error.partyNotRequired': 'This version was cut before your delegation joined: your delegation signs the versions cut since.',
 
   'agreement.kind.title': 'Title',
   'agreement.kind.preamble': 'Preamble',
@@ -120,7 +123,7 @@ export const approvalsEn = {
   'agreement.versions.pageTitle': 'Versions',
   'agreement.versions.title': 'Versions',
   'agreement.versions.lede':
-    'Immutable snapshots of the whole text, each hashed and chained to the one before. A version is signed off once the head of every party has signed it.',
+    'Immutable snapshots of the whole text, each hashed and chained to the one before. A version is signed off once the head of every party it was cut for has signed it.',
   'agreement.versions.cut': 'Cut a version',
   'agreement.versions.cutHint': 'Freeze the current text as the next version',
   'agreement.versions.cutDone': 'Version {n} cut.',
@@ -134,6 +137,7 @@ export const approvalsEn = {
   'agreement.versions.signedBy': 'signed by {name}, {time}',
   'agreement.versions.notSigned': 'not signed yet',
   'agreement.versions.sign': 'Sign this version',
+  'agreement.versions.notForYourParty': 'Cut before your delegation joined: it signs the versions cut since.',
   'agreement.versions.signConfirm': 'Sign version {n} for {party}? A signature cannot be withdrawn.',
   'agreement.versions.signDone': 'Version {n} signed.',
   'agreement.versions.signedOffDone': 'Version {n} is signed by every party: it is signed off.',
@@ -207,6 +211,9 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.diff.legendFormatted': 'mise en forme modifiée',
 
   'agreement.error.unknown': 'Une erreur est survenue.',
+  'agreement.error.chainBroken':
+    'Le registre des versions et des signatures de cette déclaration a été modifié hors d’Accord\u00A0: plus rien ne peut être établi ni signé tant que le secrétariat ne l’a pas vérifié (accord verify).',
+  'agreement.error.partyNotRequired': 'Cette version a été établie avant l’arrivée de votre délégation\u00A0: votre délégation signe les versions établies depuis.',
 
   'agreement.kind.title': 'Titre',
   'agreement.kind.preamble': 'Préambule',
@@ -253,7 +260,7 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.versions.pageTitle': 'Versions',
   'agreement.versions.title': 'Versions',
   'agreement.versions.lede':
-    'Des instantanés immuables de tout le texte, chacun doté d’une empreinte et chaîné au précédent. Une version est définitive lorsque le chef de chaque partie l’a signée.',
+    'Des instantanés immuables de tout le texte, chacun doté d’une empreinte et chaîné au précédent. Une version est définitive lorsque le chef de chaque partie pour laquelle elle a été établie l’a signée.',
   'agreement.versions.cut': 'Établir une version',
   'agreement.versions.cutHint': 'Figer le texte actuel comme version suivante',
   'agreement.versions.cutDone': 'Version {n} établie.',
@@ -267,6 +274,7 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.versions.signedBy': 'signée par {name}, {time}',
   'agreement.versions.notSigned': 'pas encore signée',
   'agreement.versions.sign': 'Signer cette version',
+  'agreement.versions.notForYourParty': 'Établie avant l’arrivée de votre délégation : elle signe les versions établies depuis.',
   'agreement.versions.signConfirm': 'Signer la version {n} ({party})\u202F? Une signature ne peut pas être retirée.',
   'agreement.versions.signDone': 'Version {n} signée.',
   'agreement.versions.signedOffDone': 'La version {n} est signée par toutes les parties\u00A0: elle est définitive.',
@@ -338,6 +346,9 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.diff.legendFormatted': 'đã đổi định dạng',
 
   'agreement.error.unknown': 'Đã xảy ra lỗi.',
+  'agreement.error.chainBroken':
+    'Hồ sơ các phiên bản và chữ ký của bản tuyên bố này đã bị thay đổi bên ngoài Accord: không thể lập hay ký thêm cho đến khi ban thư ký kiểm tra (accord verify).',
+  'agreement.error.partyNotRequired': 'Phiên bản này được lập trước khi đoàn của bạn tham gia: đoàn của bạn ký các phiên bản lập sau đó.',
 
   'agreement.kind.title': 'Tiêu đề',
   'agreement.kind.preamble': 'Lời mở đầu',
@@ -384,7 +395,7 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.versions.pageTitle': 'Phiên bản',
   'agreement.versions.title': 'Phiên bản',
   'agreement.versions.lede':
-    'Các bản chụp bất biến của toàn bộ văn bản, mỗi bản có mã băm và được nối chuỗi với bản trước. Một phiên bản được chốt khi trưởng đoàn của tất cả các bên đã ký.',
+    'Các bản chụp bất biến của toàn bộ văn bản, mỗi bản có mã băm và được nối chuỗi với bản trước. Một phiên bản được chốt khi trưởng đoàn của tất cả các bên mà phiên bản được lập cho đã ký.',
   'agreement.versions.cut': 'Tạo phiên bản',
   'agreement.versions.cutHint': 'Chốt văn bản hiện tại thành phiên bản tiếp theo',
   'agreement.versions.cutDone': 'Đã tạo phiên bản {n}.',
@@ -398,6 +409,7 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.versions.signedBy': '{name} đã ký lúc {time}',
   'agreement.versions.notSigned': 'chưa ký',
   'agreement.versions.sign': 'Ký phiên bản này',
+  'agreement.versions.notForYourParty': 'Phiên bản này được lập trước khi đoàn của bạn tham gia: đoàn của bạn ký các phiên bản lập sau đó.',
   'agreement.versions.signConfirm': 'Ký phiên bản {n} thay mặt {party}? Chữ ký không thể rút lại.',
   'agreement.versions.signDone': 'Đã ký phiên bản {n}.',
   'agreement.versions.signedOffDone': 'Phiên bản {n} đã được tất cả các bên ký và được chốt.',

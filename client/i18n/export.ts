@@ -8,6 +8,7 @@ export const exportEn = {
   'export.pdfFr': 'PDF, French',
   'export.pdfSequential': 'PDF, one language after the other',
   'export.docx': 'Word (DOCX)',
+  'export.json': 'The record, to check it (JSON)',
 } as const;
 
 export const exportFr: Record<keyof typeof exportEn, string> = {
@@ -18,6 +19,7 @@ export const exportFr: Record<keyof typeof exportEn, string> = {
   'export.pdfFr': 'PDF, français',
   'export.pdfSequential': 'PDF, une langue après l’autre',
   'export.docx': 'Word (DOCX)',
+  'export.json': 'Le dossier, pour le vérifier (JSON)',
 };
 
 export const exportVi: Record<keyof typeof exportEn, string> = {
@@ -28,4 +30,5 @@ export const exportVi: Record<keyof typeof exportEn, string> = {
   'export.pdfFr': 'PDF, tiếng Pháp',
   'export.pdfSequential': 'PDF, lần lượt từng ngôn ngữ',
   'export.docx': 'Word (DOCX)',
+  'export.json': 'Hồ sơ để kiểm chứng (JSON)',
 };

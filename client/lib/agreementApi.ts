@@ -6,8 +6,9 @@ import type { Action, Role } from '../../shared/roles.ts';
 import type { SignatureView, VersionSummary } from '../../shared/versions.ts';
 
 export type { SignatureView, VersionSummary };
-import { t } from '../i18n/index.ts';
-import { request, type RequestOptions } from './http.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+import { t, type MessageKey } from '../i18n/index.ts';
+import { ApiError, request, type RequestOptions } from './http.ts';
 
 /**
  * The agreement part of the REST API (server/routes/agreement.ts): approvals,
@@ -57,8 +58,16 @@ function send<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, option
   return request<T>(method, path, options);
 }
 
+/** Refusals the page words itself, in the interface language (the others show the server's message). */
+const CODE_MESSAGES: Partial<Record<string, MessageKey>> = {
+  [ErrorCode.ChainBroken]: 'agreement.error.chainBroken',
+  [ErrorCode.PartyNotRequired]: 'agreement.error.partyNotRequired',
+};
+
 /** The message to show for any failure. */
 export function errorMessage(error: unknown): string {
+  const worded = error instanceof ApiError ? CODE_MESSAGES[error.code] : undefined;
+  if (worded) return t(worded);
   if (error instanceof Error && error.message) return error.message;
   return t('agreement.error.unknown');
 }

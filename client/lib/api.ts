@@ -103,6 +103,11 @@ export async function addParty(documentId: string, party: PartySummary): Promise
   return (await request<{ document: DocumentSummary }>('POST', `${documentPath(documentId)}/parties`, { body: party })).document;
 }
 
+/** Removes a delegation nothing refers to (the server refuses otherwise, with a code saying why); its members go with it. */
+export async function removeParty(documentId: string, partyId: string): Promise<DocumentSummary> {
+  return (await request<{ document: DocumentSummary }>('DELETE', `${documentPath(documentId)}/parties/${encodeURIComponent(partyId)}`)).document;
+}
+
 export async function listMembers(documentId: string, signal?: AbortSignal): Promise<Member[]> {
   return (await request<{ members: Member[] }>('GET', `${documentPath(documentId)}/members`, { signal })).members;
 }

@@ -6,7 +6,7 @@ import { pairHash } from '../../shared/hash.ts';
 import { readOrder } from '../../shared/model/index.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
-import { HttpError, pairNotFound } from '../errors.ts';
+import { HttpError, pairNotFound, partyNotFound } from '../errors.ts';
 import type { DocumentAccess } from '../policies/access.ts';
 import type { StoredApproval } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
@@ -105,7 +105,7 @@ export class ApprovalService {
     if (hash !== input.hash) {
       throw new HttpError(409, ErrorCode.Conflict, 'The text of this pair changed while you were reading it: review the new text, then approve again.');
     }
-    await this.store.setApproval({
+    const stored = await this.store.setApproval({
       documentId,
       pairId,
       partyId: access.member!.partyId!,
@@ -116,6 +116,7 @@ export class ApprovalService {
       accountId: access.account.id,
       createdAt: new Date().toISOString(),
     });
+    if (!stored) throw partyNotFound(documentId, access.member!.partyId!);
     const approvals = await this.pairApprovals(documentId, pairId);
     this.publishApprovals(documentId, pairId, approvals);
     return approvals;

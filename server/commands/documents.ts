@@ -2,7 +2,8 @@ import * as Y from 'yjs';
 import { ID_PATTERN } from '../../shared/limits.ts';
 import { insertPair, type NewPair } from '../../shared/model/index.ts';
 import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
-import { conflict, invalidInput } from '../errors.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+import { conflict, documentNotFound, HttpError, invalidInput, partyNotFound } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 
 /** The first Yjs update of a declaration holding these pairs. */
@@ -48,4 +49,31 @@ export async function addParty(store: Store, documentId: string, party: PartySum
   if (document.parties.some((p) => p.id === party.id)) throw conflict(`Declaration "${documentId}" already has a party "${party.id}".`);
   await store.addParty(documentId, party);
   return (await store.getDocument(documentId))!;
+}
+
+/**
+ * Removes a party (delegation) from a declaration — only while nothing of the
+ * agreement refers to it: no signature (signed stays signed), no approval or
+ * reservation (withdraw them first), no internal comment thread (a party
+ * re-added with the same id would read them). Its members lose their
+ * membership with it (a head or drafter speaks for a party; an observer of it
+ * followed it): they are named in the answer. Versions already cut keep the
+ * parties they were cut with; later versions no longer need this one.
+ */
+export async function removeParty(store: Store, documentId: string, partyId: string): Promise<{ document: DocumentSummary; revokedAccountIds: string[] }> {
+  if (!(await store.getDocument(documentId))) throw documentNotFound(documentId);
+  const outcome = await store.removeParty(documentId, partyId);
+  if (!outcome.removed) {
+    switch (outcome.reason) {
+      case 'not_found':
+        throw partyNotFound(documentId, partyId);
+      case 'has_signatures':
+        throw new HttpError(409, ErrorCode.PartyHasSignatures, `Party "${partyId}" has signed a version of "${documentId}": its signatures stay part of the record, so it cannot be removed.`);
+      case 'has_approvals':
+        throw new HttpError(409, ErrorCode.PartyHasApprovals, `Party "${partyId}" has approved or reserved paragraphs of "${documentId}": its head must withdraw them before it can be removed.`);
+      case 'has_internal_comments':
+        throw new HttpError(409, ErrorCode.PartyHasInternalComments, `Party "${partyId}" has internal comment threads in "${documentId}": it cannot be removed (a party added again with its id would read them).`);
+    }
+  }
+  return { document: (await store.getDocument(documentId))!, revokedAccountIds: outcome.revokedAccountIds };
 }

@@ -14,7 +14,8 @@ import {
   WidthType,
 } from 'docx';
 import type { CanonicalCell } from '../../shared/canonicalText.ts';
-import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
+import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
+import { DRAFT_WATERMARK, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 
 /**
  * The DOCX export (the `docx` package), for delegations that continue in
@@ -98,15 +99,18 @@ export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> 
   ];
   const body: Array<Paragraph | Table> =
     layout === 'parallel' ? [parallelTable(model)] : layout === 'sequential' ? [...single(model, 'vi'), ...single(model, 'fr')] : single(model, layout);
+  const { heading, lines } = signOffLines(model);
   const signOff = [
-    para(model.signedOff ? 'Đã ký / Signé par toutes les parties' : 'Chữ ký / Signatures', { bold: true }),
-    ...(model.signatures.length
-      ? model.signatures.map((s) => para(`${s.partyName} — ${s.headName} — ${formatUtc(s.signedAt)} — Ed25519 ${s.fingerprint}`, { size: 18 }))
-      : [para('Chưa có chữ ký / Aucune signature', { size: 18 })]),
+    para(heading, { bold: true }),
+    ...lines.map((line) => para(line, { size: 18 })),
+    // Apart from the block: the chain head this file was exported at (accord verify --against).
+    para(attestationLine(model.attestation), { size: 14 }),
   ];
   const document = new Document({
     creator: 'Accord',
     title: titles.join(' — '),
+    // Read back by `accord verify --against` (docProps/custom.xml).
+    customProperties: [{ name: 'AccordAttestation', value: encodeAttestation(model.attestation) }],
     sections: [
       {
         headers: model.signedOff ? undefined : { default: new Header({ children: [para(DRAFT_WATERMARK, { bold: true, size: 18, align: AlignmentType.CENTER })] }) },

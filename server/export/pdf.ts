@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
 import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { FONTS } from './fonts.ts';
-import { DRAFT_WATERMARK, formatUtc, versionLine, type ExportModel, type Layout } from './model.ts';
+import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
+import { DRAFT_WATERMARK, exportDate, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 import { drawLines, layoutCell, type LaidOutCell } from './pdfText.ts';
 
 /**
@@ -145,15 +146,19 @@ function drawSignOff(doc: Doc, model: ExportModel): void {
   doc.y += 10;
   doc.moveTo(MARGIN.left, doc.y).lineTo(PAGE.width - MARGIN.right, doc.y).strokeColor(RULE).lineWidth(0.6).stroke();
   doc.y += 10;
+  const { heading, lines } = signOffLines(model);
   setText(doc, 'sansBold', 10);
-  doc.text(model.signedOff ? 'Đã ký / Signé par toutes les parties' : 'Chữ ký / Signatures', MARGIN.left, doc.y);
+  doc.text(heading, MARGIN.left, doc.y);
   doc.moveDown(0.5);
   setText(doc, 'sans', 9);
-  if (model.signatures.length === 0) doc.text('Chưa có chữ ký / Aucune signature', MARGIN.left, doc.y);
-  for (const s of model.signatures) {
-    doc.text(`${s.partyName} — ${s.headName} — ${formatUtc(s.signedAt)} — Ed25519 ${s.fingerprint}`, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
+  for (const line of lines) {
+    doc.text(line, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
     doc.moveDown(0.3);
   }
+  // Below the block, apart from it: the chain head this file was exported at (accord verify --against).
+  doc.moveDown(0.6);
+  setText(doc, 'sans', 7, MUTED);
+  doc.text(attestationLine(model.attestation), MARGIN.left, doc.y, { width: CONTENT_WIDTH });
 }
 
 function decoratePages(doc: Doc, model: ExportModel): void {
@@ -187,7 +192,10 @@ export function renderPdf(model: ExportModel, layout: Layout): Promise<Buffer> {
       Title: layout === 'fr' ? model.title.fr : model.title.vi,
       Subject: versionLine(model),
       Creator: 'Accord',
-    },
+      CreationDate: exportDate(model),
+      // Read back by `accord verify --against` (base64url: no escaping in a PDF string).
+      AccordAttestation: encodeAttestation(model.attestation),
+    } as PDFKit.DocumentInfo,
   });
   for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, file);
   const chunks: Buffer[] = [];

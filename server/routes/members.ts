@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { addParty } from '../commands/documents.ts';
+import { addParty, removeParty } from '../commands/documents.ts';
 import { inviteMember, issueSignInToken, revokeMember, signInUrl } from '../commands/members.ts';
 import { HttpError } from '../errors.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
@@ -7,7 +7,7 @@ import { authorize, isAllowed } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
 import { baseUrlOf, parse } from './context.ts';
 import { presentMember } from './presenters.ts';
-import { AddPartyBody, DocumentParams, InviteBody, MemberParams } from './schemas.ts';
+import { AddPartyBody, DocumentParams, InviteBody, MemberParams, PartyParams } from './schemas.ts';
 
 /** Told when an account's membership of a document changed, to apply it to open connections at once. */
 export type MembershipChanged = (documentId: string, accountId: string) => Promise<void>;
@@ -61,6 +61,15 @@ export function membersRouter(store: Store, membershipChanged: MembershipChanged
     await authorize(store, req.account, documentId, 'manage_members');
     const party = parse(AddPartyBody, req.body);
     res.status(201).json({ document: await addParty(store, documentId, party) });
+  });
+
+  // Only a party nothing refers to (commands/documents.ts); its members lose access at once.
+  router.delete('/documents/:documentId/parties/:partyId', async (req, res) => {
+    const { documentId, partyId } = parse(PartyParams, req.params);
+    await authorize(store, req.account, documentId, 'manage_members');
+    const { document, revokedAccountIds } = await removeParty(store, documentId, partyId);
+    for (const accountId of revokedAccountIds) await membershipChanged(documentId, accountId);
+    res.json({ document, revokedAccountIds });
   });
 
   return router;

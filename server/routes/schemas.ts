@@ -11,6 +11,7 @@ const Title = z.string().trim().min(1, 'must not be empty').max(500, 'at most 50
 export const DocumentParams = z.object({ documentId: Id });
 export const PairParams = z.object({ documentId: Id, pairId: Id });
 export const MemberParams = z.object({ documentId: Id, accountId: Id });
+export const PartyParams = z.object({ documentId: Id, partyId: Id });
 
 export const Bilingual = z.object({ vi: Title, fr: Title });
 

@@ -1,4 +1,5 @@
 import type { PairContent } from '../../shared/canonicalText.ts';
+import type { PartySummary } from '../../shared/protocol.ts';
 
 /** A head's word on one pair for one party, bound to the pair's text hash. */
 export interface StoredApproval {
@@ -15,7 +16,7 @@ export interface StoredApproval {
   createdAt: string;
 }
 
-/** An immutable snapshot of the whole text. */
+/** An immutable snapshot of the whole text, an entry of the document's chain (server/versions/chain.ts). */
 export interface StoredVersion {
   documentId: string;
   number: number;
@@ -25,6 +26,14 @@ export interface StoredVersion {
   content: string;
   hash: string;
   prevHash: string | null;
+  /** Its place in the chain (null: not in it — only a tampered row). */
+  seq: number | null;
+  /** The link of the chain entry before it (null for the first). */
+  prevLink: string | null;
+  /** The server key's signature over its place in the chain (null: cut before seals; held by the chain head). */
+  seal: string | null;
+  /** The parties whose heads must sign it, fixed when it was cut (for later versions, also inside `content`). */
+  requiredParties: PartySummary[];
 }
 
 export interface StoredSignature {
@@ -32,20 +41,65 @@ export interface StoredSignature {
   version: number;
   partyId: string;
   accountId: string;
+  /** The head's name as signed (and shown in the sign-off block). */
+  signerName: string;
   signedAt: string;
+  /** "v2": covers its place in the chain; "v1": made before the chain (legacySignaturePayload). */
+  format: 'v1' | 'v2';
+  seq: number | null;
+  prevLink: string | null;
   /** Ed25519 signature by the server's key (base64) over the signed payload. */
   signature: string;
 }
 
+/** The newest entry of a document's chain, signed by the server key (headPayload). */
+export interface ChainHead {
+  documentId: string;
+  seq: number;
+  link: string;
+  attestedAt: string;
+  signature: string;
+}
+
+/**
+ * An append to a chain was refused: the head moved since it was read
+ * ("moved": try again), or the stored head and entries disagree ("broken":
+ * rows were deleted or added behind the server's back; run the verifier).
+ */
+export class ChainConflict extends Error {
+  constructor(readonly reason: 'moved' | 'broken') {
+    super(reason === 'moved' ? 'the chain head moved meanwhile' : 'the stored chain head does not match the stored entries');
+    this.name = 'ChainConflict';
+  }
+}
+
+/** Why a party could not be removed, or whom its removal took with it. */
+export type PartyRemoval =
+  | { removed: true; revokedAccountIds: string[] }
+  | { removed: false; reason: 'not_found' | 'has_signatures' | 'has_approvals' | 'has_internal_comments' };
+
 /** Approvals, versions and signatures. */
 export interface AgreementStore {
-  setApproval(approval: StoredApproval): Promise<void>;
+  /** Stores (or replaces) a party's approval of a pair; false, storing nothing, when the party no longer exists. */
+  setApproval(approval: StoredApproval): Promise<boolean>;
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean>;
   listApprovals(documentId: string): Promise<StoredApproval[]>;
-  /** Appends a version; fails if `number` is taken (the chain has one head). */
-  insertVersion(version: StoredVersion): Promise<void>;
+  /** Every version of a document, by number. */
   listVersions(documentId: string): Promise<StoredVersion[]>;
   getVersion(documentId: string, number: number): Promise<StoredVersion | undefined>;
-  insertSignature(signature: StoredSignature): Promise<void>;
   listSignatures(documentId: string): Promise<StoredSignature[]>;
+  getChainHead(documentId: string): Promise<ChainHead | undefined>;
+  /**
+   * Appends a version or a signature to the chain and moves its head to
+   * `head`, atomically — only if the stored head is still `expected` and no
+   * entry lies past it (else ChainConflict). A taken number or party fails.
+   */
+  appendToChain(entry: { version: StoredVersion } | { signature: StoredSignature }, head: ChainHead, expected: ChainHead | undefined): Promise<void>;
+  /** Records the head of a chain that has none yet (entries made before chain heads), if it still has none. */
+  attestChainHead(head: ChainHead): Promise<boolean>;
+  /**
+   * Removes a party that nothing of the agreement refers to (no signature, no
+   * approval, no internal comment thread), with its members, atomically.
+   */
+  removeParty(documentId: string, partyId: string): Promise<PartyRemoval>;
 }

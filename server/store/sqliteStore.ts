@@ -6,8 +6,8 @@ import { isRole } from '../../shared/roles.ts';
 import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
-import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
-import { approvalOfRow, approvalParameters, type ApprovalRow } from './approvalRows.ts';
+import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 
 interface ThreadRow {
@@ -62,130 +62,7 @@ const commentOf = (r: CommentRow): StoredComment => ({
   deletedAt: r.deleted_at,
 });
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
-
-/**
- * The embedded default store: one SQLite file (WAL, synchronous=FULL so an
- * acknowledged update survives a kill -9 and a power cut alike).
- */
-
-const MIGRATIONS: string[] = [
-  `CREATE TABLE documents (
-     id TEXT PRIMARY KEY,
-     title_vi TEXT NOT NULL,
-     title_fr TEXT NOT NULL,
-     created_at TEXT NOT NULL
-   );
-   CREATE TABLE parties (
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     id TEXT NOT NULL,
-     position INTEGER NOT NULL,
-     name_vi TEXT NOT NULL,
-     name_fr TEXT NOT NULL,
-     PRIMARY KEY (document_id, id)
-   );
-   CREATE TABLE doc_updates (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     data BLOB NOT NULL
-   );
-   CREATE INDEX doc_updates_by_document ON doc_updates (document_id, seq);`,
-  `ALTER TABLE documents ADD COLUMN observers_may_comment INTEGER NOT NULL DEFAULT 0;
-   CREATE TABLE accounts (
-     id TEXT PRIMARY KEY,
-     name TEXT NOT NULL,
-     email TEXT UNIQUE,
-     locale TEXT,
-     is_secretariat INTEGER NOT NULL DEFAULT 0,
-     created_at TEXT NOT NULL
-   );
-   CREATE TABLE memberships (
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-     party_id TEXT,
-     role TEXT NOT NULL,
-     created_at TEXT NOT NULL,
-     PRIMARY KEY (document_id, account_id),
-     FOREIGN KEY (document_id, party_id) REFERENCES parties(document_id, id)
-   );
-   CREATE INDEX memberships_by_account ON memberships (account_id);
-   CREATE TABLE invites (
-     token_hash TEXT PRIMARY KEY,
-     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-     expires_at TEXT NOT NULL,
-     used_at TEXT,
-     created_at TEXT NOT NULL
-   );
-   CREATE TABLE sessions (
-     token_hash TEXT PRIMARY KEY,
-     account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-     expires_at TEXT NOT NULL,
-     created_at TEXT NOT NULL
-   );`,
-  `CREATE TABLE comment_threads (
-     id TEXT PRIMARY KEY,
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     pair_id TEXT NOT NULL,
-     lang TEXT NOT NULL,
-     anchor_start TEXT NOT NULL,
-     anchor_end TEXT NOT NULL,
-     quote TEXT NOT NULL,
-     visibility TEXT NOT NULL,
-     delegation TEXT NOT NULL,
-     author_id TEXT NOT NULL REFERENCES accounts(id),
-     status TEXT NOT NULL DEFAULT 'open',
-     created_at TEXT NOT NULL,
-     resolved_at TEXT,
-     resolved_by TEXT
-   );
-   CREATE INDEX comment_threads_by_document ON comment_threads (document_id, created_at);
-   CREATE TABLE comments (
-     id TEXT PRIMARY KEY,
-     thread_id TEXT NOT NULL REFERENCES comment_threads(id) ON DELETE CASCADE,
-     author_id TEXT NOT NULL REFERENCES accounts(id),
-     body TEXT NOT NULL,
-     created_at TEXT NOT NULL,
-     edited_at TEXT,
-     deleted_at TEXT
-   );
-   CREATE INDEX comments_by_thread ON comments (thread_id, created_at);`,
-  `CREATE TABLE approvals (
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     pair_id TEXT NOT NULL,
-     party_id TEXT NOT NULL,
-     status TEXT NOT NULL,
-     reason TEXT,
-     hash TEXT NOT NULL,
-     text_vi TEXT NOT NULL,
-     text_fr TEXT NOT NULL,
-     account_id TEXT NOT NULL REFERENCES accounts(id),
-     created_at TEXT NOT NULL,
-     PRIMARY KEY (document_id, pair_id, party_id)
-   );
-   CREATE TABLE versions (
-     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-     number INTEGER NOT NULL,
-     created_at TEXT NOT NULL,
-     created_by TEXT NOT NULL,
-     content TEXT NOT NULL,
-     hash TEXT NOT NULL,
-     prev_hash TEXT,
-     PRIMARY KEY (document_id, number)
-   );
-   CREATE TABLE signatures (
-     document_id TEXT NOT NULL,
-     version INTEGER NOT NULL,
-     party_id TEXT NOT NULL,
-     account_id TEXT NOT NULL REFERENCES accounts(id),
-     signed_at TEXT NOT NULL,
-     signature TEXT NOT NULL,
-     PRIMARY KEY (document_id, version, party_id),
-     FOREIGN KEY (document_id, version) REFERENCES versions(document_id, number)
-   );`,
-  // What a large row holds, read off it once (see RowScan in server/collaboration/ingest/storedRows.ts).
-  `ALTER TABLE doc_updates ADD COLUMN scan BLOB;`,
-  // The approved text's runs, bold and italic included (server/store/approvalRows.ts); NULL in rows written before.
-  `ALTER TABLE approvals ADD COLUMN content TEXT;`,
-];
+import { MIGRATIONS } from './migrations.ts';
 
 interface DocumentRow {
   id: string;
@@ -218,11 +95,16 @@ interface PartyRow {
 
 export const DATABASE_FILE = 'accord.sqlite';
 
+/**
+ * The embedded default store: one SQLite file (WAL, synchronous=FULL so an
+ * acknowledged update survives a kill -9 and a power cut alike).
+ */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements;
   /** Appends and compactions of the update log, on a connection of their own (see UpdateLogWriter). */
   private readonly updateLog: UpdateLogWriter;
+  private readonly agreement: SqliteAgreement;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -250,6 +132,7 @@ export class SqliteStore implements Store {
         { cause: error },
       );
     }
+    this.agreement = new SqliteAgreement(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -270,8 +153,10 @@ export class SqliteStore implements Store {
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {
+      const migration = MIGRATIONS[v]!;
       this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
+        if (typeof migration === 'string') this.db.exec(migration);
+        else migration(this.db);
         this.db.pragma(`user_version = ${v + 1}`);
       }).immediate();
     }
@@ -403,8 +288,9 @@ export class SqliteStore implements Store {
   }
 
   async addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }): Promise<void> {
+    // After the last one: a removed party leaves a gap, and parties are appended in the order they were added.
     const position = this.db
-      .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM parties WHERE document_id = ?')
+      .prepare<[string], { n: number }>('SELECT COALESCE(MAX(position) + 1, 0) AS n FROM parties WHERE document_id = ?')
       .get(documentId)!.n;
     this.statements.insertParty.run(documentId, party.id, position, party.name.vi, party.name.fr);
   }
@@ -551,68 +437,20 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE comment_threads SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?').run(status, at, status === 'resolved' ? by : null, id);
   }
 
-  // ---- approvals, versions, signatures ---------------------------------------
+  // ---- approvals, versions, signatures, chain heads (sqliteAgreement.ts) ------
 
-  async setApproval(a: StoredApproval): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO approvals (document_id, pair_id, party_id, status, reason, hash, text_vi, text_fr, content, account_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (document_id, pair_id, party_id) DO UPDATE SET
-           status = excluded.status, reason = excluded.reason, hash = excluded.hash, text_vi = excluded.text_vi,
-           text_fr = excluded.text_fr, content = excluded.content, account_id = excluded.account_id, created_at = excluded.created_at`,
-      )
-      .run(...approvalParameters(a));
+  setApproval(a: StoredApproval): Promise<boolean> { return this.agreement.setApproval(a); }
+  removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> { return this.agreement.removeApproval(documentId, pairId, partyId); }
+  listApprovals(documentId: string): Promise<StoredApproval[]> { return this.agreement.listApprovals(documentId); }
+  listVersions(documentId: string): Promise<StoredVersion[]> { return this.agreement.listVersions(documentId); }
+  getVersion(documentId: string, number: number): Promise<StoredVersion | undefined> { return this.agreement.getVersion(documentId, number); }
+  listSignatures(documentId: string): Promise<StoredSignature[]> { return this.agreement.listSignatures(documentId); }
+  getChainHead(documentId: string): Promise<ChainHead | undefined> { return this.agreement.getChainHead(documentId); }
+  appendToChain(entry: { version: StoredVersion } | { signature: StoredSignature }, head: ChainHead, expected: ChainHead | undefined): Promise<void> {
+    return this.agreement.appendToChain(entry, head, expected);
   }
-
-  async removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM approvals WHERE document_id = ? AND pair_id = ? AND party_id = ?').run(documentId, pairId, partyId).changes > 0;
-  }
-
-  async listApprovals(documentId: string): Promise<StoredApproval[]> {
-    return this.db
-      .prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
-      .all(documentId)
-      .map(approvalOfRow);
-  }
-
-  async insertVersion(v: StoredVersion): Promise<void> {
-    this.db
-      .prepare('INSERT INTO versions (document_id, number, created_at, created_by, content, hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(v.documentId, v.number, v.createdAt, v.createdBy, v.content, v.hash, v.prevHash);
-  }
-
-  private version(r: { document_id: string; number: number; created_at: string; created_by: string; content: string; hash: string; prev_hash: string | null }): StoredVersion {
-    return { documentId: r.document_id, number: r.number, createdAt: r.created_at, createdBy: r.created_by, content: r.content, hash: r.hash, prevHash: r.prev_hash };
-  }
-
-  async listVersions(documentId: string): Promise<StoredVersion[]> {
-    return this.db
-      .prepare<[string], Parameters<SqliteStore['version']>[0]>('SELECT * FROM versions WHERE document_id = ? ORDER BY number')
-      .all(documentId)
-      .map((r) => this.version(r));
-  }
-
-  async getVersion(documentId: string, number: number): Promise<StoredVersion | undefined> {
-    const row = this.db
-      .prepare<[string, number], Parameters<SqliteStore['version']>[0]>('SELECT * FROM versions WHERE document_id = ? AND number = ?')
-      .get(documentId, number);
-    return row && this.version(row);
-  }
-
-  async insertSignature(s: StoredSignature): Promise<void> {
-    this.db
-      .prepare('INSERT INTO signatures (document_id, version, party_id, account_id, signed_at, signature) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(s.documentId, s.version, s.partyId, s.accountId, s.signedAt, s.signature);
-  }
-
-  async listSignatures(documentId: string): Promise<StoredSignature[]> {
-    type Row = { document_id: string; version: number; party_id: string; account_id: string; signed_at: string; signature: string };
-    return this.db
-      .prepare<[string], Row>('SELECT * FROM signatures WHERE document_id = ? ORDER BY version, signed_at')
-      .all(documentId)
-      .map((r) => ({ documentId: r.document_id, version: r.version, partyId: r.party_id, accountId: r.account_id, signedAt: r.signed_at, signature: r.signature }));
-  }
+  attestChainHead(head: ChainHead): Promise<boolean> { return this.agreement.attestChainHead(head); }
+  removeParty(documentId: string, partyId: string): Promise<PartyRemoval> { return this.agreement.removeParty(documentId, partyId); }
 
   async close(): Promise<void> {
     await this.updateLog.close();

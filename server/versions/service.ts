@@ -2,37 +2,49 @@ import { readAllPairContents } from '../../shared/canonicalText.ts';
 import type { VersionPair } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
+import type { VersionSummary } from '../../shared/versions.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { HttpError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { DocumentAccess } from '../policies/access.ts';
-import type { StoredSignature, StoredVersion } from '../store/agreementTypes.ts';
+import { ChainConflict, type ChainHead, type StoredSignature, type StoredVersion } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
-import { parseVersionContent, serializeVersion, signaturePayload, versionHash, type VersionContent } from './canonical.ts';
+import { canonicalParties, CURRENT_VERSION_FORMAT, parseVersionContent, serializeVersion, versionHash, type VersionContent, type VersionContentV3 } from './canonical.ts';
+import { entryLink, headPayload, signaturePayload, versionSealPayload } from './chain.ts';
+import type { ChainHeadFile } from './chainHeadFile.ts';
 import type { ServerKey } from './serverKey.ts';
-import type { VersionSummary } from '../../shared/versions.ts';
+import { verifyChain, type VerificationReport } from './verify.ts';
 
-export type { VersionSummary };
-
-export interface VerificationReport {
-  ok: boolean;
-  documentId: string;
-  keyFingerprint: string;
-  versions: Array<{ number: number; ok: boolean; problems: string[] }>;
-}
+export type { VersionSummary, VerificationReport };
+export { verifyChain };
 
 const versionNotFound = (documentId: string, number: number) =>
   new HttpError(404, ErrorCode.NotFound, `Declaration "${documentId}" has no version ${number}.`);
 
+const chainBroken = (documentId: string) =>
+  new HttpError(
+    409,
+    ErrorCode.ChainBroken,
+    `The chain of versions and signatures of "${documentId}" does not end where its signed head says: rows were deleted or added outside Accord. Nothing more is recorded until it is repaired; run \`accord verify --document ${documentId}\`.`,
+  );
+
+/** How often an append is tried again when another one moved the chain head meanwhile. */
+const APPEND_ATTEMPTS = 5;
+
 /**
  * Versions: immutable numbered snapshots of the whole text, each hashed over
- * its canonical serialisation and chained to the previous one, signed by each
- * party's head with the server's Ed25519 key once every pair is agreed.
+ * its canonical serialisation (which names the parties that must sign it),
+ * chained to the previous one, sealed by the server key; signed by the head
+ * of each of those parties once every pair is agreed. Versions and
+ * signatures are the entries of the document's chain (chain.ts).
  */
 export class VersionService {
   constructor(
     private readonly store: Store,
     private readonly sync: SyncServer,
     private readonly key: ServerKey,
+    private readonly heads: ChainHeadFile,
+    private readonly logger?: Logger,
   ) {}
 
   /** A version's content, its pairs in canonical form whatever its format. */
@@ -40,42 +52,85 @@ export class VersionService {
     return parseVersionContent(version.content);
   }
 
-  /** Cuts the next version of the live text. */
+  /**
+   * Appends the entry `build` makes at the chain's next place, moving the
+   * signed head in the store and then in the file beside the key. `build`
+   * runs again if another append took that place meanwhile.
+   */
+  private async append<E extends { version: StoredVersion } | { signature: StoredSignature }>(
+    documentId: string,
+    build: (seq: number, prevLink: string | null) => Promise<E>,
+  ): Promise<E> {
+    for (let attempt = 1; ; attempt++) {
+      const expected = await this.store.getChainHead(documentId);
+      const seq = (expected?.seq ?? 0) + 1;
+      const prevLink = expected?.link ?? null;
+      const entry = await build(seq, prevLink);
+      const link = entryLink(documentId, 'version' in entry ? { kind: 'version', seq, prevLink, version: entry.version } : { kind: 'signature', seq, prevLink, signature: entry.signature });
+      const head: ChainHead = { documentId, seq, link, attestedAt: new Date().toISOString(), signature: this.key.sign(headPayload(documentId, seq, link)) };
+      try {
+        await this.store.appendToChain(entry, head, expected);
+      } catch (error) {
+        if (error instanceof ChainConflict && error.reason === 'moved' && attempt < APPEND_ATTEMPTS) continue;
+        if (error instanceof ChainConflict) throw chainBroken(documentId);
+        throw error;
+      }
+      try {
+        this.heads.record(head);
+      } catch (error) {
+        // Stored: the file catches up at the next start (chainStartup.ts); until then only the database's head guards the end.
+        this.logger?.error({ err: error, file: this.heads.file }, 'could not keep the chain head beside the key');
+      }
+      return entry;
+    }
+  }
+
+  /** Cuts the next version of the live text, for the parties the document has now. */
   async cut(access: DocumentAccess): Promise<StoredVersion> {
     const documentId = access.document.id;
     // Stored before the version that quotes it: a crash cannot leave a version of lost text.
     const pairs = (await this.sync.readStored(documentId, readAllPairContents)) ?? [];
-    const previous = (await this.store.listVersions(documentId)).at(-1);
-    const content: VersionContent = {
-      format: 'accord-version-v2',
-      documentId,
-      number: (previous?.number ?? 0) + 1,
-      createdAt: new Date().toISOString(),
-      title: access.document.title,
-      pairs: pairs.map((p) => ({ id: p.id, kind: p.kind, vi: p.vi, fr: p.fr })),
-      prevHash: previous?.hash ?? null,
-    };
-    const serialized = serializeVersion(content);
-    const version: StoredVersion = {
-      documentId,
-      number: content.number,
-      createdAt: content.createdAt,
-      createdBy: access.account.id,
-      content: serialized,
-      hash: versionHash(serialized),
-      prevHash: content.prevHash,
-    };
-    await this.store.insertVersion(version);
+    const parties = canonicalParties(access.document.parties);
+    const { version } = await this.append(documentId, async (seq, prevLink) => {
+      const previous = (await this.store.listVersions(documentId)).at(-1);
+      const content: VersionContentV3 = {
+        format: CURRENT_VERSION_FORMAT,
+        documentId,
+        number: (previous?.number ?? 0) + 1,
+        createdAt: new Date().toISOString(),
+        title: access.document.title,
+        parties,
+        pairs: pairs.map((p) => ({ id: p.id, kind: p.kind, vi: p.vi, fr: p.fr })),
+        prevHash: previous?.hash ?? null,
+      };
+      const serialized = serializeVersion(content);
+      const hash = versionHash(serialized);
+      const seal = this.key.sign(versionSealPayload({ documentId, seq, prevLink, number: content.number, hash, requiredParties: parties }));
+      return {
+        version: {
+          documentId,
+          number: content.number,
+          createdAt: content.createdAt,
+          createdBy: access.account.id,
+          content: serialized,
+          hash,
+          prevHash: content.prevHash,
+          seq,
+          prevLink,
+          seal,
+          requiredParties: parties,
+        },
+      };
+    });
     return version;
   }
 
   async list(documentId: string): Promise<VersionSummary[]> {
-    const document = await this.store.getDocument(documentId);
     const signatures = await this.store.listSignatures(documentId);
-    const names = new Map<string, string>();
-    for (const id of new Set(signatures.map((s) => s.accountId))) names.set(id, (await this.store.getAccount(id))?.name ?? '—');
     return (await this.store.listVersions(documentId)).map((v) => {
-      const signed = signatures.filter((s) => s.version === v.number).map((s) => ({ ...s, byName: names.get(s.accountId) ?? '—' }));
+      const signed = signatures
+        .filter((s) => s.version === v.number)
+        .map((s) => ({ documentId, version: s.version, partyId: s.partyId, accountId: s.accountId, byName: s.signerName || '—', signedAt: s.signedAt, signature: s.signature }));
       return {
         number: v.number,
         createdAt: v.createdAt,
@@ -83,8 +138,10 @@ export class VersionService {
         hash: v.hash,
         prevHash: v.prevHash,
         pairCount: VersionService.parse(v).pairs.length,
+        requiredParties: v.requiredParties,
         signatures: signed,
-        signedOff: !!document && document.parties.length > 0 && document.parties.every((p) => signed.some((s) => s.partyId === p.id)),
+        // The parties it was cut for, never today's: adding or removing a party changes only later versions.
+        signedOff: v.requiredParties.length > 0 && v.requiredParties.every((p) => signed.some((s) => s.partyId === p.id)),
       };
     });
   }
@@ -102,75 +159,65 @@ export class VersionService {
   }
 
   /**
-   * A party head signs a version: only if every pair of that version is agreed
-   * by every party, bound to exactly the version's text.
+   * A party head signs a version: only a party the version was cut for, only
+   * if every pair of that version is agreed by every one of those parties,
+   * bound to exactly the version's text and to the chain before it.
    */
   async sign(access: DocumentAccess, number: number): Promise<StoredSignature> {
     const documentId = access.document.id;
     const partyId = access.member!.partyId!;
-    const version = await this.get(documentId, number);
-    const existing = (await this.store.listSignatures(documentId)).find((s) => s.version === number && s.partyId === partyId);
-    if (existing) throw new HttpError(409, ErrorCode.Conflict, `Your party already signed version ${number}; a signature cannot be changed.`);
-    const approvals = await this.store.listApprovals(documentId);
-    const missing: string[] = [];
-    for (const pair of VersionService.parse(version).pairs) {
-      const hash = pairHash(pair);
-      for (const party of access.document.parties) {
-        const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
-        if (!ok) missing.push(`${pair.id} (${party.id})`);
+    const { signature } = await this.append(documentId, async (seq, prevLink) => {
+      const version = await this.get(documentId, number);
+      if (!version.requiredParties.some((p) => p.id === partyId)) {
+        throw new HttpError(
+          409,
+          ErrorCode.PartyNotRequired,
+          `Version ${number} was cut for ${version.requiredParties.map((p) => `"${p.id}"`).join(', ') || 'no party'}: your party "${partyId}" is not among them. Sign a version cut since it joined.`,
+        );
       }
-    }
-    if (missing.length > 0) {
-      throw new HttpError(
-        409,
-        ErrorCode.Conflict,
-        `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`,
-      );
-    }
-    const signedAt = new Date().toISOString();
-    const payload = signaturePayload({ documentId, version: number, hash: version.hash, partyId, accountId: access.account.id, signedAt });
-    const signature: StoredSignature = { documentId, version: number, partyId, accountId: access.account.id, signedAt, signature: this.key.sign(payload) };
-    await this.store.insertSignature(signature);
+      const existing = (await this.store.listSignatures(documentId)).find((s) => s.version === number && s.partyId === partyId);
+      if (existing) throw new HttpError(409, ErrorCode.Conflict, `Your party already signed version ${number}; a signature cannot be changed.`);
+      const approvals = await this.store.listApprovals(documentId);
+      const missing: string[] = [];
+      for (const pair of VersionService.parse(version).pairs) {
+        const hash = pairHash(pair);
+        for (const party of version.requiredParties) {
+          const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
+          if (!ok) missing.push(`${pair.id} (${party.id})`);
+        }
+      }
+      if (missing.length > 0) {
+        throw new HttpError(
+          409,
+          ErrorCode.Conflict,
+          `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`,
+        );
+      }
+      const signedAt = new Date().toISOString();
+      const signerName = access.account.name;
+      const payload = signaturePayload({ documentId, seq, prevLink, version: number, hash: version.hash, partyId, accountId: access.account.id, signerName, signedAt });
+      return {
+        signature: { documentId, version: number, partyId, accountId: access.account.id, signerName, signedAt, format: 'v2' as const, seq, prevLink, signature: this.key.sign(payload) },
+      };
+    });
     return signature;
   }
 
-  /** Checks the whole chain and every signature; names every problem found. */
+  /** Checks the whole chain, its signed heads and every signature; names every problem found. */
   verify(documentId: string): Promise<VerificationReport> {
-    return verifyChain(this.store, this.key, documentId);
+    return verifyChain(this.store, this.key, documentId, this.heads);
   }
-}
 
-/**
- * Checks a document's whole version chain and every signature, and names every
- * problem found. Needs only the store and the server key (the CLI runs it).
- */
-export async function verifyChain(store: Store, key: ServerKey, documentId: string): Promise<VerificationReport> {
-  const versions = await store.listVersions(documentId);
-  const signatures = await store.listSignatures(documentId);
-  let previousHash: string | null = null;
-  const report: VerificationReport['versions'] = [];
-  for (const version of versions) {
-    const problems: string[] = [];
-    let content: VersionContent | undefined;
-    let canonical: string | undefined;
-    try {
-      content = parseVersionContent(version.content);
-      canonical = serializeVersion(content);
-    } catch {
-      problems.push('its stored text is not readable (tampered)');
-    }
-    if (content && canonical !== undefined) {
-      if (canonical !== version.content || versionHash(canonical) !== version.hash) problems.push('its text does not match its hash (tampered)');
-      if (content.number !== version.number || content.documentId !== documentId) problems.push('its number or document does not match its record');
-      if (content.prevHash !== version.prevHash) problems.push('its recorded predecessor differs from the one it was hashed with');
-    }
-    if (version.prevHash !== previousHash) problems.push(`it is not chained to version ${version.number - 1}'s hash`);
-    for (const s of signatures.filter((x) => x.version === version.number)) {
-      const payload = signaturePayload({ documentId, version: version.number, hash: version.hash, partyId: s.partyId, accountId: s.accountId, signedAt: s.signedAt });
-      if (!key.verify(payload, s.signature)) problems.push(`the signature of party "${s.partyId}" does not verify`);
-    }
-    report.push({ number: version.number, ok: problems.length === 0, problems });
-    previousHash = version.hash;
+  /** The document's chain head as the store has it (what exports carry). */
+  head(documentId: string): Promise<ChainHead | undefined> {
+    return this.store.getChainHead(documentId);
   }
-  return { ok: report.every((v) => v.ok), documentId, keyFingerprint: key.fingerprint, versions: report };
+
+  get keyFingerprint(): string {
+    return this.key.fingerprint;
+  }
+
+  get publicKeyPem(): string {
+    return this.key.publicKeyPem;
+  }
 }

@@ -8,9 +8,11 @@ import {
   forgetHttpErrors,
   openBrowserContext,
   openDeclaration,
+  sessionCookie,
   signIn,
   browserSuite,
 } from './helpers.ts';
+import { api } from '../helpers/auth.ts';
 
 /**
  * The secretariat's admin page, driven like a person would: invite someone
@@ -208,5 +210,65 @@ describe('the admin page', () => {
         expect(Math.abs(box.height - boxes[0]!.height), `${ids.join(', ')}: heights`).toBeLessThanOrEqual(1);
       }
     }
+  });
+
+  it('removes a delegation only once asked, naming the members who lose access; one whose head approved is refused, in the page’s language', async () => {
+    const secretariat = api(suite.server.url, await sessionCookie(suite.server, DEMO.secretariat));
+    expect((await secretariat(`/api/documents/${DOC}/parties`, { method: 'POST', json: { id: 'eu', name: { vi: 'Liên minh châu Âu', fr: 'Union européenne' } } })).status).toBe(201);
+    const invited = await secretariat(`/api/documents/${DOC}/members`, { method: 'POST', json: { name: 'Ursula Weber', email: 'ursula@example.org', role: 'drafter', partyId: 'eu' } });
+    expect(invited.status).toBe(201);
+    // The Vietnamese head approves one paragraph: his delegation is referred to.
+    const vnHead = api(suite.server.url, await sessionCookie(suite.server, DEMO.vnHead));
+    const digital = (await vnHead(`/api/documents/${DOC}/approvals`)).body.pairs.find((p: { pairId: string }) => p.pairId === 'digital');
+    expect((await vnHead(`/api/documents/${DOC}/pairs/digital/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: digital.hash } })).status).toBe(200);
+
+    const ha = await signIn(suite.browser, suite.server, DEMO.secretariat);
+    people.push(ha);
+    const page = ha.page;
+    await page.goto(`${suite.server.url}/admin`);
+    const section = panel(page, DOC);
+    await section.locator('[data-testid="member"]', { hasText: 'Ursula Weber' }).waitFor();
+    const parties = (): Promise<string[]> => section.locator('[data-testid="party"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-party-id') ?? ''));
+    expect(await parties()).toEqual(['vn', 'fr', 'eu']);
+    const eu = section.locator('[data-testid="party"][data-party-id="eu"]');
+
+    // Asked first; "Cancel" removes nothing.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await eu.locator('[data-testid="remove-party"]').click();
+    await eventually(async () => asked.length, (n) => n === 1, 'the confirmation');
+    expect(asked[0]).toContain('Remove the delegation Union européenne from');
+    expect(asked[0]).toContain('Its members lose access to the declaration: Ursula Weber.');
+    expect(asked[0]).toContain('Versions already cut keep the delegations they were cut for');
+    expect(await parties()).toEqual(['vn', 'fr', 'eu']);
+    expect((await secretariat(`/api/documents/${DOC}`)).body.document.parties.map((p: { id: string }) => p.id)).toEqual(['vn', 'fr', 'eu']);
+
+    // "OK" removes it, and its member with it.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await eu.locator('[data-testid="remove-party"]').click();
+    await eventually(parties, (ids) => ids.join() === 'vn,fr', 'the delegation gone from the list');
+    await eventually(() => memberNames(section), (names) => !names.includes('Ursula Weber'), 'its member gone from the table');
+    expect(await section.locator('[data-testid="invite-party"] option').allTextContents()).not.toContain('Union européenne');
+    await page.screenshot({ path: artifactPath('admin-remove-party.png'), fullPage: true });
+
+    // A delegation whose head approved: refused, with the reason in the interface language, nothing changes.
+    const refusal = section.locator('[data-testid="party-remove-error"]');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await section.locator('[data-testid="party"][data-party-id="vn"] [data-testid="remove-party"]').click();
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('The head of Partie vietnamienne has approved or reserved paragraphs: they must be withdrawn before the delegation can be removed.');
+    expect(await parties()).toEqual(['vn', 'fr']);
+    await secretariat('/api/me', { method: 'PATCH', json: { locale: 'fr' } });
+    await page.reload();
+    await section.locator('[data-testid="party"]').first().waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await section.locator('[data-testid="party"][data-party-id="vn"] [data-testid="remove-party"]').click();
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('Le chef de Partie vietnamienne a approuvé ou réservé des paragraphes\u00A0: il faut les retirer avant de pouvoir retirer la délégation.');
+    await secretariat('/api/me', { method: 'PATCH', json: { locale: null } });
+    forgetHttpErrors(ha, 409); // the refused removals
   });
 });

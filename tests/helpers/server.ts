@@ -12,10 +12,10 @@ export function tempDataDir(label = 'accord'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
 }
 
-/** The real server, in this process, on a random port with its own data dir. */
-export async function startTestServer(options: ServerOptions & { dataDir?: string } = {}): Promise<AccordServer & { dataDir: string; wsUrl: string }> {
+/** The real server, in this process, on a random port with its own data dir (`env`: more configuration, e.g. ACCORD_KEY_FILE). */
+export async function startTestServer(options: ServerOptions & { dataDir?: string; env?: Record<string, string> } = {}): Promise<AccordServer & { dataDir: string; wsUrl: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const server = await startServer(config, options);
   return Object.assign(server, { dataDir, wsUrl: server.url.replace(/^http/, 'ws') });
 }

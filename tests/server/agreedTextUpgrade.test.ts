@@ -9,6 +9,8 @@ import { cellText } from '../../shared/canonicalText.ts';
 import { createDocument } from '../../server/commands/documents.ts';
 import { inviteMember, signInUrl } from '../../server/commands/members.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
+import { DEFAULT_KEY_FILE_NAME } from '../../server/config.ts';
+import { ChainHeadFile } from '../../server/versions/chainHeadFile.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { VersionService, verifyChain } from '../../server/versions/service.ts';
 import { api, followSignInLink, signInAll } from '../helpers/auth.ts';
@@ -88,21 +90,29 @@ describe('data stored before formatting was part of the agreed text', () => {
   });
 
   it('verifies a version cut before (accord-version-v1), lets every head sign it, and still names it altered', async () => {
-    const server = await startTestServer();
-    servers.push(server);
+    const dataDir = tempDataDir();
+    const first = await startTestServer({ dataDir });
     const stored = JSON.parse(fixture.content) as { documentId: string; title: { vi: string; fr: string }; pairs: Array<{ id: string; kind: 'title' | 'operative'; vi: string; fr: string }> };
-    await createDocument(server.store, {
-      id: stored.documentId,
-      title: stored.title,
-      parties: [
-        { id: 'vn', name: { vi: 'Phía Việt Nam', fr: 'Partie vietnamienne' } },
-        { id: 'fr', name: { vi: 'Phía Pháp', fr: 'Partie française' } },
-      ],
-      pairs: stored.pairs,
-    });
-    await server.store.insertVersion({ documentId: stored.documentId, number: 1, createdAt: '2026-11-23T10:05:00.000Z', createdBy: 'secretariat', content: fixture.content, hash: fixture.hash, prevHash: null });
-    const key = loadServerKey(server.dataDir);
-    expect(await verifyChain(server.store, key, stored.documentId)).toMatchObject({ ok: true, versions: [{ number: 1, ok: true, problems: [] }] });
+    const parties = [
+      { id: 'vn', name: { vi: 'Phía Việt Nam', fr: 'Partie vietnamienne' } },
+      { id: 'fr', name: { vi: 'Phía Pháp', fr: 'Partie française' } },
+    ];
+    await createDocument(first.store, { id: stored.documentId, title: stored.title, parties, pairs: stored.pairs });
+    await first.close();
+    // The version's row as the chain's migration (the sixth) left it: first in the chain, no seal of its own, both parties needed.
+    const db = new Database(path.join(dataDir, DATABASE_FILE));
+    db.prepare(
+      `INSERT INTO versions (document_id, number, created_at, created_by, content, hash, prev_hash, seq, prev_link, seal, required_parties)
+       VALUES (?, 1, '2026-11-23T10:05:00.000Z', 'secretariat', ?, ?, NULL, 1, NULL, NULL, ?)`,
+    ).run(stored.documentId, fixture.content, fixture.hash, JSON.stringify(parties));
+    db.close();
+    // Its chain head is attested at this start, once the chain verifies.
+    const server = await startTestServer({ dataDir });
+    servers.push(server);
+    const keyFile = path.join(dataDir, DEFAULT_KEY_FILE_NAME);
+    const key = loadServerKey(keyFile, { create: false });
+    const headFile = ChainHeadFile.beside(keyFile);
+    expect(await verifyChain(server.store, key, stored.documentId, headFile)).toMatchObject({ ok: true, chain: { ok: true, entries: 1 }, versions: [{ number: 1, ok: true, problems: [] }] });
 
     // Read in canonical form: the same text, and the same pair hashes as the code before gave it.
     const version = VersionService.parse((await server.store.getVersion(stored.documentId, 1))!);
@@ -125,11 +135,11 @@ describe('data stored before formatting was part of the agreed text', () => {
     for (const cookie of Object.values(heads)) {
       expect((await api(server.url, cookie)(`/api/documents/${stored.documentId}/versions/1/signatures`, { method: 'POST', json: {} })).status).toBe(201);
     }
-    expect((await verifyChain(server.store, key, stored.documentId)).ok).toBe(true);
+    expect(await verifyChain(server.store, key, stored.documentId, headFile)).toMatchObject({ ok: true, chain: { ok: true, entries: 3 } });
 
-    const db = new Database(path.join(server.dataDir, DATABASE_FILE));
-    db.prepare("UPDATE versions SET content = replace(content, 'Hai bên', 'Ba bên') WHERE document_id = ?").run(stored.documentId);
-    db.close();
-    expect((await verifyChain(server.store, key, stored.documentId)).versions[0]).toEqual({ number: 1, ok: false, problems: ['its text does not match its hash (tampered)'] });
+    const edit = new Database(path.join(dataDir, DATABASE_FILE));
+    edit.prepare("UPDATE versions SET content = replace(content, 'Hai bên', 'Ba bên') WHERE document_id = ?").run(stored.documentId);
+    edit.close();
+    expect((await verifyChain(server.store, key, stored.documentId, headFile)).versions[0]).toEqual({ number: 1, ok: false, problems: ['its text does not match its hash (tampered)'] });
   });
 });

@@ -29,6 +29,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['DELETE', '/api/documents/:documentId/members/:accountId'],
   ['POST', '/api/documents/:documentId/members/:accountId/link'],
   ['POST', '/api/documents/:documentId/parties'],
+  ['DELETE', '/api/documents/:documentId/parties/:partyId'],
   ['GET', '/api/server-key'],
   ['GET', '/api/documents/:documentId/approvals'],
   ['PUT', '/api/documents/:documentId/pairs/:pairId/approval'],

@@ -23,11 +23,18 @@ export function documentPanel(ctx: AppContext, document: DocumentSummary): HTMLE
     showLink(member, url);
     void members.reload().catch(() => undefined); // a failed refresh shows stale rows, not a wrong state
   });
-  const parties = partiesSection(ctx, document, (updated) => {
-    parties.render(updated);
-    invite.setParties(updated);
-    members.setDocument(updated);
-  });
+  const parties = partiesSection(
+    ctx,
+    document,
+    (updated, change) => {
+      parties.render(updated);
+      invite.setParties(updated);
+      members.setDocument(updated);
+      // A removed delegation's members were revoked with it.
+      if (change === 'removed') void members.reload().catch(() => undefined);
+    },
+    (partyId) => members.membersOf(partyId),
+  );
 
   return h(
     'section',

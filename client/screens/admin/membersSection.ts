@@ -17,6 +17,8 @@ export interface MembersSection {
   reload(): Promise<void>;
   /** Re-renders with the document's current parties. */
   setDocument(document: DocumentSummary): void;
+  /** The members of a delegation, as last loaded. */
+  membersOf(partyId: string): Member[];
 }
 
 export function membersSection(
@@ -131,5 +133,6 @@ export function membersSection(
       document = next;
       render();
     },
+    membersOf: (partyId) => members.filter((m) => m.partyId === partyId),
   };
 }

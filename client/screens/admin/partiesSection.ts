@@ -1,14 +1,23 @@
 import { h, replaceChildren } from '../../lib/dom.ts';
-import { addParty } from '../../lib/api.ts';
+import { addParty, ApiError, isSignedOut, removeParty, type Member } from '../../lib/api.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { memberColor } from '../../lib/identity.ts';
-import type { DocumentSummary } from '../../../shared/protocol.ts';
-import { t } from '../../i18n/index.ts';
+import { memberColor, partyName } from '../../lib/identity.ts';
+import { ErrorCode, type DocumentSummary, type PartySummary } from '../../../shared/protocol.ts';
+import { getLocale, t, type MessageKey } from '../../i18n/index.ts';
 import { errorLine, field, input, onSubmit, submitButton, valueOf } from './form.ts';
+
+/** Why the server refused a removal, in the interface language (its own message for anything else). */
+const REMOVAL_REFUSALS: Partial<Record<string, MessageKey>> = {
+  [ErrorCode.PartyHasSignatures]: 'admin.parties.refused.signatures',
+  [ErrorCode.PartyHasApprovals]: 'admin.parties.refused.approvals',
+  [ErrorCode.PartyHasInternalComments]: 'admin.parties.refused.internalComments',
+  [ErrorCode.PartyNotFound]: 'admin.parties.refused.notFound',
+};
 
 /**
  * The parties (delegations) of one declaration: the list, each with the
- * colour its members wear, and a form to add one.
+ * colour its members wear and a Remove button (asked first, naming the
+ * members who lose access with it), and a form to add one.
  */
 export interface PartiesSection {
   element: HTMLElement;
@@ -16,9 +25,39 @@ export interface PartiesSection {
   render(document: DocumentSummary): void;
 }
 
-export function partiesSection(ctx: AppContext, document: DocumentSummary, onChanged: (document: DocumentSummary) => void): PartiesSection {
+export function partiesSection(
+  ctx: AppContext,
+  document: DocumentSummary,
+  onChanged: (document: DocumentSummary, change: 'added' | 'removed') => void,
+  membersOf: (partyId: string) => Member[],
+): PartiesSection {
   const list = h('ul', { class: 'party-list', attrs: { 'data-testid': 'party-list' } });
+  const removeError = errorLine('party-remove-error');
+  let current = document;
+
+  const remove = async (party: PartySummary, button: HTMLButtonElement): Promise<void> => {
+    const locale = getLocale();
+    const members = membersOf(party.id).map((m) => m.name);
+    const question = t('admin.parties.removeConfirm', {
+      name: partyName(party, locale),
+      title: current.title[locale === 'vi' ? 'vi' : 'fr'],
+      members: members.length ? t('admin.parties.removeMembers', { names: members.join(', ') }) : '',
+    });
+    if (!window.confirm(question)) return;
+    removeError.clear();
+    button.disabled = true;
+    try {
+      onChanged(await removeParty(current.id, party.id), 'removed');
+    } catch (cause) {
+      if (isSignedOut(cause)) return ctx.signedOut('ended');
+      const refusal = cause instanceof ApiError ? REMOVAL_REFUSALS[cause.code] : undefined;
+      removeError.show(refusal ? t(refusal, { name: partyName(party, locale) }) : cause instanceof ApiError ? cause.message : t('error.unexpected'));
+      button.disabled = false;
+    }
+  };
+
   const render = (doc: DocumentSummary): void => {
+    current = doc;
     if (doc.parties.length === 0) {
       replaceChildren(list, h('li', { class: 'muted', text: t('admin.parties.none') }));
       return;
@@ -35,6 +74,12 @@ export function partiesSection(ctx: AppContext, document: DocumentSummary, onCha
           h('span', { class: 'party-list__vi', text: party.name.vi, attrs: { lang: 'vi' } }),
           h('span', { class: 'party-list__fr', text: party.name.fr, attrs: { lang: 'fr' } }),
           h('code', { class: 'party-list__id', text: party.id }),
+          h('button', {
+            class: 'button button--danger button--small party-list__remove',
+            text: t('admin.parties.remove'),
+            attrs: { type: 'button', 'data-testid': 'remove-party', title: t('admin.parties.removeHint', { name: partyName(party, getLocale()) }) },
+            on: { click: (event) => void remove(party, event.currentTarget as HTMLButtonElement) },
+          }),
         );
       }),
     );
@@ -56,7 +101,7 @@ export function partiesSection(ctx: AppContext, document: DocumentSummary, onCha
       name: { vi: valueOf(nameVi).normalize('NFC'), fr: valueOf(nameFr).normalize('NFC') },
     });
     form.reset();
-    onChanged(updated);
+    onChanged(updated, 'added');
   });
 
   render(document);
@@ -66,6 +111,7 @@ export function partiesSection(ctx: AppContext, document: DocumentSummary, onCha
       { class: 'admin-section' },
       h('h3', { class: 'admin-section__title', text: t('admin.parties.title') }),
       list,
+      removeError.element,
       // Folded once there are parties: adding one is rare after the start.
       h('details', { class: 'admin-details', attrs: { open: document.parties.length === 0 } }, h('summary', { text: t('admin.parties.addTitle') }), form),
     ),

@@ -144,8 +144,10 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
   function versionItem(version: VersionSummary): HTMLElement {
     const previous = version.prevHash ? versions.find((v) => v.hash === version.prevHash) : undefined;
     const myParty = me?.partyId ?? null;
-    const maySign = !!me?.actions.includes('sign') && !!myParty && !version.signatures.some((s) => s.partyId === myParty);
-    const signatures = parties.map((party) => {
+    // The parties it was cut for, as they were named then (a party added later signs later versions only).
+    const needsMine = version.requiredParties.some((p) => p.id === myParty);
+    const maySign = !!me?.actions.includes('sign') && !!myParty && needsMine && !version.signatures.some((s) => s.partyId === myParty);
+    const signatures = version.requiredParties.map((party) => {
       const signature = version.signatures.find((s) => s.partyId === party.id);
       return h(
         'li',
@@ -198,6 +200,9 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
         'div',
         { class: 'version__actions' },
         maySign ? button(t('agreement.versions.sign'), () => void sign(version), { 'data-testid': 'sign-version' }, 'btn--primary') : null,
+        me?.actions.includes('sign') && myParty && !needsMine
+          ? h('span', { class: 'version__note muted', text: t('agreement.versions.notForYourParty'), attrs: { 'data-testid': 'not-for-your-party' } })
+          : null,
         previous
           ? button(t('agreement.versions.comparePrevious'), () => setCompare(previous.number, version.number), { 'data-testid': 'compare-previous' })
           : null,

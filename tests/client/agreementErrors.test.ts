@@ -1,0 +1,22 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLocale } from '../../client/i18n/index.ts';
+import { errorMessage } from '../../client/lib/agreementApi.ts';
+import { ApiError } from '../../client/lib/http.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
+
+describe('the agreement pages’ refusals', () => {
+  afterEach(() => setLocale('en', { remember: false }));
+
+  it('words a broken chain and a signature the version does not need in the interface language, from their codes', () => {
+    const broken = new ApiError(409, ErrorCode.ChainBroken, 'The chain of versions and signatures of "x" does not end where its signed head says');
+    const notRequired = new ApiError(409, ErrorCode.PartyNotRequired, 'Version 1 was cut for "vn", "fr"');
+    expect(errorMessage(broken)).toMatch(/^The record of versions and signatures of this declaration has been altered outside Accord/);
+    expect(errorMessage(notRequired)).toBe('This version was cut before your delegation joined: your delegation signs the versions cut since.');
+    setLocale('fr', { remember: false });
+    expect(errorMessage(broken)).toMatch(/^Le registre des versions et des signatures de cette déclaration a été modifié hors d’Accord/);
+    setLocale('vi', { remember: false });
+    expect(errorMessage(notRequired)).toBe('Phiên bản này được lập trước khi đoàn của bạn tham gia: đoàn của bạn ký các phiên bản lập sau đó.');
+    // Any other refusal: the server's own words.
+    expect(errorMessage(new ApiError(409, ErrorCode.Conflict, 'Your party already signed version 2.'))).toBe('Your party already signed version 2.');
+  });
+});

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
+import type { VersionSummary } from '../../shared/versions.ts';
+import { api } from './auth.ts';
+import { REPO_ROOT } from './server.ts';
+
+/**
+ * The agreement steps of a declaration, through the real REST API: heads
+ * agree every pair, the secretariat cuts versions, heads sign. And the two
+ * ways an operator or an attacker reaches the record without the API: the
+ * command line, and the SQLite file itself.
+ */
+
+type Call = ReturnType<typeof api>;
+
+/** Every listed head agrees every pair of the live text (the hash it is shown). */
+export async function agreeEverything(baseUrl: string, documentId: string, heads: string[], reader: string): Promise<void> {
+  const { body } = await api(baseUrl, reader)(`/api/documents/${documentId}/approvals`);
+  for (const pair of body.pairs as Array<{ pairId: string; hash: string }>) {
+    for (const head of heads) {
+      const res = await api(baseUrl, head)(`/api/documents/${documentId}/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } });
+      if (res.status !== 200) throw new Error(`approval of ${pair.pairId} refused: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+}
+
+export async function cutVersion(call: Call, documentId: string): Promise<VersionSummary> {
+  const res = await call(`/api/documents/${documentId}/versions`, { method: 'POST', json: {} });
+  if (res.status !== 201) throw new Error(`cut refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.version as VersionSummary;
+}
+
+export async function signVersion(call: Call, documentId: string, number: number): Promise<VersionSummary> {
+  const res = await call(`/api/documents/${documentId}/versions/${number}/signatures`, { method: 'POST', json: {} });
+  if (res.status !== 201) throw new Error(`signature refused: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.version as VersionSummary;
+}
+
+/** Runs `npm run accord -- …` as the secretariat does (node + tsx), with `input` on its stdin. */
+export function accord(env: Record<string, string>, args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/**
+ * Edits the SQLite file the way someone with write access to it would: a
+ * connection of their own, foreign keys off (the sqlite3 shell's default).
+ */
+export function tamper(dataDir: string, edit: (db: Database.Database) => void): void {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    db.pragma('foreign_keys = OFF');
+    edit(db);
+  } finally {
+    db.close();
+  }
+}
