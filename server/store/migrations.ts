@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { PartySummary } from '../../shared/protocol.ts';
 import { chainEntries, entryLink } from '../versions/chain.ts';
 import type { StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { CLIENT_CLAIMS_TABLE } from './sqliteClaims.ts';
 
 /**
  * The SQLite schema, as numbered migrations: `PRAGMA user_version` says how
@@ -244,4 +245,13 @@ function recordApprovedRuns(db: Database.Database): void {
   if (!hasColumn(db, 'versions', 'seq')) recordChains(db);
 }
 
-export const MIGRATIONS: Migration[] = [...EARLY_MIGRATIONS, recordChains, recordApprovedRuns];
+/** The schema version once approvals keep their runs (migration 7): tests of data from before step back to just before it. */
+export const SCHEMA_WITH_APPROVED_RUNS = EARLY_MIGRATIONS.length + 2;
+
+export const MIGRATIONS: Migration[] = [
+  ...EARLY_MIGRATIONS,
+  recordChains,
+  recordApprovedRuns,
+  // Which account each Yjs client id of a document belongs to (server/collaboration/clientIdPolicy.ts).
+  CLIENT_CLAIMS_TABLE,
+];

@@ -7,6 +7,7 @@ import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { SqliteClaims } from './sqliteClaims.ts';
 import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 
@@ -105,6 +106,7 @@ export class SqliteStore implements Store {
   /** Appends and compactions of the update log, on a connection of their own (see UpdateLogWriter). */
   private readonly updateLog: UpdateLogWriter;
   private readonly agreement: SqliteAgreement;
+  private readonly claims: SqliteClaims;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -133,6 +135,7 @@ export class SqliteStore implements Store {
       );
     }
     this.agreement = new SqliteAgreement(this.db);
+    this.claims = new SqliteClaims(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -440,6 +443,8 @@ export class SqliteStore implements Store {
   // ---- approvals, versions, signatures, chain heads (sqliteAgreement.ts) ------
 
   setApproval(a: StoredApproval): Promise<boolean> { return this.agreement.setApproval(a); }
+  loadClientClaims(documentId: string): Promise<Map<number, string>> { return this.claims.load(documentId); }
+  claimClientId(documentId: string, clientId: number, accountId: string): Promise<void> { return this.claims.claim(documentId, clientId, accountId); }
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> { return this.agreement.removeApproval(documentId, pairId, partyId); }
   listApprovals(documentId: string): Promise<StoredApproval[]> { return this.agreement.listApprovals(documentId); }
   listVersions(documentId: string): Promise<StoredVersion[]> { return this.agreement.listVersions(documentId); }
@@ -454,6 +459,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.updateLog.close();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.claims.flush(); // claims made in this last turn
+      this.db.close();
+    }
   }
 }

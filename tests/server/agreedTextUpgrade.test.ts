@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SCHEMA_WITH_APPROVED_RUNS } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,7 +56,7 @@ describe('data stored before formatting was part of the agreed text', () => {
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
     db.exec('ALTER TABLE approvals DROP COLUMN content');
-    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) - 1}`);
+    db.pragma(`user_version = ${SCHEMA_WITH_APPROVED_RUNS - 1}`);
     db.close();
 
     const server = await startTestServer({ dataDir });
