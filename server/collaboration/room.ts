@@ -585,12 +585,18 @@ export class Room {
    * event) once the gate has checked where it lands; one that builds on what
    * the doc lacks waits there; one Yjs cannot apply closes that connection.
    */
-  private apply(update: Uint8Array, origin: SyncSocket, live: boolean, decoded: DecodedUpdate = Y.decodeUpdate(update)): void {
-    let decision;
+  private apply(received: Uint8Array, origin: SyncSocket, live: boolean, decodedAsReceived?: DecodedUpdate): void {
+    let admitted;
     try {
-      decision = this.gate.admit(origin, update, decoded, live);
+      admitted = this.gate.admit(origin, received, decodedAsReceived ?? Y.decodeUpdate(received), live);
     } catch (error) {
       this.refuse(origin, this.members.get(origin), error);
+      return;
+    }
+    const { decision, update, decoded, ahead } = admitted;
+    // Deleting clocks not written yet under another member's id: judged now, not once she has typed them.
+    if (ahead.length > 0 && !this.mayWrite(origin, ahead, live)) {
+      this.gate.drop(origin);
       return;
     }
     if (decision === 'held') return;
@@ -697,9 +703,10 @@ export class Room {
   private async ingestLarge(socket: SyncSocket, member: Member, update: Uint8Array, live: boolean): Promise<void> {
     try {
       const structure = this.gate.describe();
-      const { pieces, waits, later, writes } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs, { structure });
+      const { pieces, waits, later, writes, ahead } = await this.preparer!.prepare(update, limits.largeUpdatePieceStructs, { structure });
       if (this.closed || !this.members.has(socket)) return;
       if (later) throw new MalformedMessageError('where the update lands could not be read');
+      if (ahead && !this.mayWrite(socket, ahead, live)) return;
       if (waits) {
         if (this.gate.hold(socket, update, Y.createID(waits.client, waits.clock), live) === 'overflow') {
           this.closeForWaiting(socket);

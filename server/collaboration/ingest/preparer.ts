@@ -28,6 +28,8 @@ export interface PreparedUpdate {
   learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
   /** A checked update's clients, each with the clock its structs reach (see clientIdPolicy.ts). */
   writes?: Map<number, number>;
+  /** With `waits`: the clients whose clocks not yet written it deletes. */
+  ahead?: number[];
 }
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -95,8 +97,8 @@ export class UpdatePreparer {
       ...(structure ? { stateVector: structure.stateVector } : {}),
       ...(structure?.rows ? { rows: structure.rows } : {}),
     };
-    const { pieces, ends, waits, later, learned, writes } = await this.request(request, undefined, structure?.resolve);
-    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}), ...(writes ? { writes } : {}) };
+    const { pieces, ends, waits, later, learned, writes, ahead } = await this.request(request, undefined, structure?.resolve);
+    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}), ...(writes ? { writes } : {}), ...(ahead ? { ahead } : {}) };
   }
 
   /** The load of `session` is over: the worker drops what it read of its rows. */

@@ -4,6 +4,7 @@ import { ContentNotAllowedError, checkUpdateContent } from '../contentPolicy.ts'
 import { describedResolver, type ResolvedRef } from '../structure/resolvers.ts';
 import { StoredRowsIndexes } from '../structure/storedRowsIndex.ts';
 import { insertionWork } from '../structure/updateWork.ts';
+import { deletionsAhead, straddles, trimKnown } from '../structure/updateShape.ts';
 import { checkUpdateStructure, type ExternalRef } from '../structure/updateStructure.ts';
 import { splitUpdatePieces } from './splitUpdate.ts';
 import { bringsNothingNew, continuesKnown, diffUpdates, knownState, scanRow, summariseRows, summariseUpdates, type RowScan, type StoredSummary } from './storedRows.ts';
@@ -60,6 +61,8 @@ export type WorkerReply =
       later?: boolean;
       /** The references answered from the stored rows (`rows`), for the room to keep. */
       learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
+      /** With `waits`: the clients whose clocks not yet written it deletes (the room judges who may). */
+      ahead?: number[];
       /** With check: each client of the update and the clock its structs reach (the room judges who may write them). */
       writes?: Map<number, number>;
     }
@@ -96,6 +99,16 @@ const rowsIndexes = new StoredRowsIndexes();
 /** Prepares waiting for the room's answers to the references they reported, by request id. */
 const awaitingAnswers = new Map<number, { request: PrepareRequest; decoded: ReturnType<typeof Y.decodeUpdate>; refs: ExternalRef[] }>();
 
+/**
+ * A checked update whose structs fit: cut, unless it deletes clocks nobody
+ * has written yet (it waits for them; the room judges under whose ids: see updateShape.ts).
+ */
+function fitting(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>): WorkerReply {
+  const ahead = deletionsAhead(decoded, (client) => request.stateVector!.get(client) ?? 0);
+  if (ahead.length > 0) return { id: request.id, ok: true, pieces: [], waits: { client: ahead[0]!.client, clock: ahead[0]!.from }, ahead: ahead.map((a) => a.client) };
+  return cut(request, decoded);
+}
+
 /** The pieces of a checked update (none when the stored rows `known` hold it all already). */
 function cut(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>): WorkerReply {
   if (request.known && bringsNothingNew(decoded, knownState(request.known))) return { id: request.id, ok: true, pieces: [] };
@@ -129,15 +142,22 @@ function clientEnds(decoded: ReturnType<typeof Y.decodeUpdate>): Map<number, num
 function handle(request: WorkerRequest): WorkerReply {
   switch (request.kind) {
     case 'prepare': {
-      const decoded = Y.decodeUpdate(request.update);
+      let decoded = Y.decodeUpdate(request.update);
       if (request.check) checkUpdateContent(decoded);
       if (request.stateVector) {
-        const verdict = checkUpdateStructure(decoded, describedResolver(request.stateVector));
+        const stateVector = request.stateVector;
+        // A half-known struct: cut at the doc's state first, so that what is checked is what lands (updateShape.ts).
+        if (straddles(decoded, (client) => stateVector.get(client) ?? 0)) {
+          request = { ...request, update: trimKnown(request.update, stateVector) };
+          decoded = Y.decodeUpdate(request.update);
+        }
+        const verdict = checkUpdateStructure(decoded, describedResolver(stateVector));
         if (verdict.kind === 'needs') {
           awaitingAnswers.set(request.id, { request, decoded, refs: verdict.refs });
           return { id: request.id, ok: true, pieces: [], needs: verdict.refs };
         }
         if (verdict.kind === 'waits') return { id: request.id, ok: true, pieces: [], waits: verdict.for };
+        return fitting(request, decoded);
       }
       return cut(request, decoded);
     }
@@ -164,7 +184,7 @@ function handle(request: WorkerRequest): WorkerReply {
       const told = learned && learned.refs.length > 0 ? { learned } : {};
       if (verdict.kind === 'needs') return { id: request.id, ok: true, pieces: [], later: true, ...told };
       if (verdict.kind === 'waits') return { id: request.id, ok: true, pieces: [], waits: verdict.for, ...told };
-      return { ...cut(prepare, decoded), id: request.id, ...told };
+      return { ...fitting(prepare, decoded), id: request.id, ...told };
     }
     case 'forget':
       rowsIndexes.forget(request.session);

@@ -6,6 +6,7 @@ import { LoadingStructure } from './loadingStructure.ts';
 import { docResolver, resolveRefsInSlices, type ResolvedRef } from './resolvers.ts';
 import { checkUpdateStructure, type ExternalRef, type StructureResolver } from './updateStructure.ts';
 import { WaitingUpdates, type WaitingUpdate } from './waitingUpdates.ts';
+import { deletionsAhead, straddles, trimKnown } from './updateShape.ts';
 import { crowdOfPiece, deletePieces, deletionWork, insertionWork } from './updateWork.ts';
 
 /**
@@ -14,6 +15,14 @@ import { crowdOfPiece, deletePieces, deletionWork, insertionWork } from './updat
  * held; or not even that (its connection holds too much already).
  */
 export type GateDecision = 'apply' | 'slice' | 'held' | 'overflow';
+
+/** The gate's decision on an update, and the update it is about (see admit). */
+export interface Admitted {
+  decision: GateDecision;
+  update: Uint8Array;
+  decoded: DecodedUpdate;
+  ahead: number[];
+}
 
 /** The stored rows of a load, numbered so the worker can keep what it read of them (see StoredRowsIndex). */
 let nextLoadSession = 1;
@@ -34,14 +43,28 @@ export class StructureGate<Origin> {
     this.resolver = docResolver(doc);
   }
 
-  /** A member's update to the loaded doc: apply it, or it was held (or could not be: its connection holds too much). */
-  admit(origin: Origin, update: Uint8Array, decoded: DecodedUpdate, live: boolean): GateDecision {
+  /**
+   * A member's update to the loaded doc: apply it (`update`: as it came, or
+   * cut at the doc's state vector when a struct of it is half known: see
+   * updateShape.ts), or it was held (or could not be: its connection holds
+   * too much). `ahead`: the clients whose clocks not yet written it deletes
+   * (the room judges who may: clientIdPolicy.ts).
+   */
+  admit(origin: Origin, update: Uint8Array, decoded: DecodedUpdate, live: boolean): Admitted {
+    const stateOf = (client: number) => Y.getState(this.doc.store, client);
+    if (straddles(decoded, stateOf)) {
+      update = trimKnown(update, Y.decodeStateVector(Y.encodeStateVector(this.doc)));
+      decoded = Y.decodeUpdate(update);
+    }
     const verdict = checkUpdateStructure(decoded, this.resolver);
     if (verdict.kind === 'needs') throw new Error('a resolver of the loaded doc left references unresolved');
-    if (verdict.kind === 'waits') return this.hold(origin, update, verdict.for, live);
+    const ahead = deletionsAhead(decoded, stateOf);
+    const clients = ahead.map((a) => a.client);
+    if (verdict.kind === 'waits') return { decision: this.hold(origin, update, verdict.for, live), update, decoded, ahead: clients };
+    if (ahead.length > 0) return { decision: this.hold(origin, update, Y.createID(ahead[0]!.client, ahead[0]!.from), live), update, decoded, ahead: clients };
     const budget = limits.largeUpdateStructs;
     const work = insertionWork(decoded.structs, this.doc);
-    return work + deletionWork(this.doc, decoded.ds, budget - work) > budget ? 'slice' : 'apply';
+    return { decision: work + deletionWork(this.doc, decoded.ds, budget - work) > budget ? 'slice' : 'apply', update, decoded, ahead: [] };
   }
 
   /** Holds an update the worker found waiting for `waitsFor` (a large one). */
@@ -71,6 +94,9 @@ export class StructureGate<Origin> {
    */
   admitWhileLoading(decoded: DecodedUpdate, accepted: ReadonlyMap<number, number>): 'accept' | 'ask' | 'defer' {
     if (!this.load) return 'defer';
+    // Deleting what is not written yet, or half-known structs: for the loaded doc (continuesKnown rules out the latter).
+    const stateOf = (client: number) => accepted.get(client) ?? 0;
+    if (straddles(decoded, stateOf) || deletionsAhead(decoded, stateOf).length > 0) return 'defer';
     const verdict = checkUpdateStructure(decoded, this.load.structure.resolver(accepted));
     return verdict.kind === 'fits' ? 'accept' : verdict.kind === 'needs' ? 'ask' : 'defer';
   }
