@@ -113,6 +113,11 @@ export const ErrorCode = {
   StorageUnavailable: 'storage_unavailable',
   /** Too many requests or events in a short time: nothing was done; try again in a moment (429). */
   RateLimited: 'rate_limited',
+  /**
+   * A version cannot be signed: a party has not agreed the structure it holds — which pairs, in
+   * which order, of which kind (409; the message names the parties).
+   */
+  StructureNotAgreed: 'structure_not_agreed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -149,10 +154,15 @@ export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false }
 export interface ServerToClientEvents {
   /** A comment thread was created or changed (sent only to members allowed to see it). */
   'thread:changed': (payload: { documentId: string; thread: ThreadView }) => void;
-  /** Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale. */
-  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null> }) => void;
+  /**
+   * Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale.
+   * `structure`, when the order or kinds of the pairs changed (shared/agreedStructure.ts): the structure's new hash.
+   */
+  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null>; structure?: string }) => void;
   /** A head approved, reserved or withdrew: the pair's approvals now. */
   'approval:changed': (payload: { documentId: string; pairId: string; approvals: ApprovalView[] }) => void;
+  /** A head agreed the structure or withdrew that agreement: every party's structure approval now. */
+  'structureApproval:changed': (payload: { documentId: string; approvals: ApprovalView[] }) => void;
   /** Presence in a document room changed: how many connections follow it. */
   'document:presence': (payload: { documentId: string; followers: number }) => void;
 }

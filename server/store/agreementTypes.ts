@@ -1,3 +1,4 @@
+import type { StructureEntry } from '../../shared/agreedStructure.ts';
 import type { PairContent } from '../../shared/canonicalText.ts';
 
 /** A head's word on one pair for one party, bound to the pair's text hash. */
@@ -11,6 +12,22 @@ export interface StoredApproval {
   hash: string;
   /** The approved text, bold and italic included, for "what changed since I approved". */
   text: PairContent;
+  accountId: string;
+  createdAt: string;
+}
+
+/**
+ * A head's "agreed" to the structure of the whole text for one party — which
+ * pairs, in which order, of which kind (shared/agreedStructure.ts) — bound to
+ * its hash. One per party: agreeing again replaces it.
+ */
+export interface StoredStructureApproval {
+  documentId: string;
+  partyId: string;
+  /** structureHash() of the structure agreed. */
+  hash: string;
+  /** The structure agreed, for "what changed since we agreed". */
+  structure: StructureEntry[];
   accountId: string;
   createdAt: string;
 }
@@ -42,6 +59,9 @@ export interface AgreementStore {
   setApproval(approval: StoredApproval): Promise<void>;
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean>;
   listApprovals(documentId: string): Promise<StoredApproval[]>;
+  setStructureApproval(approval: StoredStructureApproval): Promise<void>;
+  removeStructureApproval(documentId: string, partyId: string): Promise<boolean>;
+  listStructureApprovals(documentId: string): Promise<StoredStructureApproval[]>;
   /** Appends a version; fails if `number` is taken (the chain has one head). */
   insertVersion(version: StoredVersion): Promise<void>;
   listVersions(documentId: string): Promise<StoredVersion[]>;

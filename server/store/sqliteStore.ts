@@ -6,61 +6,12 @@ import { isRole } from '../../shared/roles.ts';
 import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
-import type { StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
+import type { StoredApproval, StoredSignature, StoredStructureApproval, StoredVersion } from './agreementTypes.ts';
 import { approvalOfRow, approvalParameters, type ApprovalRow } from './approvalRows.ts';
+import { STRUCTURE_APPROVALS_TABLE, StructureApprovalRows } from './structureApprovalRows.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 
-interface ThreadRow {
-  id: string;
-  document_id: string;
-  pair_id: string;
-  lang: 'vi' | 'fr';
-  anchor_start: string;
-  anchor_end: string;
-  quote: string;
-  visibility: 'shared' | 'internal';
-  delegation: string;
-  author_id: string;
-  status: 'open' | 'resolved';
-  created_at: string;
-  resolved_at: string | null;
-  resolved_by: string | null;
-}
-interface CommentRow {
-  id: string;
-  thread_id: string;
-  author_id: string;
-  body: string;
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-}
-
-const threadOf = (r: ThreadRow): StoredThread => ({
-  id: r.id,
-  documentId: r.document_id,
-  pairId: r.pair_id,
-  lang: r.lang,
-  anchorStart: r.anchor_start,
-  anchorEnd: r.anchor_end,
-  quote: r.quote,
-  visibility: r.visibility,
-  delegation: r.delegation,
-  authorId: r.author_id,
-  status: r.status,
-  createdAt: r.created_at,
-  resolvedAt: r.resolved_at,
-  resolvedBy: r.resolved_by,
-});
-const commentOf = (r: CommentRow): StoredComment => ({
-  id: r.id,
-  threadId: r.thread_id,
-  authorId: r.author_id,
-  body: r.body,
-  createdAt: r.created_at,
-  editedAt: r.edited_at,
-  deletedAt: r.deleted_at,
-});
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 
 /**
@@ -185,6 +136,8 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE doc_updates ADD COLUMN scan BLOB;`,
   // The approved text's runs, bold and italic included (server/store/approvalRows.ts); NULL in rows written before.
   `ALTER TABLE approvals ADD COLUMN content TEXT;`,
+  // Each party's agreement to the order and kinds of the pairs (server/store/structureApprovalRows.ts). None before: every document's structure reads as not yet agreed.
+  STRUCTURE_APPROVALS_TABLE,
 ];
 
 interface DocumentRow {
@@ -223,6 +176,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   /** Appends and compactions of the update log, on a connection of their own (see UpdateLogWriter). */
   private readonly updateLog: UpdateLogWriter;
+  private readonly structureApprovals: StructureApprovalRows;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -250,6 +204,7 @@ export class SqliteStore implements Store {
         { cause: error },
       );
     }
+    this.structureApprovals = new StructureApprovalRows(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -574,6 +529,18 @@ export class SqliteStore implements Store {
       .prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
       .all(documentId)
       .map(approvalOfRow);
+  }
+
+  async setStructureApproval(a: StoredStructureApproval): Promise<void> {
+    this.structureApprovals.set(a);
+  }
+
+  async removeStructureApproval(documentId: string, partyId: string): Promise<boolean> {
+    return this.structureApprovals.remove(documentId, partyId);
+  }
+
+  async listStructureApprovals(documentId: string): Promise<StoredStructureApproval[]> {
+    return this.structureApprovals.list(documentId);
   }
 
   async insertVersion(v: StoredVersion): Promise<void> {

@@ -9,6 +9,7 @@ import type { StoredSignature, StoredVersion } from '../store/agreementTypes.ts'
 import type { Store } from '../store/types.ts';
 import { parseVersionContent, serializeVersion, signaturePayload, versionHash, type VersionContent } from './canonical.ts';
 import type { ServerKey } from './serverKey.ts';
+import { partiesWithoutAgreedStructure, structureNotAgreed } from './structureAgreed.ts';
 import type { VersionSummary } from '../../shared/versions.ts';
 
 export type { VersionSummary };
@@ -103,7 +104,8 @@ export class VersionService {
 
   /**
    * A party head signs a version: only if every pair of that version is agreed
-   * by every party, bound to exactly the version's text.
+   * by every party, bound to exactly the version's text, and every party agreed
+   * the version's structure (structureAgreed.ts).
    */
   async sign(access: DocumentAccess, number: number): Promise<StoredSignature> {
     const documentId = access.document.id;
@@ -127,6 +129,8 @@ export class VersionService {
         `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`,
       );
     }
+    const structureMissing = await partiesWithoutAgreedStructure(this.store, access.document, VersionService.parse(version).pairs);
+    if (structureMissing.length > 0) throw structureNotAgreed(number, structureMissing);
     const signedAt = new Date().toISOString();
     const payload = signaturePayload({ documentId, version: number, hash: version.hash, partyId, accountId: access.account.id, signedAt });
     const signature: StoredSignature = { documentId, version: number, partyId, accountId: access.account.id, signedAt, signature: this.key.sign(payload) };

@@ -12,6 +12,7 @@ import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { VersionService, verifyChain } from '../../server/versions/service.ts';
 import { api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
@@ -52,8 +53,9 @@ describe('data stored before formatting was part of the agreed text', () => {
     const row = db.prepare("SELECT * FROM approvals WHERE pair_id = 'environment'").get() as { hash: string; text_vi: string; text_fr: string };
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
-    db.exec('ALTER TABLE approvals DROP COLUMN content');
-    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) - 1}`);
+    // (And the structure approvals, added after it: migrated again, empty.)
+    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE structure_approvals');
+    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) - 2}`);
     db.close();
 
     const server = await startTestServer({ dataDir });
@@ -122,6 +124,8 @@ describe('data stored before formatting was part of the agreed text', () => {
         expect(res.status).toBe(200);
       }
     }
+    // And the structure the old version holds (its pairs, their order and kinds: the live document's).
+    for (const cookie of Object.values(heads)) expect((await agreeStructure(server.url, cookie, stored.documentId)).status).toBe(200);
     for (const cookie of Object.values(heads)) {
       expect((await api(server.url, cookie)(`/api/documents/${stored.documentId}/versions/1/signatures`, { method: 'POST', json: {} })).status).toBe(201);
     }
