@@ -1,9 +1,11 @@
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
 import { approvalsEn } from './approvals.ts';
+import { structureEn } from './structure.ts';
 /** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
 export const en = {
   ...approvalsEn,
+  ...structureEn,
   ...exportEn,
   ...commentsEn,
   'app.name': 'Accord',

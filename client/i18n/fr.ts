@@ -1,6 +1,7 @@
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
 import { approvalsFr } from './approvals.ts';
+import { structureFr } from './structure.ts';
 import type { MessageKey } from './en.ts';
 
 /**
@@ -9,6 +10,7 @@ import type { MessageKey } from './en.ts';
  */
 export const fr: Record<MessageKey, string> = {
   ...approvalsFr,
+  ...structureFr,
   ...exportFr,
   ...commentsFr,
   'app.name': 'Accord',

@@ -1,11 +1,13 @@
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
 import { approvalsVi } from './approvals.ts';
+import { structureVi } from './structure.ts';
 import type { MessageKey } from './en.ts';
 
 /** Tiếng Việt (NFC). */
 export const vi: Record<MessageKey, string> = {
   ...approvalsVi,
+  ...structureVi,
   ...exportVi,
   ...commentsVi,
   'app.name': 'Accord',
