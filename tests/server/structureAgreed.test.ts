@@ -1,5 +1,3 @@
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -9,8 +7,7 @@ import { deletePair, insertPair, mergeWithNext, movePair, setPairKind, splitPair
 import { DEMO, api, signInAll } from '../helpers/auth.ts';
 import { agreeEverything, agreeStructure, readMatrix } from '../helpers/agreement.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
-import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
-import { startTestServer, tempDataDir } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/server.ts';
 
 /**
  * The structure is agreed too (issue 19, point 4). After both heads agreed
@@ -412,45 +409,5 @@ describe('the structure is agreed too: which pairs, in which order, of which kin
     expect(withdrawn.body.approvals).toEqual([]);
     expect(structureStatusOf((await s.matrix()).structure, 'fr')).toBe('pending');
     await waitFor(() => s.follower.structureApprovals.at(-1)?.length === 0, 'the withdrawal pushed');
-  });
-});
-
-describe('data stored before structure approvals', () => {
-  it('a document agreed pair by pair before shows its structure not yet agreed, refuses the next signature, and is signed once both heads agree it', async () => {
-    const dataDir = tempDataDir();
-    const first = await startTestServer({ dataDir });
-    const firstCookies = await signInAll(first);
-    for (const head of [firstCookies.vnHead, firstCookies.frHead]) {
-      for (const pair of (await readMatrix(first.url, head, DOC)).pairs) {
-        const res = await api(first.url, head)(`/api/documents/${DOC}/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } });
-        expect(res.status).toBe(200);
-      }
-    }
-    await first.close();
-    // The database as the code before left it: no structure approvals table, the schema one step back.
-    const db = new Database(path.join(dataDir, DATABASE_FILE));
-    db.exec('DROP TABLE structure_approvals');
-    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) - 1}`);
-    db.close();
-
-    const server = await startTestServer({ dataDir });
-    try {
-      const cookies = await signInAll(server);
-      const m = await readMatrix(server.url, cookies.observer, DOC);
-      expect(m.structure.approvals).toEqual([]);
-      expect(structureStatusOf(m.structure, 'vn')).toBe('pending');
-      expect(m.progress).toEqual({ agreedByAll: 8, total: 8, structureAgreed: false, complete: false });
-      const number = (await api(server.url, cookies.secretariat)(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} })).body.version.number;
-      const refused = await api(server.url, cookies.vnHead)(`/api/documents/${DOC}/versions/${number}/signatures`, { method: 'POST', json: {} });
-      expect(refused.status).toBe(409);
-      expect(refused.body.error.code).toBe('structure_not_agreed');
-      for (const head of [cookies.vnHead, cookies.frHead]) expect((await agreeStructure(server.url, head, DOC)).status).toBe(200);
-      expect((await readMatrix(server.url, cookies.observer, DOC)).progress.complete).toBe(true);
-      for (const head of [cookies.vnHead, cookies.frHead]) {
-        expect((await api(server.url, head)(`/api/documents/${DOC}/versions/${number}/signatures`, { method: 'POST', json: {} })).status).toBe(201);
-      }
-    } finally {
-      await server.close();
-    }
   });
 });
