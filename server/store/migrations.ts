@@ -244,4 +244,20 @@ function recordApprovedRuns(db: Database.Database): void {
   if (!hasColumn(db, 'versions', 'seq')) recordChains(db);
 }
 
-export const MIGRATIONS: Migration[] = [...EARLY_MIGRATIONS, recordChains, recordApprovedRuns];
+/**
+ * Migration 8: each party's agreement to the structure of the text — which
+ * pairs, in which order, of which kind (shared/agreedStructure.ts; rows:
+ * server/store/structureApprovalRows.ts). None before: every document's
+ * structure reads as not yet agreed, and its next signature waits for it.
+ */
+const recordStructureApprovals = `CREATE TABLE structure_approvals (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     party_id TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     structure TEXT NOT NULL,
+     account_id TEXT NOT NULL REFERENCES accounts(id),
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (document_id, party_id)
+   );`;
+
+export const MIGRATIONS: Migration[] = [...EARLY_MIGRATIONS, recordChains, recordApprovedRuns, recordStructureApprovals];

@@ -14,6 +14,7 @@ import { ChainHeadFile } from '../../server/versions/chainHeadFile.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { VersionService, verifyChain } from '../../server/versions/service.ts';
 import { api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
@@ -54,8 +55,11 @@ describe('data stored before formatting was part of the agreed text', () => {
     const row = db.prepare("SELECT * FROM approvals WHERE pair_id = 'environment'").get() as { hash: string; text_vi: string; text_fr: string };
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
-    db.exec('ALTER TABLE approvals DROP COLUMN content');
-    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) - 1}`);
+    // Schema 6: undo migration 7 (approvals.content) and every one after it (8, the structure approvals table:
+    // migrated again, empty). A new migration must be undone here too: the schema must be 8 now.
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE structure_approvals');
+    db.pragma('user_version = 6');
     db.close();
 
     const server = await startTestServer({ dataDir });
@@ -132,6 +136,8 @@ describe('data stored before formatting was part of the agreed text', () => {
         expect(res.status).toBe(200);
       }
     }
+    // And the structure the old version holds (its pairs, their order and kinds: the live document's).
+    for (const cookie of Object.values(heads)) expect((await agreeStructure(server.url, cookie, stored.documentId)).status).toBe(200);
     for (const cookie of Object.values(heads)) {
       expect((await api(server.url, cookie)(`/api/documents/${stored.documentId}/versions/1/signatures`, { method: 'POST', json: {} })).status).toBe(201);
     }
