@@ -103,6 +103,8 @@ export const en = {
   'sync.closed.unauthorized': 'You need to sign in to open this declaration ({code}).',
   'sync.closed.forbidden': 'You are not allowed to open this declaration ({code}).',
   'sync.closed.malformed': 'The server refused a message from this page ({code}). Reload the page to continue.',
+  'sync.closed.contentNotAllowed': 'The server refused an edit from this page: it put something where a declaration has no place for it ({code}). Nothing of it was saved. Reload the page to continue.',
+  'sync.closed.clientIdTaken': 'Another member’s page writes under this page’s connection id ({code}); your latest edits were not saved. Copy any text you typed since, then reload the page.',
   'sync.closed.other': 'The server closed the connection ({code}).',
   'sync.closed.otherWithReason': 'The server closed the connection ({code}: {reason}).',
   'toolbar.label': 'Formatting',

@@ -105,6 +105,8 @@ export const fr: Record<MessageKey, string> = {
   'sync.closed.unauthorized': 'Vous devez vous connecter pour ouvrir cette déclaration ({code}).',
   'sync.closed.forbidden': 'Vous n’avez pas l’autorisation d’ouvrir cette déclaration ({code}).',
   'sync.closed.malformed': 'Le serveur a refusé un message de cette page ({code}). Rechargez la page pour continuer.',
+  'sync.closed.contentNotAllowed': 'Le serveur a refusé une modification de cette page : elle plaçait un contenu là où une déclaration n’en admet pas ({code}). Rien n’en a été enregistré. Rechargez la page pour continuer.',
+  'sync.closed.clientIdTaken': 'La page d’un autre membre écrit sous l’identifiant de connexion de cette page ({code}) ; vos dernières modifications n’ont pas été enregistrées. Copiez le texte saisi depuis, puis rechargez la page.',
   'sync.closed.other': 'Le serveur a fermé la connexion ({code}).',
   'sync.closed.otherWithReason': 'Le serveur a fermé la connexion ({code}\u00A0: {reason}).',
   'toolbar.label': 'Mise en forme',

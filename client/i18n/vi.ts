@@ -101,6 +101,8 @@ export const vi: Record<MessageKey, string> = {
   'sync.closed.unauthorized': 'Bạn cần đăng nhập để mở bản tuyên bố này ({code}).',
   'sync.closed.forbidden': 'Bạn không được phép mở bản tuyên bố này ({code}).',
   'sync.closed.malformed': 'Máy chủ đã từ chối một thông điệp từ trang này ({code}). Hãy tải lại trang để tiếp tục.',
+  'sync.closed.contentNotAllowed': 'Máy chủ đã từ chối một chỉnh sửa từ trang này: nó đặt nội dung vào chỗ bản tuyên bố không cho phép ({code}). Không có gì trong đó được lưu. Hãy tải lại trang để tiếp tục.',
+  'sync.closed.clientIdTaken': 'Trang của một thành viên khác đang ghi dưới mã kết nối của trang này ({code}); các chỉnh sửa mới nhất của bạn chưa được lưu. Hãy sao chép phần văn bản bạn đã nhập từ đó, rồi tải lại trang.',
   'sync.closed.other': 'Máy chủ đã đóng kết nối ({code}).',
   'sync.closed.otherWithReason': 'Máy chủ đã đóng kết nối ({code}: {reason}).',
   'toolbar.label': 'Định dạng',

@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logger.ts';
+import { limits } from '../../shared/limits.ts';
+import { judgeClientIds, type ClientIdVerdict } from './clientIdPolicy.ts';
 import type { DecodedUpdate } from './messages.ts';
 
 /** Where a document's client-id claims are kept (see clientIdPolicy.ts). */
@@ -24,6 +26,29 @@ export class ClientClaims {
 
   ownerOf(clientId: number): string | undefined {
     return this.owners.get(clientId);
+  }
+
+  /**
+   * Judges who may write under the client ids an update brings new structs
+   * for (clientIdPolicy.ts) and, when it may, claims the unclaimed ones for
+   * it (adding them to `writer.claimedIds`, the connection's claims).
+   */
+  admit(clients: number[], writer: { accountId: string; live: boolean; claimedIds: Set<number> }, connected: (accountId: string) => boolean): ClientIdVerdict {
+    if (clients.length === 0) return { claims: [] };
+    const verdict = judgeClientIds(clients, { accountId: writer.accountId, live: writer.live, claimedByConnection: writer.claimedIds.size }, {
+      ownerOf: (clientId) => this.ownerOf(clientId),
+      connected,
+      recovering: performance.now() < limits.recoveryWindowMs,
+    });
+    if ('claims' in verdict) for (const clientId of verdict.claims) this.claimFor(clientId, writer);
+    return verdict;
+  }
+
+  /** Claims an id for a connection's account (its page announced it), when nobody has. */
+  claimFor(clientId: number, writer: { accountId: string; claimedIds: Set<number> }): void {
+    if (this.owners.has(clientId)) return;
+    this.claim(clientId, writer.accountId);
+    writer.claimedIds.add(clientId);
   }
 
   claim(clientId: number, accountId: string): void {

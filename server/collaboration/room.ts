@@ -1,8 +1,7 @@
-import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
-import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
+import { CloseCode, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionContext } from './hooks.ts';
 import { admitAwareness } from './awarenessPolicy.ts';
@@ -25,8 +24,8 @@ import {
 } from './messages.ts';
 import { ContentNotAllowedError } from './contentPolicy.ts';
 import { ClientClaims, clientsWritten } from './clientClaims.ts';
-import { judgeClientIds } from './clientIdPolicy.ts';
 import { StructureGate, boundedPieces, clockGuard } from './structure/gate.ts';
+import { encodeUpdateFrame, isHeavy, largeUpdatePayload } from './updateFrames.ts';
 import { reportForeignStructure } from './structure/loadReport.ts';
 import { applyInSlices } from './ingest/applyInSlices.ts';
 import { encodeIntegratedState } from './integratedState.ts';
@@ -77,34 +76,6 @@ interface Member {
   greeted: boolean;
   /** Client ids this connection claimed for its account (see clientIdPolicy.ts): a page claims one. */
   claimedIds: Set<number>;
-}
-
-/** The payload of a sync step 2 / update frame when it is large enough for the worker (`live`: an update, not a step 2), else undefined. */
-function largeUpdatePayload(data: Uint8Array): { payload: Uint8Array; live: boolean } | undefined {
-  if (data.length < limits.largeUpdateBytes) return undefined;
-  try {
-    const decoder = decoding.createDecoder(data);
-    if (decoding.readVarUint(decoder) !== MessageType.Sync) return undefined;
-    const subtype = decoding.readVarUint(decoder);
-    if (subtype !== SyncMessageType.Step2 && subtype !== SyncMessageType.Update) return undefined;
-    const payload = decoding.readVarUint8Array(decoder);
-    return payload.length >= limits.largeUpdateBytes && !decoding.hasContent(decoder) ? { payload, live: subtype === SyncMessageType.Update } : undefined;
-  } catch {
-    return undefined; // parseMessage reports it
-  }
-}
-
-/** A member's update as a frame again (to be received once more): a live update, or a step 2. */
-function encodeUpdateFrame(update: Uint8Array, live: boolean): Uint8Array {
-  return live ? encodeUpdate(update) : encodeSyncStep2Update(update);
-}
-
-/** An update with more structs or deleted ranges than limits.largeUpdateStructs (applied in slices, however small). */
-function isHeavy(decoded: DecodedUpdate): boolean {
-  if (decoded.structs.length > limits.largeUpdateStructs) return true;
-  let ranges = 0;
-  for (const deleted of decoded.ds.clients.values()) ranges += deleted.length;
-  return ranges > limits.largeUpdateStructs;
 }
 
 /** A member's update kept for later during a load, with the connection it came from. */
@@ -415,7 +386,7 @@ export class Room {
       this.awarenessOwners.set(id, socket);
       member.awarenessIds.add(id);
       // A page announces its client id as it connects: from then on it writes under it alone.
-      if (this.claims.ownerOf(id) === undefined) this.claim(member, id);
+      this.claims.claimFor(id, { accountId: member.context.user.id, claimedIds: member.claimedIds });
     }
     if (admitted.entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(admitted.entries), socket);
   }
@@ -665,24 +636,16 @@ export class Room {
     const member = this.members.get(origin);
     if (!member) return false;
     const accountId = member.context.user.id;
-    const verdict = judgeClientIds(clients, { accountId, live, claimedByConnection: member.claimedIds.size }, {
-      ownerOf: (clientId) => this.claims.ownerOf(clientId),
-      connected: (account) => [...this.members.values()].some((m) => m.context.user.id === account),
-      recovering: performance.now() < limits.recoveryWindowMs,
-    });
+    const verdict = this.claims.admit(clients, { accountId, live, claimedIds: member.claimedIds }, (account) =>
+      [...this.members.values()].some((m) => m.context.user.id === account),
+    );
     if ('refused' in verdict) {
       this.logger.warn({ documentId: this.documentId, user: accountId, clientId: verdict.refused, reason: verdict.reason }, 'update refused: client id of another member');
       this.leave(origin);
       origin.close(CloseCode.ClientIdTaken, `client id taken: ${verdict.reason}`.slice(0, 120));
       return false;
     }
-    for (const clientId of verdict.claims) this.claim(member, clientId);
     return true;
-  }
-
-  private claim(member: Member, clientId: number): void {
-    this.claims.claim(clientId, member.context.user.id);
-    member.claimedIds.add(clientId);
   }
 
   /** A connection holding too many updates that wait for structs the server lacks: it reconnects, and its handshake sends them. */

@@ -10,6 +10,7 @@ import type { Store } from '../store/types.ts';
 import { rateWindow } from '../rateWindow.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 import { UpdatePreparer } from './ingest/preparer.ts';
+import { ClientClaims } from './clientClaims.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
@@ -270,13 +271,15 @@ export class SyncServer {
       const started = performance.now();
       const ms = () => Math.round((performance.now() - started) * 10) / 10;
       const options = { compactAfterUpdates: this.limits.compactAfterUpdates, logger: this.logger, scanner: this.reader };
-      room = RoomPersistence.open(this.store, documentId, options).then(({ rows, scans, persistence, bytes }) => {
+      const opening = Promise.all([RoomPersistence.open(this.store, documentId, options), this.store.loadClientClaims(documentId)]);
+      room = opening.then(([{ rows, scans, persistence, bytes }, owners]) => {
         const doc = new Y.Doc({ gc: true });
         const opened = new Room(documentId, doc, persistence, this.logger, (r) => this.evict(r, CloseCode.StorageFailure), {
           rows,
           rowScans: scans,
           preparer: this.preparer,
           reader: this.reader,
+          claims: new ClientClaims(documentId, owners, this.store, this.logger),
           // Before the updates accepted during the load are applied: observers (the approval tracker) see them as changes.
           onLoaded: (room) => this.roomDisposers.set(room, this.roomObservers.map((observe) => observe(documentId, doc))),
         });

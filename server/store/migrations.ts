@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { PartySummary } from '../../shared/protocol.ts';
 import { chainEntries, entryLink } from '../versions/chain.ts';
 import type { StoredSignature, StoredVersion } from './agreementTypes.ts';
+import { CLIENT_CLAIMS_TABLE } from './sqliteClaims.ts';
 
 /**
  * The SQLite schema, as numbered migrations: `PRAGMA user_version` says how
@@ -244,8 +245,11 @@ function recordApprovedRuns(db: Database.Database): void {
   if (!hasColumn(db, 'versions', 'seq')) recordChains(db);
 }
 
+/** The schema version once approvals keep their runs (migration 7): tests of data from before step back to just before it. */
+export const SCHEMA_WITH_APPROVED_RUNS = EARLY_MIGRATIONS.length + 2;
+
 /**
- * Migration 8: each party's agreement to the structure of the text — which
+ * Migration 9: each party's agreement to the structure of the text — which
  * pairs, in which order, of which kind (shared/agreedStructure.ts; rows:
  * server/store/structureApprovalRows.ts). None before: every document's
  * structure reads as not yet agreed, and its next signature waits for it.
@@ -260,4 +264,14 @@ const recordStructureApprovals = `CREATE TABLE structure_approvals (
      PRIMARY KEY (document_id, party_id)
    );`;
 
-export const MIGRATIONS: Migration[] = [...EARLY_MIGRATIONS, recordChains, recordApprovedRuns, recordStructureApprovals];
+export const MIGRATIONS: Migration[] = [
+  ...EARLY_MIGRATIONS,
+  recordChains,
+  recordApprovedRuns,
+  // Which account each Yjs client id of a document belongs to (server/collaboration/clientIdPolicy.ts).
+  CLIENT_CLAIMS_TABLE,
+  recordStructureApprovals,
+];
+
+/** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
+export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructureApprovals) + 1;

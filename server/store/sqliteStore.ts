@@ -8,6 +8,7 @@ import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredStructureApproval, StoredVersion } from './agreementTypes.ts';
 import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
+import { SqliteClaims } from './sqliteClaims.ts';
 import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   /** Appends and compactions of the update log, on a connection of their own (see UpdateLogWriter). */
   private readonly updateLog: UpdateLogWriter;
   private readonly agreement: SqliteAgreement;
+  private readonly claims: SqliteClaims;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -82,6 +84,7 @@ export class SqliteStore implements Store {
       );
     }
     this.agreement = new SqliteAgreement(this.db);
+    this.claims = new SqliteClaims(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -389,6 +392,8 @@ export class SqliteStore implements Store {
   // ---- approvals (of pairs, of the structure), versions, signatures, chain heads (sqliteAgreement.ts)
 
   setApproval(a: StoredApproval): Promise<boolean> { return this.agreement.setApproval(a); }
+  loadClientClaims(documentId: string): Promise<Map<number, string>> { return this.claims.load(documentId); }
+  claimClientId(documentId: string, clientId: number, accountId: string): Promise<void> { return this.claims.claim(documentId, clientId, accountId); }
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> { return this.agreement.removeApproval(documentId, pairId, partyId); }
   listApprovals(documentId: string): Promise<StoredApproval[]> { return this.agreement.listApprovals(documentId); }
   setStructureApproval(a: StoredStructureApproval): Promise<boolean> { return this.agreement.setStructureApproval(a); }
@@ -406,6 +411,9 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.updateLog.close();
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.claims.flush(); // claims made in this last turn
+      this.db.close();
+    }
   }
 }

@@ -5,7 +5,7 @@ import type { StoredStructureApproval } from './agreementTypes.ts';
 /**
  * Structure approvals as rows of `structure_approvals`: one per party of a
  * document, the structure agreed kept as JSON (`[[id, kind], …]`) beside its
- * hash, for "what changed since we agreed". The table: migration 8
+ * hash, for "what changed since we agreed". The table: migration 9
  * (server/store/migrations.ts).
  */
 

@@ -66,6 +66,10 @@ export interface Store extends IdentityStore, CommentStore, AgreementStore {
    * restart is not the one waiting for it.
    */
   prepareWrites?(): Promise<void>;
+  /** Which account each Yjs client id of the document belongs to (see server/collaboration/clientIdPolicy.ts). */
+  loadClientClaims(documentId: string): Promise<Map<number, string>>;
+  /** Records that `clientId` of the document belongs to `accountId`; the first claim stands. */
+  claimClientId(documentId: string, clientId: number, accountId: string): Promise<void>;
   /** Optional: whether any document's stored rows add up to `bytes` or more (undefined: cannot say). */
   holdsDocumentLargerThan?(bytes: number): Promise<boolean>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_STRUCTURE_APPROVALS } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,11 +56,12 @@ describe('data stored before formatting was part of the agreed text', () => {
     const row = db.prepare("SELECT * FROM approvals WHERE pair_id = 'environment'").get() as { hash: string; text_vi: string; text_fr: string };
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
-    // Schema 6: undo migration 7 (approvals.content) and every one after it (8, the structure approvals table:
-    // migrated again, empty). A new migration must be undone here too: the schema must be 8 now.
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
-    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE structure_approvals');
-    db.pragma('user_version = 6');
+    // Schema 6 exactly (just before migration 7, approvals.content): undo 7 and every migration after it — 8, the
+    // client-id claims, and 9, the structure approvals (migrated again, empty). A later one must be undone here too.
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_STRUCTURE_APPROVALS);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_STRUCTURE_APPROVALS);
+    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals');
+    db.pragma(`user_version = ${SCHEMA_WITH_APPROVED_RUNS - 1}`);
     db.close();
 
     const server = await startTestServer({ dataDir });

@@ -20,7 +20,7 @@ import { startTestServer, tempDataDir } from '../helpers/server.ts';
  * chain heads (schema 5, the key in DATA_DIR) opens, migrates and verifies.
  * So does one of the release between (main with formatting but no chain:
  * schema 6 was `approvals.content`, versions were cut as accord-version-v2).
- * Both are before structure approvals (migration 8): they get none.
+ * Both are before structure approvals (migration 9): they get none.
  * The records are written as those releases wrote them.
  */
 
@@ -208,7 +208,7 @@ describe('a data directory from before chain heads', () => {
           expect((await api(server.url, head)(`/api/documents/formatted/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } })).status).toBe(200);
         }
       }
-      // The structure too (migration 8 came after this release: none is stored, none inferred): refused until the heads agree it.
+      // The structure too (migration 9 came after this release: none is stored, none inferred): refused until the heads agree it.
       const refused = await api(server.url, heads.vn)('/api/documents/formatted/versions/2/signatures', { method: 'POST', json: {} });
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe(ErrorCode.StructureNotAgreed);

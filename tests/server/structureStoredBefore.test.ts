@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { structureStatusOf } from '../../shared/approvals.ts';
+import { MIGRATIONS, SCHEMA_WITH_STRUCTURE_APPROVALS } from '../../server/store/migrations.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { api, signInAll } from '../helpers/auth.ts';
 import { agreeStructure, readMatrix } from '../helpers/agreement.ts';
@@ -28,12 +29,13 @@ describe('data stored before structure approvals', () => {
       }
     }
     await first.close();
-    // The database as the code before left it: schema 7, without migration 8 (the structure approvals table).
-    // A new migration must be undone here too: the schema must be 8 now.
+    // The database as the code before left it: the schema just before migration 9 (the structure approvals table).
+    // It is the last migration (a later one must be undone here too).
     const db = new Database(path.join(dataDir, DATABASE_FILE));
-    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_STRUCTURE_APPROVALS);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_STRUCTURE_APPROVALS);
     db.exec('DROP TABLE structure_approvals');
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${SCHEMA_WITH_STRUCTURE_APPROVALS - 1}`);
     db.close();
 
     const server = await startTestServer({ dataDir });

@@ -56,6 +56,10 @@ export function describeFatalClose(close: FatalClose): string {
       return t('sync.closed.forbidden', { code });
     case CloseCode.MalformedMessage:
       return t('sync.closed.malformed', { code });
+    case CloseCode.ContentNotAllowed:
+      return t('sync.closed.contentNotAllowed', { code });
+    case CloseCode.ClientIdTaken:
+      return t('sync.closed.clientIdTaken', { code });
     default:
       return close.reason ? t('sync.closed.otherWithReason', { code, reason: close.reason }) : t('sync.closed.other', { code });
   }

@@ -151,6 +151,6 @@ export function* boundedPieces(doc: Y.Doc, pieces: Uint8Array[]): Generator<Uint
       yield piece;
       continue;
     }
-    yield* deletePieces(doc, Y.decodeUpdate(piece).ds, limits.largeUpdatePieceStructs * 4);
+    yield* deletePieces(doc, Y.decodeUpdate(piece).ds, limits.largeUpdatePieceStructs);
   }
 }
