@@ -18,6 +18,7 @@ import { createSocketServer } from './realtime/socketServer.ts';
 import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
 import { documentsRouter } from './routes/documents.ts';
 import { ApprovalService } from './approvals/service.ts';
+import { StructureApprovalService } from './approvals/structureService.ts';
 import { agreementRouter } from './routes/agreement.ts';
 import { exportRouter } from './routes/export.ts';
 import { commentsRouter } from './routes/comments.ts';
@@ -134,7 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const approvals = new ApprovalService(store, sync);
   const versions = new VersionService(store, sync, key, heads, logger);
-  app.use('/api', agreementRouter(store, approvals, versions, key));
+  app.use('/api', agreementRouter(store, approvals, new StructureApprovalService(store, sync, approvals), versions, key));
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);

@@ -126,6 +126,8 @@ export const ErrorCode = {
   PartyHasSignatures: 'party_has_signatures',
   /** A party whose head approved or reserved a pair cannot be removed (409). */
   PartyHasApprovals: 'party_has_approvals',
+  /** A party whose head agreed the structure (order and kinds of the pairs) cannot be removed until it is withdrawn (409). */
+  PartyHasStructureApproval: 'party_has_structure_approval',
   /** A party with internal comment threads cannot be removed: a party re-added with its id would read them (409). */
   PartyHasInternalComments: 'party_has_internal_comments',
   /** A head's party is not among those the version was cut for (it joined later): sign a later version (409). */
@@ -136,6 +138,11 @@ export const ErrorCode = {
    * appended until `accord verify` has been run and the store repaired (409).
    */
   ChainBroken: 'chain_broken',
+  /**
+   * A version cannot be signed: a party has not agreed the structure it holds — which pairs, in
+   * which order, of which kind (409; the message names the parties).
+   */
+  StructureNotAgreed: 'structure_not_agreed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -172,10 +179,15 @@ export type JoinReply = { ok: true; document: DocumentSummary } | ({ ok: false }
 export interface ServerToClientEvents {
   /** A comment thread was created or changed (sent only to members allowed to see it). */
   'thread:changed': (payload: { documentId: string; thread: ThreadView }) => void;
-  /** Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale. */
-  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null> }) => void;
+  /**
+   * Pairs whose text changed: their new hashes (null: the pair was deleted). Approvals of other hashes are stale.
+   * `structure`, when the order or kinds of the pairs changed (shared/agreedStructure.ts): the structure's new hash.
+   */
+  'pairs:hashes': (payload: { documentId: string; hashes: Record<string, string | null>; structure?: string }) => void;
   /** A head approved, reserved or withdrew: the pair's approvals now. */
   'approval:changed': (payload: { documentId: string; pairId: string; approvals: ApprovalView[] }) => void;
+  /** A head agreed the structure or withdrew that agreement: every party's structure approval now. */
+  'structureApproval:changed': (payload: { documentId: string; approvals: ApprovalView[] }) => void;
   /** Presence in a document room changed: how many connections follow it. */
   'document:presence': (payload: { documentId: string; followers: number }) => void;
 }

@@ -94,7 +94,7 @@ export const approvalsEn = {
   'agreement.tally.pending': 'Pending: {n}',
   'agreement.legend.agreed': 'Agreed',
   'agreement.legend.reserved': 'Reserved, with a reason',
-  'agreement.legend.stale': 'Stale: the text changed after the approval',
+  'agreement.legend.stale': 'Stale: the text, or the order and kinds of the pairs, changed after the approval',
   'agreement.legend.pending': 'Pending: no decision yet',
 
   // diffs
@@ -233,7 +233,7 @@ export const approvalsFr: ApprovalsCatalogue = {
   'agreement.tally.pending': 'En attente\u00A0: {n}',
   'agreement.legend.agreed': 'Approuvé',
   'agreement.legend.reserved': 'Sous réserve, avec un motif',
-  'agreement.legend.stale': 'Périmé\u00A0: le texte a changé après l’approbation',
+  'agreement.legend.stale': 'Périmé\u00A0: le texte, ou l’ordre et la nature des paires, a changé après l’approbation',
   'agreement.legend.pending': 'En attente\u00A0: pas encore de décision',
 
   'agreement.change.changed': 'Modifiée',
@@ -368,7 +368,7 @@ export const approvalsVi: ApprovalsCatalogue = {
   'agreement.tally.pending': 'Chờ ý kiến: {n}',
   'agreement.legend.agreed': 'Đồng ý',
   'agreement.legend.reserved': 'Bảo lưu, có nêu lý do',
-  'agreement.legend.stale': 'Hết hiệu lực: văn bản đã thay đổi sau khi được phê duyệt',
+  'agreement.legend.stale': 'Hết hiệu lực: văn bản, hoặc thứ tự và loại của các cặp đoạn, đã thay đổi sau khi được phê duyệt',
   'agreement.legend.pending': 'Chờ ý kiến: chưa có quyết định',
 
   'agreement.change.changed': 'Đã sửa',

@@ -1,9 +1,11 @@
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
 import { approvalsEn } from './approvals.ts';
+import { structureEn } from './structure.ts';
 /** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
 export const en = {
   ...approvalsEn,
+  ...structureEn,
   ...exportEn,
   ...commentsEn,
   'app.name': 'Accord',
@@ -176,6 +178,7 @@ export const en = {
   'admin.parties.removeMembers': 'Its members lose access to the declaration: {names}. ',
   'admin.parties.refused.signatures': '{name} has signed a version: its signature stays part of the record, so the delegation cannot be removed.',
   'admin.parties.refused.approvals': 'The head of {name} has approved or reserved paragraphs: they must be withdrawn before the delegation can be removed.',
+  'admin.parties.refused.structureApproval': 'The head of {name} has agreed the order and kinds of the pairs: that agreement must be withdrawn before the delegation can be removed.',
   'admin.parties.refused.internalComments': '{name} has internal comments: the delegation cannot be removed (one added again with its id would read them).',
   'admin.parties.refused.notFound': '{name} is no longer a delegation of this declaration: someone removed it meanwhile. Reload the page.',
   'admin.members.title': 'Members',

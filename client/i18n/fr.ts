@@ -1,6 +1,7 @@
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
 import { approvalsFr } from './approvals.ts';
+import { structureFr } from './structure.ts';
 import type { MessageKey } from './en.ts';
 
 /**
@@ -9,6 +10,7 @@ import type { MessageKey } from './en.ts';
  */
 export const fr: Record<MessageKey, string> = {
   ...approvalsFr,
+  ...structureFr,
   ...exportFr,
   ...commentsFr,
   'app.name': 'Accord',
@@ -179,6 +181,7 @@ export const fr: Record<MessageKey, string> = {
   'admin.parties.removeMembers': 'Ses membres perdent l’accès à la déclaration\u00A0: {names}. ',
   'admin.parties.refused.signatures': '{name} a signé une version\u00A0: sa signature reste au dossier, la délégation ne peut donc pas être retirée.',
   'admin.parties.refused.approvals': 'Le chef de {name} a approuvé ou réservé des paragraphes\u00A0: il faut les retirer avant de pouvoir retirer la délégation.',
+  'admin.parties.refused.structureApproval': 'Le chef de {name} a approuvé l’ordre et la nature des paires\u00A0: il faut retirer cette approbation avant de pouvoir retirer la délégation.',
   'admin.parties.refused.internalComments': '{name} a des commentaires internes\u00A0: la délégation ne peut pas être retirée (une délégation ajoutée plus tard sous le même identifiant les lirait).',
   'admin.parties.refused.notFound': '{name} n’est plus une délégation de cette déclaration\u00A0: quelqu’un l’a retirée entre-temps. Rechargez la page.',
   'admin.members.title': 'Membres',

@@ -1,11 +1,13 @@
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
 import { approvalsVi } from './approvals.ts';
+import { structureVi } from './structure.ts';
 import type { MessageKey } from './en.ts';
 
 /** Tiếng Việt (NFC). */
 export const vi: Record<MessageKey, string> = {
   ...approvalsVi,
+  ...structureVi,
   ...exportVi,
   ...commentsVi,
   'app.name': 'Accord',
@@ -174,6 +176,7 @@ export const vi: Record<MessageKey, string> = {
   'admin.parties.removeMembers': 'Các thành viên của phái đoàn sẽ mất quyền truy cập bản tuyên bố: {names}. ',
   'admin.parties.refused.signatures': '{name} đã ký một phiên bản: chữ ký đó vẫn thuộc hồ sơ, nên không thể gỡ phái đoàn này.',
   'admin.parties.refused.approvals': 'Trưởng đoàn {name} đã tán thành hoặc bảo lưu một số đoạn: cần rút lại trước khi có thể gỡ phái đoàn.',
+  'admin.parties.refused.structureApproval': 'Trưởng đoàn {name} đã đồng ý thứ tự và loại của các cặp đoạn: cần rút lại ý kiến đó trước khi có thể gỡ phái đoàn.',
   'admin.parties.refused.internalComments': '{name} có bình luận nội bộ: không thể gỡ phái đoàn này (một phái đoàn được thêm lại với cùng mã sẽ đọc được chúng).',
   'admin.parties.refused.notFound': '{name} không còn là phái đoàn của bản tuyên bố này: đã có người gỡ trong lúc đó. Hãy tải lại trang.',
   'admin.members.title': 'Thành viên',

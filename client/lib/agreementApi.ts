@@ -1,4 +1,5 @@
-import type { PairApprovals, ApprovalView } from '../../shared/approvals.ts';
+import type { StructureChanges } from '../../shared/agreedStructure.ts';
+import type { PairApprovals, ApprovalView, Progress, StructureApprovals } from '../../shared/approvals.ts';
 import type { DiffPart, PairChange } from '../../shared/diff.ts';
 import type { PairText } from '../../shared/model/types.ts';
 import type { DocumentSummary } from '../../shared/protocol.ts';
@@ -25,13 +26,12 @@ export interface DocumentMe {
   actions: Action[];
 }
 
-export interface Progress {
-  agreedByAll: number;
-  total: number;
-}
+export type { Progress, StructureChanges };
 
 export interface ApprovalMatrix {
   pairs: PairApprovals[];
+  /** The order and kinds of the pairs: its current hash and each party's approval. */
+  structure: StructureApprovals;
   progress: Progress;
 }
 
@@ -94,6 +94,16 @@ export const agreementApi = {
   },
   changesSince(id: string, pairId: string, partyId: string, signal?: AbortSignal): Promise<ChangesSince> {
     return send('GET', `${pair(id, pairId)}/approval/${encodeURIComponent(partyId)}/changes`, { signal });
+  },
+  /** The head agrees, for their party, the structure (order and kinds of the pairs) whose hash their page computed. */
+  async agreeStructure(id: string, hash: string): Promise<ApprovalView[]> {
+    return (await send<{ approvals: ApprovalView[] }>('PUT', `${doc(id)}/structure/approval`, { body: { status: 'agreed', hash } })).approvals;
+  },
+  async withdrawStructure(id: string): Promise<ApprovalView[]> {
+    return (await send<{ approvals: ApprovalView[] }>('DELETE', `${doc(id)}/structure/approval`)).approvals;
+  },
+  structureChanges(id: string, partyId: string, signal?: AbortSignal): Promise<StructureChanges> {
+    return send('GET', `${doc(id)}/structure/approval/${encodeURIComponent(partyId)}/changes`, { signal });
   },
   async versions(id: string, signal?: AbortSignal): Promise<VersionSummary[]> {
     return (await send<{ versions: VersionSummary[] }>('GET', `${doc(id)}/versions`, { signal })).versions;

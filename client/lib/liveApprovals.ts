@@ -1,4 +1,4 @@
-import { progressOf, statusOf, type ApprovalStatus, type ApprovalView } from '../../shared/approvals.ts';
+import { progressOf, statusOf, type ApprovalStatus, type ApprovalView, type StructureApprovals } from '../../shared/approvals.ts';
 import type { DocumentSummary, PartySummary, ServerToClientEvents } from '../../shared/protocol.ts';
 import { agreementApi, errorMessage, type DocumentMe, type Progress } from './agreementApi.ts';
 import { acquireSocket, connectShared } from './realtimeSocket.ts';
@@ -23,7 +23,10 @@ export interface PartyStatus {
   approval: ApprovalView | undefined;
 }
 
-/** 'all': reload everything; otherwise the pair ids that changed. */
+/** In an ApprovalsChange: the structure's hash or approvals changed (never a pair id: ids are letters, digits, "-" and "_"). */
+export const STRUCTURE_CHANGED = '#structure';
+
+/** 'all': reload everything; otherwise the pair ids that changed (and STRUCTURE_CHANGED). */
 export type ApprovalsChange = 'all' | ReadonlySet<string>;
 
 export type LiveState = 'loading' | 'live' | 'offline' | 'failed';
@@ -39,12 +42,17 @@ export interface LiveApprovals {
   pairIds(): string[];
   pair(pairId: string): PairState | undefined;
   statusOf(pairId: string, partyId: string): PartyStatus;
+  /** The structure (order and kinds of the pairs): its hash on the server and each party's approval. */
+  structure(): StructureApprovals;
+  structureStatusOf(partyId: string): PartyStatus;
   progress(): Progress;
   state(): LiveState;
   /** The last failure (when state is 'failed'). */
   failure(): string | undefined;
   /** Records a pair's approvals as an API call returned them (the push follows). */
   setApprovals(pairId: string, approvals: ApprovalView[]): void;
+  /** Records the structure's approvals as an API call returned them. */
+  setStructureApprovals(approvals: ApprovalView[]): void;
   /** Reloads the whole matrix. */
   refresh(): Promise<void>;
   subscribe(listener: (change: ApprovalsChange) => void): () => void;
@@ -52,11 +60,15 @@ export interface LiveApprovals {
   destroy(): void;
 }
 
-type Push = { kind: 'hashes'; hashes: Record<string, string | null> } | { kind: 'approvals'; pairId: string; approvals: ApprovalView[] };
+type Push =
+  | { kind: 'hashes'; hashes: Record<string, string | null>; structure?: string }
+  | { kind: 'approvals'; pairId: string; approvals: ApprovalView[] }
+  | { kind: 'structureApprovals'; approvals: ApprovalView[] };
 
 export function liveApprovals(documentId: string): LiveApprovals {
   const pairs = new Map<string, PairState>();
   let order: string[] = [];
+  let structure: StructureApprovals = { hash: '', approvals: [] };
   let summary: DocumentSummary | undefined;
   let me: DocumentMe | undefined;
   let current: LiveState = 'loading';
@@ -80,6 +92,10 @@ export function liveApprovals(documentId: string): LiveApprovals {
 
   /** Applies one push; returns the pair ids it changed, or 'all' when the list of pairs changed. */
   const apply = (push: Push): ApprovalsChange => {
+    if (push.kind === 'structureApprovals') {
+      structure = { ...structure, approvals: push.approvals };
+      return new Set([STRUCTURE_CHANGED]);
+    }
     if (push.kind === 'approvals') {
       const state = pairs.get(push.pairId);
       if (state) state.approvals = push.approvals;
@@ -102,6 +118,12 @@ export function liveApprovals(documentId: string): LiveApprovals {
       }
       changed.add(pairId);
     }
+    if (push.structure !== undefined && push.structure !== structure.hash) {
+      structure = { ...structure, hash: push.structure };
+      changed.add(STRUCTURE_CHANGED);
+      // A pair moved or changed kind: the order and kinds this page lists come from the matrix.
+      structural = true;
+    }
     if (structural) scheduleRefresh();
     return structural ? 'all' : changed;
   };
@@ -123,6 +145,7 @@ export function liveApprovals(documentId: string): LiveApprovals {
         pairs.clear();
         for (const pair of matrix.pairs) pairs.set(pair.pairId, { ...pair });
         order = matrix.pairs.map((p) => p.pairId);
+        structure = { hash: matrix.structure.hash, approvals: matrix.structure.approvals };
         for (const push of replay ?? []) apply(push);
         failure = undefined;
         notify('all');
@@ -144,7 +167,10 @@ export function liveApprovals(documentId: string): LiveApprovals {
   const lease = acquireSocket();
   const socket = lease.socket;
   lease.on('pairs:hashes', (payload: Parameters<ServerToClientEvents['pairs:hashes']>[0]) => {
-    if (payload?.documentId === documentId) receive({ kind: 'hashes', hashes: payload.hashes });
+    if (payload?.documentId === documentId) receive({ kind: 'hashes', hashes: payload.hashes, structure: payload.structure });
+  });
+  lease.on('structureApproval:changed', (payload: Parameters<ServerToClientEvents['structureApproval:changed']>[0]) => {
+    if (payload?.documentId === documentId) receive({ kind: 'structureApprovals', approvals: payload.approvals });
   });
   lease.on('approval:changed', (payload: Parameters<ServerToClientEvents['approval:changed']>[0]) => {
     if (payload?.documentId === documentId) receive({ kind: 'approvals', pairId: payload.pairId, approvals: payload.approvals });
@@ -198,14 +224,22 @@ export function liveApprovals(documentId: string): LiveApprovals {
       const approval = state?.approvals.find((a) => a.partyId === partyId);
       return { status: state ? statusOf(approval, state.hash) : 'pending', approval };
     },
+    structure: () => structure,
+    structureStatusOf(partyId) {
+      const approval = structure.approvals.find((a) => a.partyId === partyId);
+      return { status: structure.hash ? statusOf(approval, structure.hash) : 'pending', approval };
+    },
     progress() {
       const list = order.flatMap((id) => pairs.get(id) ?? []);
-      return progressOf(list, api.parties().map((p) => p.id));
+      return progressOf(list, api.parties().map((p) => p.id), structure);
     },
     state: () => current,
     failure: () => failure,
     setApprovals(pairId, approvals) {
       notify(apply({ kind: 'approvals', pairId, approvals }));
+    },
+    setStructureApprovals(approvals) {
+      notify(apply({ kind: 'structureApprovals', approvals }));
     },
     refresh,
     subscribe(listener) {

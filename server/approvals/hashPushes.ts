@@ -3,7 +3,8 @@ import { limits } from '../../shared/limits.ts';
 /**
  * A document's `pairs:hashes` pushes, coalesced: the first change goes out at
  * once, later ones at most once every `limits.hashPushIntervalMs`, the pairs
- * changed meanwhile in one push with their latest hashes (null: deleted).
+ * changed meanwhile in one push with their latest hashes (null: deleted), and
+ * the structure's latest hash when it changed (shared/agreedStructure.ts).
  *
  * Why: the hash tracker reports after every turn in which someone typed, and
  * each report went to every follower of the document: with two people typing,
@@ -14,11 +15,12 @@ import { limits } from '../../shared/limits.ts';
  */
 export class HashPushes {
   private pending = new Map<string, string | null>();
+  private pendingStructure: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastSent = -Infinity;
 
   constructor(
-    private readonly send: (hashes: Map<string, string | null>) => void,
+    private readonly send: (hashes: Map<string, string | null>, structure: string | undefined) => void,
     private readonly intervalMs = limits.hashPushIntervalMs,
     private readonly now: () => number = () => performance.now(),
   ) {}
@@ -26,6 +28,16 @@ export class HashPushes {
   /** Pairs whose hash changed (null: the pair is gone). */
   add(changed: ReadonlyMap<string, string | null>): void {
     for (const [pairId, hash] of changed) this.pending.set(pairId, hash);
+    this.schedule();
+  }
+
+  /** The structure's hash changed (a pair deleted, added, moved, or of another kind). */
+  addStructure(hash: string): void {
+    this.pendingStructure = hash;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.timer) return;
     const wait = this.lastSent + this.intervalMs - this.now();
     if (wait <= 0) this.flush();
@@ -36,10 +48,12 @@ export class HashPushes {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.pendingStructure === undefined) return;
     const hashes = this.pending;
+    const structure = this.pendingStructure;
     this.pending = new Map();
+    this.pendingStructure = undefined;
     this.lastSent = this.now();
-    this.send(hashes);
+    this.send(hashes, structure);
   }
 }

@@ -12,9 +12,35 @@ import type { StoredApproval } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
 import { HashPushes } from './hashPushes.ts';
 import { PairHashTracker, hashAllPairs } from './pairHashTracker.ts';
+import { StructureTracker } from './structureTracker.ts';
 
 /** Sends an event to every follower of a document (set by the socket.io server). */
-export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => void;
+export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'approval:changed' | 'structureApproval:changed', payload: unknown) => void;
+
+/** A document's live hashes: each pair's, the structure's, and the pushes that tell its followers when they change. */
+interface LiveHashes {
+  tracker: PairHashTracker;
+  structure: StructureTracker;
+  pushes: HashPushes;
+}
+
+/** Stored approvals as the API presents them, with the names of the heads who gave them. */
+export async function presentApprovals(
+  store: Store,
+  approvals: Array<Pick<StoredApproval, 'partyId' | 'hash' | 'accountId' | 'createdAt'> & Partial<Pick<StoredApproval, 'status' | 'reason'>>>,
+): Promise<ApprovalView[]> {
+  const names = new Map<string, string>();
+  for (const id of new Set(approvals.map((a) => a.accountId))) names.set(id, (await store.getAccount(id))?.name ?? '—');
+  return approvals.map((a) => ({
+    partyId: a.partyId,
+    status: a.status ?? 'agreed',
+    reason: a.reason ?? null,
+    hash: a.hash,
+    accountId: a.accountId,
+    byName: names.get(a.accountId) ?? '—',
+    at: a.createdAt,
+  }));
+}
 
 /**
  * Approvals bound to the text: keeps every live document's pair hashes current
@@ -23,7 +49,7 @@ export type DocumentPublisher = (documentId: string, event: 'pairs:hashes' | 'ap
  */
 export class ApprovalService {
   /** Each live document's pair hashes, and the pushes that tell its followers when they change. */
-  private readonly live = new Map<string, { tracker: PairHashTracker; pushes: HashPushes }>();
+  private readonly live = new Map<string, LiveHashes>();
   private publish: DocumentPublisher = () => {};
 
   constructor(
@@ -31,11 +57,15 @@ export class ApprovalService {
     private readonly sync: SyncServer,
   ) {
     sync.observeRooms((documentId, doc) => {
-      const pushes = new HashPushes((hashes) => this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(hashes) }));
+      const pushes = new HashPushes((hashes, structure) =>
+        this.publish(documentId, 'pairs:hashes', { documentId, hashes: Object.fromEntries(hashes), ...(structure === undefined ? {} : { structure }) }),
+      );
       const tracker = new PairHashTracker(doc, (changed) => pushes.add(changed));
-      this.live.set(documentId, { tracker, pushes });
+      const structure = new StructureTracker(doc, (hash) => pushes.addStructure(hash));
+      this.live.set(documentId, { tracker, structure, pushes });
       return () => {
         tracker.dispose();
+        structure.dispose();
         pushes.flush();
         this.live.delete(documentId);
       };
@@ -46,6 +76,17 @@ export class ApprovalService {
   private publishApprovals(documentId: string, pairId: string, approvals: ApprovalView[]): void {
     this.live.get(documentId)?.pushes.flush();
     this.publish(documentId, 'approval:changed', { documentId, pairId, approvals });
+  }
+
+  /** The structure's approvals changed: as for a pair's, the hashes waiting to be pushed go first. */
+  publishStructureApprovals(documentId: string, approvals: ApprovalView[]): void {
+    this.live.get(documentId)?.pushes.flush();
+    this.publish(documentId, 'structureApproval:changed', { documentId, approvals });
+  }
+
+  /** The structure's current hash, from the live tracker (undefined: the document is not open; read it from the store). */
+  liveStructureHash(documentId: string): string | undefined {
+    return this.live.get(documentId)?.structure.get();
   }
 
   setPublisher(publish: DocumentPublisher): void {
@@ -59,18 +100,8 @@ export class ApprovalService {
     return (await this.sync.readDocument(documentId, hashAllPairs)) ?? new Map();
   }
 
-  private async presentApprovals(approvals: StoredApproval[]): Promise<ApprovalView[]> {
-    const names = new Map<string, string>();
-    for (const id of new Set(approvals.map((a) => a.accountId))) names.set(id, (await this.store.getAccount(id))?.name ?? '—');
-    return approvals.map((a) => ({
-      partyId: a.partyId,
-      status: a.status,
-      reason: a.reason,
-      hash: a.hash,
-      accountId: a.accountId,
-      byName: names.get(a.accountId) ?? '—',
-      at: a.createdAt,
-    }));
+  private presentApprovals(approvals: StoredApproval[]): Promise<ApprovalView[]> {
+    return presentApprovals(this.store, approvals);
   }
 
   /** The status matrix: every pair in reading order with its current hash and approvals. */

@@ -54,8 +54,9 @@ export async function addParty(store: Store, documentId: string, party: PartySum
 /**
  * Removes a party (delegation) from a declaration — only while nothing of the
  * agreement refers to it: no signature (signed stays signed), no approval or
- * reservation (withdraw them first), no internal comment thread (a party
- * re-added with the same id would read them). Its members lose their
+ * reservation of a pair nor agreement to the structure (withdraw them first),
+ * no internal comment thread (a party re-added with the same id would read
+ * them). Its members lose their
  * membership with it (a head or drafter speaks for a party; an observer of it
  * followed it): they are named in the answer. Versions already cut keep the
  * parties they were cut with; later versions no longer need this one.
@@ -71,6 +72,12 @@ export async function removeParty(store: Store, documentId: string, partyId: str
         throw new HttpError(409, ErrorCode.PartyHasSignatures, `Party "${partyId}" has signed a version of "${documentId}": its signatures stay part of the record, so it cannot be removed.`);
       case 'has_approvals':
         throw new HttpError(409, ErrorCode.PartyHasApprovals, `Party "${partyId}" has approved or reserved paragraphs of "${documentId}": its head must withdraw them before it can be removed.`);
+      case 'has_structure_approval':
+        throw new HttpError(
+          409,
+          ErrorCode.PartyHasStructureApproval,
+          `Party "${partyId}" has agreed the order and kinds of the paragraphs of "${documentId}": its head must withdraw that agreement before it can be removed.`,
+        );
       case 'has_internal_comments':
         throw new HttpError(409, ErrorCode.PartyHasInternalComments, `Party "${partyId}" has internal comment threads in "${documentId}": it cannot be removed (a party added again with its id would read them).`);
     }

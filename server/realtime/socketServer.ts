@@ -164,8 +164,8 @@ export function createSocketServer(
       }
     },
   };
-  /** Sends an event to every follower of a document (approval status, pair hashes). */
-  const publish = (documentId: string, event: 'pairs:hashes' | 'approval:changed', payload: unknown) => {
+  /** Sends an event to every follower of a document (approval status, pair and structure hashes). */
+  const publish = (documentId: string, event: 'pairs:hashes' | 'approval:changed' | 'structureApproval:changed', payload: unknown) => {
     // No follower (the adapter is socket.io's in-memory one: every follower is in this process): nothing to encode.
     if (!io.of('/').adapter.rooms.get(roomOf(documentId))?.size) return;
     (io.to(roomOf(documentId)) as unknown as { emit(event: string, payload: unknown): void }).emit(event, payload);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { progressOf } from '../../shared/approvals.ts';
 import { diffVersions } from '../../shared/diff.ts';
 import type { ApprovalService } from '../approvals/service.ts';
+import type { StructureApprovalService } from '../approvals/structureService.ts';
 import { authorize } from '../policies/access.ts';
 import type { ServerKey } from '../versions/serverKey.ts';
 import { VersionService } from '../versions/service.ts';
@@ -20,6 +21,11 @@ const ApprovalBody = z
     message: 'a reservation needs a reason',
     path: ['reason'],
   });
+const StructureApprovalBody = z.strictObject({
+  status: z.literal('agreed'),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 (hex) of the structure you agree (shared/agreedStructure.ts)'),
+});
+const StructureChangesParams = DocumentParams.extend({ partyId: Id });
 const VersionParams = DocumentParams.extend({ number: z.coerce.number().int().positive() });
 const ChangesParams = PairParams.extend({ partyId: Id });
 const DiffQuery = z.object({
@@ -28,7 +34,7 @@ const DiffQuery = z.object({
 });
 
 /** Approvals, the status matrix, versions, signatures, diffs and verification. */
-export function agreementRouter(store: Store, approvals: ApprovalService, versions: VersionService, key: ServerKey): Router {
+export function agreementRouter(store: Store, approvals: ApprovalService, structure: StructureApprovalService, versions: VersionService, key: ServerKey): Router {
   const router = Router();
 
   router.get('/server-key', (_req, res) => {
@@ -39,7 +45,28 @@ export function agreementRouter(store: Store, approvals: ApprovalService, versio
     const { documentId } = parse(DocumentParams, req.params);
     const access = await authorize(store, req.account, documentId, 'read');
     const pairs = await approvals.matrix(documentId);
-    res.json({ pairs, progress: progressOf(pairs, access.document.parties.map((p) => p.id)) });
+    const shape = await structure.row(documentId);
+    res.json({ pairs, structure: shape, progress: progressOf(pairs, access.document.parties.map((p) => p.id), shape) });
+  });
+
+  // The structure (order and kinds of the pairs): one approval per party, as for a pair.
+  router.put('/documents/:documentId/structure/approval', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'approve');
+    const body = parse(StructureApprovalBody, req.body);
+    res.json({ approvals: await structure.approve(access, body) });
+  });
+
+  router.delete('/documents/:documentId/structure/approval', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'approve');
+    res.json({ approvals: await structure.withdraw(access) });
+  });
+
+  router.get('/documents/:documentId/structure/approval/:partyId/changes', async (req, res) => {
+    const { documentId, partyId } = parse(StructureChangesParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    res.json(await structure.changesSince(documentId, partyId));
   });
 
   router.put('/documents/:documentId/pairs/:pairId/approval', async (req, res) => {

@@ -1,3 +1,4 @@
+import type { StructureEntry } from '../../shared/agreedStructure.ts';
 import type { PairContent } from '../../shared/canonicalText.ts';
 import type { PartySummary } from '../../shared/protocol.ts';
 
@@ -12,6 +13,22 @@ export interface StoredApproval {
   hash: string;
   /** The approved text, bold and italic included, for "what changed since I approved". */
   text: PairContent;
+  accountId: string;
+  createdAt: string;
+}
+
+/**
+ * A head's "agreed" to the structure of the whole text for one party — which
+ * pairs, in which order, of which kind (shared/agreedStructure.ts) — bound to
+ * its hash. One per party: agreeing again replaces it.
+ */
+export interface StoredStructureApproval {
+  documentId: string;
+  partyId: string;
+  /** structureHash() of the structure agreed. */
+  hash: string;
+  /** The structure agreed, for "what changed since we agreed". */
+  structure: StructureEntry[];
   accountId: string;
   createdAt: string;
 }
@@ -76,7 +93,7 @@ export class ChainConflict extends Error {
 /** Why a party could not be removed, or whom its removal took with it. */
 export type PartyRemoval =
   | { removed: true; revokedAccountIds: string[] }
-  | { removed: false; reason: 'not_found' | 'has_signatures' | 'has_approvals' | 'has_internal_comments' };
+  | { removed: false; reason: 'not_found' | 'has_signatures' | 'has_approvals' | 'has_structure_approval' | 'has_internal_comments' };
 
 /** Approvals, versions and signatures. */
 export interface AgreementStore {
@@ -84,6 +101,10 @@ export interface AgreementStore {
   setApproval(approval: StoredApproval): Promise<boolean>;
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean>;
   listApprovals(documentId: string): Promise<StoredApproval[]>;
+  /** Stores (or replaces) a party's structure approval; false, storing nothing, when the party no longer exists. */
+  setStructureApproval(approval: StoredStructureApproval): Promise<boolean>;
+  removeStructureApproval(documentId: string, partyId: string): Promise<boolean>;
+  listStructureApprovals(documentId: string): Promise<StoredStructureApproval[]>;
   /** Every version of a document, by number. */
   listVersions(documentId: string): Promise<StoredVersion[]>;
   getVersion(documentId: string, number: number): Promise<StoredVersion | undefined>;
@@ -99,7 +120,8 @@ export interface AgreementStore {
   attestChainHead(head: ChainHead): Promise<boolean>;
   /**
    * Removes a party that nothing of the agreement refers to (no signature, no
-   * approval, no internal comment thread), with its members, atomically.
+   * approval of a pair or of the structure, no internal comment thread), with
+   * its members, atomically.
    */
   removeParty(documentId: string, partyId: string): Promise<PartyRemoval>;
 }

@@ -248,10 +248,30 @@ function recordApprovedRuns(db: Database.Database): void {
 /** The schema version once approvals keep their runs (migration 7): tests of data from before step back to just before it. */
 export const SCHEMA_WITH_APPROVED_RUNS = EARLY_MIGRATIONS.length + 2;
 
+/**
+ * Migration 9: each party's agreement to the structure of the text — which
+ * pairs, in which order, of which kind (shared/agreedStructure.ts; rows:
+ * server/store/structureApprovalRows.ts). None before: every document's
+ * structure reads as not yet agreed, and its next signature waits for it.
+ */
+const recordStructureApprovals = `CREATE TABLE structure_approvals (
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+     party_id TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     structure TEXT NOT NULL,
+     account_id TEXT NOT NULL REFERENCES accounts(id),
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (document_id, party_id)
+   );`;
+
 export const MIGRATIONS: Migration[] = [
   ...EARLY_MIGRATIONS,
   recordChains,
   recordApprovedRuns,
   // Which account each Yjs client id of a document belongs to (server/collaboration/clientIdPolicy.ts).
   CLIENT_CLAIMS_TABLE,
+  recordStructureApprovals,
 ];
+
+/** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
+export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructureApprovals) + 1;

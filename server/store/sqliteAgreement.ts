@@ -1,11 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { PartySummary } from '../../shared/protocol.ts';
 import { approvalOfRow, approvalParameters, type ApprovalRow } from './approvalRows.ts';
-import { ChainConflict, type AgreementStore, type ChainHead, type PartyRemoval, type StoredApproval, type StoredSignature, type StoredVersion } from './agreementTypes.ts';
+import {
+  ChainConflict,
+  type AgreementStore,
+  type ChainHead,
+  type PartyRemoval,
+  type StoredApproval,
+  type StoredSignature,
+  type StoredStructureApproval,
+  type StoredVersion,
+} from './agreementTypes.ts';
+import { StructureApprovalRows } from './structureApprovalRows.ts';
 
 /**
- * Approvals (their rows: approvalRows.ts), versions, signatures and chain
- * heads in SQLite (the agreement half of SqliteStore, on its connection).
+ * Approvals (their rows: approvalRows.ts), structure approvals
+ * (structureApprovalRows.ts), versions, signatures and chain heads in SQLite (the agreement half of SqliteStore, on its connection).
  * Appends to a chain check, in the same IMMEDIATE transaction, that the head
  * they were signed against is still the stored one and that no entry lies
  * past it.
@@ -77,7 +87,11 @@ const signatureOf = (r: SignatureRow): StoredSignature => ({
 const headOf = (r: HeadRow): ChainHead => ({ documentId: r.document_id, seq: r.seq, link: r.link, attestedAt: r.attested_at, signature: r.signature });
 
 export class SqliteAgreement implements AgreementStore {
-  constructor(private readonly db: Database.Database) {}
+  private readonly structureApprovals: StructureApprovalRows;
+
+  constructor(private readonly db: Database.Database) {
+    this.structureApprovals = new StructureApprovalRows(db);
+  }
 
   async setApproval(a: StoredApproval): Promise<boolean> {
     // Only for a party that still exists: a party removed while the approval was on its way gets none.
@@ -102,6 +116,18 @@ export class SqliteAgreement implements AgreementStore {
       .prepare<[string], ApprovalRow>('SELECT * FROM approvals WHERE document_id = ? ORDER BY pair_id, party_id')
       .all(documentId)
       .map(approvalOfRow);
+  }
+
+  async setStructureApproval(a: StoredStructureApproval): Promise<boolean> {
+    return this.structureApprovals.set(a);
+  }
+
+  async removeStructureApproval(documentId: string, partyId: string): Promise<boolean> {
+    return this.structureApprovals.remove(documentId, partyId);
+  }
+
+  async listStructureApprovals(documentId: string): Promise<StoredStructureApproval[]> {
+    return this.structureApprovals.list(documentId);
   }
 
   async listVersions(documentId: string): Promise<StoredVersion[]> {
@@ -180,6 +206,7 @@ export class SqliteAgreement implements AgreementStore {
       if (count('SELECT COUNT(*) AS n FROM parties WHERE document_id = ? AND id = ?') === 0) return { removed: false, reason: 'not_found' };
       if (count('SELECT COUNT(*) AS n FROM signatures WHERE document_id = ? AND party_id = ?') > 0) return { removed: false, reason: 'has_signatures' };
       if (count('SELECT COUNT(*) AS n FROM approvals WHERE document_id = ? AND party_id = ?') > 0) return { removed: false, reason: 'has_approvals' };
+      if (count('SELECT COUNT(*) AS n FROM structure_approvals WHERE document_id = ? AND party_id = ?') > 0) return { removed: false, reason: 'has_structure_approval' };
       if (count("SELECT COUNT(*) AS n FROM comment_threads WHERE document_id = ? AND delegation = ? AND visibility = 'internal'") > 0) {
         return { removed: false, reason: 'has_internal_comments' };
       }

@@ -6,62 +6,11 @@ import { isRole } from '../../shared/roles.ts';
 import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
-import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredVersion } from './agreementTypes.ts';
+import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredStructureApproval, StoredVersion } from './agreementTypes.ts';
+import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
 import { SqliteClaims } from './sqliteClaims.ts';
 import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
-
-interface ThreadRow {
-  id: string;
-  document_id: string;
-  pair_id: string;
-  lang: 'vi' | 'fr';
-  anchor_start: string;
-  anchor_end: string;
-  quote: string;
-  visibility: 'shared' | 'internal';
-  delegation: string;
-  author_id: string;
-  status: 'open' | 'resolved';
-  created_at: string;
-  resolved_at: string | null;
-  resolved_by: string | null;
-}
-interface CommentRow {
-  id: string;
-  thread_id: string;
-  author_id: string;
-  body: string;
-  created_at: string;
-  edited_at: string | null;
-  deleted_at: string | null;
-}
-
-const threadOf = (r: ThreadRow): StoredThread => ({
-  id: r.id,
-  documentId: r.document_id,
-  pairId: r.pair_id,
-  lang: r.lang,
-  anchorStart: r.anchor_start,
-  anchorEnd: r.anchor_end,
-  quote: r.quote,
-  visibility: r.visibility,
-  delegation: r.delegation,
-  authorId: r.author_id,
-  status: r.status,
-  createdAt: r.created_at,
-  resolvedAt: r.resolved_at,
-  resolvedBy: r.resolved_by,
-});
-const commentOf = (r: CommentRow): StoredComment => ({
-  id: r.id,
-  threadId: r.thread_id,
-  authorId: r.author_id,
-  body: r.body,
-  createdAt: r.created_at,
-  editedAt: r.edited_at,
-  deletedAt: r.deleted_at,
-});
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -440,13 +389,16 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE comment_threads SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?').run(status, at, status === 'resolved' ? by : null, id);
   }
 
-  // ---- approvals, versions, signatures, chain heads (sqliteAgreement.ts) ------
+  // ---- approvals (of pairs, of the structure), versions, signatures, chain heads (sqliteAgreement.ts)
 
   setApproval(a: StoredApproval): Promise<boolean> { return this.agreement.setApproval(a); }
   loadClientClaims(documentId: string): Promise<Map<number, string>> { return this.claims.load(documentId); }
   claimClientId(documentId: string, clientId: number, accountId: string): Promise<void> { return this.claims.claim(documentId, clientId, accountId); }
   removeApproval(documentId: string, pairId: string, partyId: string): Promise<boolean> { return this.agreement.removeApproval(documentId, pairId, partyId); }
   listApprovals(documentId: string): Promise<StoredApproval[]> { return this.agreement.listApprovals(documentId); }
+  setStructureApproval(a: StoredStructureApproval): Promise<boolean> { return this.agreement.setStructureApproval(a); }
+  removeStructureApproval(documentId: string, partyId: string): Promise<boolean> { return this.agreement.removeStructureApproval(documentId, partyId); }
+  listStructureApprovals(documentId: string): Promise<StoredStructureApproval[]> { return this.agreement.listStructureApprovals(documentId); }
   listVersions(documentId: string): Promise<StoredVersion[]> { return this.agreement.listVersions(documentId); }
   getVersion(documentId: string, number: number): Promise<StoredVersion | undefined> { return this.agreement.getVersion(documentId, number); }
   listSignatures(documentId: string): Promise<StoredSignature[]> { return this.agreement.listSignatures(documentId); }

@@ -13,6 +13,7 @@ import { canonicalParties, CURRENT_VERSION_FORMAT, parseVersionContent, serializ
 import { entryLink, headPayload, signaturePayload, versionSealPayload } from './chain.ts';
 import type { ChainHeadFile } from './chainHeadFile.ts';
 import type { ServerKey } from './serverKey.ts';
+import { partiesWithoutAgreedStructure, structureNotAgreed } from './structureAgreed.ts';
 import { verifyChain, type VerificationReport } from './verify.ts';
 
 export type { VersionSummary, VerificationReport };
@@ -160,8 +161,9 @@ export class VersionService {
 
   /**
    * A party head signs a version: only a party the version was cut for, only
-   * if every pair of that version is agreed by every one of those parties,
-   * bound to exactly the version's text and to the chain before it.
+   * if every pair of that version is agreed by every one of those parties and
+   * each of them agreed the version's structure (structureAgreed.ts), bound to
+   * exactly the version's text and to the chain before it.
    */
   async sign(access: DocumentAccess, number: number): Promise<StoredSignature> {
     const documentId = access.document.id;
@@ -179,7 +181,8 @@ export class VersionService {
       if (existing) throw new HttpError(409, ErrorCode.Conflict, `Your party already signed version ${number}; a signature cannot be changed.`);
       const approvals = await this.store.listApprovals(documentId);
       const missing: string[] = [];
-      for (const pair of VersionService.parse(version).pairs) {
+      const { pairs } = VersionService.parse(version);
+      for (const pair of pairs) {
         const hash = pairHash(pair);
         for (const party of version.requiredParties) {
           const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
@@ -193,6 +196,8 @@ export class VersionService {
           `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`,
         );
       }
+      const structureMissing = await partiesWithoutAgreedStructure(this.store, documentId, version.requiredParties, pairs);
+      if (structureMissing.length > 0) throw structureNotAgreed(number, structureMissing);
       const signedAt = new Date().toISOString();
       const signerName = access.account.name;
       const payload = signaturePayload({ documentId, seq, prevLink, version: number, hash: version.hash, partyId, accountId: access.account.id, signerName, signedAt });

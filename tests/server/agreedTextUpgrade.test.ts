@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SCHEMA_WITH_APPROVED_RUNS } from '../../server/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_STRUCTURE_APPROVALS } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { ChainHeadFile } from '../../server/versions/chainHeadFile.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { VersionService, verifyChain } from '../../server/versions/service.ts';
 import { api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
@@ -55,7 +56,11 @@ describe('data stored before formatting was part of the agreed text', () => {
     const row = db.prepare("SELECT * FROM approvals WHERE pair_id = 'environment'").get() as { hash: string; text_vi: string; text_fr: string };
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
-    db.exec('ALTER TABLE approvals DROP COLUMN content');
+    // Schema 6 exactly (just before migration 7, approvals.content): undo 7 and every migration after it — 8, the
+    // client-id claims, and 9, the structure approvals (migrated again, empty). A later one must be undone here too.
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_STRUCTURE_APPROVALS);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_STRUCTURE_APPROVALS);
+    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals');
     db.pragma(`user_version = ${SCHEMA_WITH_APPROVED_RUNS - 1}`);
     db.close();
 
@@ -133,6 +138,8 @@ describe('data stored before formatting was part of the agreed text', () => {
         expect(res.status).toBe(200);
       }
     }
+    // And the structure the old version holds (its pairs, their order and kinds: the live document's).
+    for (const cookie of Object.values(heads)) expect((await agreeStructure(server.url, cookie, stored.documentId)).status).toBe(200);
     for (const cookie of Object.values(heads)) {
       expect((await api(server.url, cookie)(`/api/documents/${stored.documentId}/versions/1/signatures`, { method: 'POST', json: {} })).status).toBe(201);
     }

@@ -5,12 +5,13 @@ import { promisify } from 'node:util';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { statusOf, type PairApprovals } from '../../shared/approvals.ts';
+import { statusOf, type PairApprovals, type Progress } from '../../shared/approvals.ts';
 import { cellText, plainCell, readPairContent } from '../../shared/canonicalText.ts';
 import { pairHash } from '../../shared/hash.ts';
 import { readPairText } from '../../shared/model/index.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { DEMO, api, signInAll } from '../helpers/auth.ts';
+import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced, waitFor } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
@@ -35,7 +36,7 @@ describe('approvals bound to the text, versions, signatures', () => {
   });
 
   const as = (who: keyof typeof DEMO) => api(server.url, cookies[who]);
-  const matrix = async () => (await as('observer')(`/api/documents/${DOC}/approvals`)).body as { pairs: PairApprovals[]; progress: { agreedByAll: number; total: number } };
+  const matrix = async () => (await as('observer')(`/api/documents/${DOC}/approvals`)).body as { pairs: PairApprovals[]; progress: Progress };
   const hashOf = async (pairId: string) => (await matrix()).pairs.find((p) => p.pairId === pairId)!.hash;
   const approve = async (who: keyof typeof DEMO, pairId: string, status = 'agreed', reason: string | null = null, hash?: string) =>
     as(who)(`/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'PUT', json: { status, reason, hash: hash ?? (await hashOf(pairId)) } });
@@ -200,7 +201,13 @@ describe('approvals bound to the text, versions, signatures', () => {
     for (const pair of (await matrix()).pairs) {
       for (const head of ['vnHead', 'frHead'] as const) expect((await approve(head, pair.pairId)).status).toBe(200);
     }
-    expect((await matrix()).progress).toEqual({ agreedByAll: 8, total: 8 });
+    // Every pair agreed, the structure not yet: not fully agreed, and no signature.
+    expect((await matrix()).progress).toEqual({ agreedByAll: 8, total: 8, structureAgreed: false, complete: false });
+    const v1Refused = await as('vnHead')(`/api/documents/${DOC}/versions/1/signatures`, { method: 'POST', json: {} });
+    expect(v1Refused.status).toBe(409);
+    expect(v1Refused.body.error.code).toBe('structure_not_agreed');
+    for (const head of ['vnHead', 'frHead'] as const) expect((await agreeStructure(server.url, cookies[head], DOC)).status).toBe(200);
+    expect((await matrix()).progress).toEqual({ agreedByAll: 8, total: 8, structureAgreed: true, complete: true });
 
     // Version 1 was cut before the edits of the first test were agreed? It holds the same text: cut v2 now.
     const v2 = await cut();

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
-import type { PairApprovals } from '../../shared/approvals.ts';
+import type { PairApprovals, StructureApprovals } from '../../shared/approvals.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import type { ThreadView } from '../../shared/comments.ts';
 import { insertPair, orderArray, paragraphsMap, readAllPairs, readOrder } from '../../shared/model/index.ts';
@@ -257,7 +257,7 @@ async function crashRound(round: number, server: ServerProcess, cookies: Record<
     }, 'every edit to reach the witness', 20_000);
 
   const approveAll = async () => {
-    const matrix = (await call('matrix', 'observer', `/api/documents/${DOC}/approvals`, {}, 200)) as { pairs: PairApprovals[] };
+    const matrix = (await call('matrix', 'observer', `/api/documents/${DOC}/approvals`, {}, 200)) as { pairs: PairApprovals[]; structure: StructureApprovals };
     await Promise.all(
       Object.entries(PARTY_HEADS).map(async ([party, head]) => {
         for (const { pairId, hash } of matrix.pairs) {
@@ -266,6 +266,8 @@ async function crashRound(round: number, server: ServerProcess, cookies: Record<
           await call('approve', head, `/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash } }, 200);
           ledger.approvalAcked(key, hash);
         }
+        // And the structure (its pairs, their order and kinds), without which no version can be signed.
+        await call('approve structure', head, `/api/documents/${DOC}/structure/approval`, { method: 'PUT', json: { status: 'agreed', hash: matrix.structure.hash } }, 200);
       }),
     );
   };

@@ -10,6 +10,7 @@ import { insertPair, readAllPairs } from '../../shared/model/index.ts';
 import { inviteMember, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
@@ -115,6 +116,7 @@ describe('export: PDF and DOCX', () => {
         await api(server.url, cookies[head])(`/api/documents/${DOC}/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } });
       }
     }
+    for (const head of ['vnHead', 'frHead'] as const) expect((await agreeStructure(server.url, cookies[head], DOC)).status).toBe(200);
     await api(server.url, cookies.secretariat)(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} });
     for (const head of ['vnHead', 'frHead'] as const) {
       expect((await api(server.url, cookies[head])(`/api/documents/${DOC}/versions/1/signatures`, { method: 'POST', json: {} })).status).toBe(201);

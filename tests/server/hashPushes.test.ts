@@ -58,4 +58,22 @@ describe("a document's pairs:hashes pushes", () => {
     advance(1_000);
     expect(sent).toHaveLength(2);
   });
+
+  it('send the structure’s latest hash with the pairs changed meanwhile, and a structure change alone', () => {
+    const withStructure: Array<{ hashes: Record<string, string | null>; structure: string | undefined }> = [];
+    const both = new HashPushes((hashes, structure) => withStructure.push({ hashes: Object.fromEntries(hashes), structure }), 200, () => clock);
+    both.addStructure('s1');
+    advance(50);
+    both.add(changed({ digital: null }));
+    both.addStructure('s2');
+    both.addStructure('s3');
+    advance(150);
+    advance(500);
+    both.add(changed({ environment: 'h1' }));
+    expect(withStructure).toEqual([
+      { hashes: {}, structure: 's1' },
+      { hashes: { digital: null }, structure: 's3' },
+      { hashes: { environment: 'h1' }, structure: undefined },
+    ]);
+  });
 });

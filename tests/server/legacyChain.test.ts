@@ -9,8 +9,9 @@ import { serializeVersion, versionHash, type VersionContentV1, type VersionConte
 import { legacySignaturePayload } from '../../server/versions/chain.ts';
 import { loadServerKey } from '../../server/versions/serverKey.ts';
 import { plainCell } from '../../shared/canonicalText.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
 import type { VersionSummary } from '../../shared/versions.ts';
-import { accord, tamper } from '../helpers/agreement.ts';
+import { accord, agreeStructure, tamper } from '../helpers/agreement.ts';
 import { api, signInAs } from '../helpers/auth.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
 
@@ -19,6 +20,7 @@ import { startTestServer, tempDataDir } from '../helpers/server.ts';
  * chain heads (schema 5, the key in DATA_DIR) opens, migrates and verifies.
  * So does one of the release between (main with formatting but no chain:
  * schema 6 was `approvals.content`, versions were cut as accord-version-v2).
+ * Both are before structure approvals (migration 9): they get none.
  * The records are written as those releases wrote them.
  */
 
@@ -206,6 +208,11 @@ describe('a data directory from before chain heads', () => {
           expect((await api(server.url, head)(`/api/documents/formatted/pairs/${pair.pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: pair.hash } })).status).toBe(200);
         }
       }
+      // The structure too (migration 9 came after this release: none is stored, none inferred): refused until the heads agree it.
+      const refused = await api(server.url, heads.vn)('/api/documents/formatted/versions/2/signatures', { method: 'POST', json: {} });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe(ErrorCode.StructureNotAgreed);
+      for (const head of Object.values(heads)) expect((await agreeStructure(server.url, head, 'formatted')).status).toBe(200);
       for (const head of Object.values(heads)) expect((await api(server.url, head)('/api/documents/formatted/versions/2/signatures', { method: 'POST', json: {} })).status).toBe(201);
       report = (await observer('/api/documents/formatted/verify')).body;
       expect(report.ok, JSON.stringify(report)).toBe(true);

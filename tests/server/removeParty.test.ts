@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import { CloseCode, ErrorCode } from '../../shared/protocol.ts';
-import { accord, agreeEverything, cutVersion, signVersion } from '../helpers/agreement.ts';
+import { accord, agreeEverything, agreeStructure, cutVersion, signVersion } from '../helpers/agreement.ts';
 import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
@@ -12,8 +12,8 @@ import { databaseRows } from '../helpers/state.ts';
 
 /**
  * Removing a party (delegation): only the declaration's secretariat, only a
- * party nothing of the agreement refers to (no signature, approval or internal
- * comment); its members go with it, at once. Every refusal has a code and
+ * party nothing of the agreement refers to (no signature, approval of a pair
+ * or of the structure, or internal comment); its members go with it, at once. Every refusal has a code and
  * changes nothing.
  */
 
@@ -60,7 +60,7 @@ describe('removing a party', () => {
     expect((await as('secretariat')(`/api/documents/${DOC}/parties/eu`, { method: 'DELETE' })).status).toBe(200);
   });
 
-  it('refuses to remove a party that approved, signed or wrote internal comments, or that does not exist — 409/404 with a code, nothing changed', async () => {
+  it('refuses to remove a party that approved a pair or the structure, signed or wrote internal comments, or that does not exist — 409/404 with a code, nothing changed', async () => {
     // Signed: everything agreed, version 1 signed by both, then the French head withdraws every approval.
     await agreeEverything(server.url, DOC, [cookies.vnHead, cookies.frHead], cookies.observer);
     await cutVersion(as('secretariat'), DOC);
@@ -86,10 +86,15 @@ describe('removing a party', () => {
     });
     client.provider.destroy();
     expect(thread.status).toBe(201);
+    // Agreed the structure only (which pairs, in which order, of which kind): the head of another new party.
+    await addParty('au');
+    const auHead = await invite('au', 'head', 'au-head@example.org');
+    expect((await agreeStructure(server.url, auHead.cookie, DOC)).status).toBe(200);
 
     const before = databaseRows(server.dataDir);
     const cases: Array<[string, number, string, RegExp]> = [
       ['un', 409, ErrorCode.PartyHasApprovals, /has approved or reserved paragraphs/],
+      ['au', 409, ErrorCode.PartyHasStructureApproval, /has agreed the order and kinds of the paragraphs of "vn-fr-2023": its head must withdraw that agreement/],
       ['fr', 409, ErrorCode.PartyHasSignatures, /has signed a version/],
       ['vn', 409, ErrorCode.PartyHasSignatures, /has signed a version/],
       ['asean', 409, ErrorCode.PartyHasInternalComments, /internal comment threads/],
@@ -103,6 +108,11 @@ describe('removing a party', () => {
     }
     expect((await as('secretariat')(`/api/documents/${DOC}/parties/${encodeURIComponent('bad id')}`, { method: 'DELETE' })).status).toBe(400);
     expect(databaseRows(server.dataDir)).toEqual(before);
+
+    // Its head withdraws the agreement to the structure: nothing refers to the party any more, it goes.
+    expect((await api(server.url, auHead.cookie)(`/api/documents/${DOC}/structure/approval`, { method: 'DELETE' })).status).toBe(200);
+    expect((await as('secretariat')(`/api/documents/${DOC}/parties/au`, { method: 'DELETE' })).status).toBe(200);
+    expect(await partyIds()).toEqual(['vn', 'fr', 'un', 'asean']);
   });
 
   it('lets nobody but the declaration’s own secretariat remove a party: heads, drafters, observers, another declaration’s secretariat, a cross-site page (attack)', async () => {

@@ -121,7 +121,7 @@ describe('signed stays signed', () => {
 
   it('keeps a version waiting for a party removed since, and cuts the next one for the parties that remain', async () => {
     const v1Pdf = await exported('format=pdf&layout=parallel&version=1');
-    // The new party agrees everything; both original heads sign version 2, which still waits for the new party's head.
+    // The new party agrees everything (each pair and the structure); both original heads sign version 2, which still waits for the new party's head.
     await agreeEverything(server.url, DOC, [euHead], cookies.observer);
     await signVersion(as('vnHead'), DOC, 2);
     expect((await signVersion(as('frHead'), DOC, 2)).signedOff).toBe(false);
@@ -129,9 +129,13 @@ describe('signed stays signed', () => {
     expect(signOffBlock(v2Text)).toContain('Liên minh châu Âu / Union européenne — chưa ký / pas encore signé');
     expect(v2Text.replace(/\s+/g, ' ')).toContain('DRAFT / DỰ THẢO / PROJET');
 
-    // Its head withdraws every approval instead of signing: nothing refers to the party any more, it can go.
+    // Its head withdraws every approval instead of signing — of each pair, then of the structure: nothing refers to the party any more, it can go.
     const pairs = (await as('observer')(`/api/documents/${DOC}/approvals`)).body.pairs as Array<{ pairId: string }>;
     for (const { pairId } of pairs) expect((await api(server.url, euHead)(`/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'DELETE' })).status).toBe(200);
+    const stillAgreed = await as('secretariat')(`/api/documents/${DOC}/parties/eu`, { method: 'DELETE' });
+    expect(stillAgreed.status).toBe(409);
+    expect(stillAgreed.body.error.code).toBe(ErrorCode.PartyHasStructureApproval);
+    expect((await api(server.url, euHead)(`/api/documents/${DOC}/structure/approval`, { method: 'DELETE' })).status).toBe(200);
     const removed = await as('secretariat')(`/api/documents/${DOC}/parties/eu`, { method: 'DELETE' });
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     expect(removed.body.document.parties.map((p: { id: string }) => p.id)).toEqual(['vn', 'fr']);

@@ -10,6 +10,7 @@ import { errorLine, field, input, onSubmit, submitButton, valueOf } from './form
 const REMOVAL_REFUSALS: Partial<Record<string, MessageKey>> = {
   [ErrorCode.PartyHasSignatures]: 'admin.parties.refused.signatures',
   [ErrorCode.PartyHasApprovals]: 'admin.parties.refused.approvals',
+  [ErrorCode.PartyHasStructureApproval]: 'admin.parties.refused.structureApproval',
   [ErrorCode.PartyHasInternalComments]: 'admin.parties.refused.internalComments',
   [ErrorCode.PartyNotFound]: 'admin.parties.refused.notFound',
 };

@@ -124,7 +124,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
 
   const list = h('div', { class: 'rows', attrs: { 'data-testid': 'pair-list' } });
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, t('declaration.loading'));
-  const main = h('main', { class: 'page-main container' }, list, status);
+  const main = h('main', { class: 'page-main container' }, agreement.structure, list, status);
   root.classList.toggle('is-read-only', !editable);
   replaceChildren(root, header, main, comments.panel);
 

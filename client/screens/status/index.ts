@@ -4,13 +4,16 @@ import { agreementApi, errorMessage, type PairText } from '../../lib/agreementAp
 import { liveApprovals, type LiveState } from '../../lib/liveApprovals.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
 import { partyName, statusChip } from '../declaration/approvals/statusChip.ts';
+import { structureChangesPanel, type StructureChangesPanel } from '../declaration/approvals/structureChanges.ts';
 import { agreementPage } from './agreementNav.ts';
 import './status.css';
 
 /**
  * The status matrix (`/d/<id>/status`): every pair against every party, each
- * cell the party's status for that pair, and the progress figure "n of N
- * pairs agreed by all parties" — all live.
+ * cell the party's status for that pair, a first row for the structure (the
+ * order and kinds of the pairs, with "What changed" when stale), and the
+ * progress figure "n of N pairs agreed by all parties" with whether the
+ * structure is — all live.
  */
 
 const KIND_KEY: Record<string, MessageKey> = {
@@ -51,14 +54,35 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
   let texts = new Map<string, PairText>();
   const figure = h('p', { class: 'progress__figure', attrs: { 'data-testid': 'status-progress' } });
   const meter = h('div', { class: 'progress__meter', attrs: { role: 'progressbar', 'aria-valuemin': 0 } }, h('span', { class: 'progress__fill' }));
+  const structureLine = h('p', { class: 'progress__structure', attrs: { 'data-testid': 'status-structure' } });
   const perParty = h('ul', { class: 'progress__parties' });
   const table = h('div', { class: 'matrix-wrap' });
+  const structurePanelSlot = h('div', { class: 'matrix-structure-panel' });
+  let structurePanel: StructureChangesPanel | undefined;
+  const openStructureChanges = (partyId: string): void => {
+    const same = structurePanel?.partyId === partyId;
+    structurePanel?.close();
+    if (same) return;
+    // Read-only here: a head agrees the structure on the declaration page, where the whole text is shown.
+    structurePanel = structureChangesPanel(structurePanelSlot, {
+      live,
+      partyId,
+      mayAgree: false,
+      agree: async () => {},
+      onClose: () => {
+        structurePanel = undefined;
+        render();
+      },
+    });
+    render();
+  };
   const message = h('div', { class: 'agreement-message', attrs: { role: 'alert', hidden: true } });
   replaceChildren(
     page.main,
-    h('section', { class: 'progress', attrs: { 'aria-label': t('agreement.status.progressLabel') } }, figure, meter, perParty),
+    h('section', { class: 'progress', attrs: { 'aria-label': t('agreement.status.progressLabel') } }, figure, meter, structureLine, perParty),
     message,
     table,
+    structurePanelSlot,
     legend(),
   );
 
@@ -66,7 +90,7 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
     const parties = live.parties();
     if (parties.length === 0) return;
     const ids = live.pairIds();
-    const { agreedByAll, total } = live.progress();
+    const { agreedByAll, total, structureAgreed, complete } = live.progress();
     figure.replaceChildren(
       h('strong', { text: formatNumber(agreedByAll) }),
       ' ',
@@ -74,6 +98,9 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
     );
     figure.dataset.agreed = String(agreedByAll);
     figure.dataset.total = String(total);
+    figure.dataset.complete = total > 0 && complete ? 'true' : 'false';
+    structureLine.textContent = t(structureAgreed ? 'structure.progress.agreed' : 'structure.progress.notAgreed');
+    structureLine.dataset.agreed = String(structureAgreed);
     meter.setAttribute('aria-valuemax', String(total));
     meter.setAttribute('aria-valuenow', String(agreedByAll));
     meter.setAttribute('aria-label', t('agreement.progress', { n: agreedByAll, total }));
@@ -103,6 +130,27 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
       ...parties.map((party) => h('th', { class: 'matrix__party', text: partyName(party), attrs: { scope: 'col', 'data-party': party.id } })),
       h('th', { class: 'matrix__all', text: t('agreement.status.allParties'), attrs: { scope: 'col' } }),
     );
+    const structureStatuses = parties.map((party) => ({ party, ...live.structureStatusOf(party.id) }));
+    const structureRow = h(
+      'tr',
+      { class: 'matrix__structure', attrs: { 'data-testid': 'matrix-structure', 'data-all-agreed': structureAgreed ? 'true' : 'false' } },
+      h('td', { class: 'matrix__num', text: '' }),
+      h('th', { class: 'matrix__pair', attrs: { scope: 'row', title: t('structure.hint') } }, h('span', { class: 'matrix__structure-label', text: t('structure.label') })),
+      ...structureStatuses.map((s) => {
+        const open = structurePanel?.partyId === s.party.id;
+        const extra =
+          s.status === 'stale'
+            ? h('button', {
+                class: 'chip__link',
+                text: open ? t('agreement.changes.hide') : t('agreement.changes.open'),
+                attrs: { type: 'button', 'data-testid': 'structure-what-changed', 'aria-expanded': open ? 'true' : 'false' },
+                on: { click: () => openStructureChanges(s.party.id) },
+              })
+            : null;
+        return h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, statusChip({ party: s.party, status: s.status, approval: s.approval, subject: 'structure', extra }));
+      }),
+      h('td', { class: 'matrix__all' }, structureAgreed ? h('span', { class: 'matrix__tick', text: '✓', attrs: { title: t('structure.progress.agreed') } }) : null),
+    );
     const body = ids.map((id, i) => {
       const text = texts.get(id);
       const statuses = parties.map((party) => ({ party, ...live.statusOf(id, party.id) }));
@@ -131,7 +179,7 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
         { class: 'matrix', attrs: { 'data-testid': 'status-matrix' } },
         h('caption', { class: 'visually-hidden', text: t('agreement.status.caption') }),
         h('thead', {}, head),
-        h('tbody', {}, ...body),
+        h('tbody', {}, structureRow, ...body),
       ),
     );
   };
@@ -150,6 +198,7 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
   };
   const offChange = live.subscribe(() => {
     render();
+    structurePanel?.update();
     clearTimeout(textTimer);
     textTimer = setTimeout(loadTexts, 400);
   });
@@ -172,6 +221,7 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
     destroy() {
       abort.abort();
       clearTimeout(textTimer);
+      structurePanel?.close();
       offChange();
       offState();
       live.destroy();

@@ -1,7 +1,8 @@
-import type { PartySummary } from '../../../shared/protocol.ts';
+import { ErrorCode, type PartySummary } from '../../../shared/protocol.ts';
 import { downloadsMenu } from '../../components/downloads.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { agreementApi, errorMessage, type DocumentMe, type VersionSummary } from '../../lib/agreementApi.ts';
+import { ApiError } from '../../lib/http.ts';
 import { formatDateTime, formatNumber, t } from '../../i18n/index.ts';
 import { partyName } from '../declaration/approvals/statusChip.ts';
 import { agreementPage } from '../status/agreementNav.ts';
@@ -134,7 +135,11 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
     const party = parties.find((p) => p.id === me?.partyId);
     if (!window.confirm(t('agreement.versions.signConfirm', { n: version.number, party: party ? partyName(party) : '' }))) return Promise.resolve();
     return run(async () => {
-      const updated = await agreementApi.sign(documentId, version.number);
+      const updated = await agreementApi.sign(documentId, version.number).catch((error: unknown) => {
+        // A stable code the page says in its own language (the other refusals carry the server's list of pairs).
+        if (error instanceof ApiError && error.code === ErrorCode.StructureNotAgreed) throw new Error(t('structure.signRefused', { n: version.number }));
+        throw error;
+      });
       versions = versions.map((v) => (v.number === updated.number ? updated : v));
       showDone(updated.signedOff ? t('agreement.versions.signedOffDone', { n: updated.number }) : t('agreement.versions.signDone', { n: updated.number }));
     });

@@ -2,20 +2,25 @@ import type * as Y from 'yjs';
 import { pairHash } from '../../../../shared/hash.ts';
 import { readPairContent } from '../../../../shared/canonicalText.ts';
 import { h } from '../../../lib/dom.ts';
-import { liveApprovals, type LiveApprovals, type LiveState } from '../../../lib/liveApprovals.ts';
+import { readStructure, structureHash } from '../../../../shared/agreedStructure.ts';
+import { STRUCTURE_CHANGED, liveApprovals, type LiveApprovals, type LiveState } from '../../../lib/liveApprovals.ts';
 import { t } from '../../../i18n/index.ts';
 import { agreementNav } from '../../status/agreementNav.ts';
 import { rowApprovals, type RowApprovals } from './rowApprovals.ts';
+import { structureApprovals } from './structureApprovals.ts';
 
 /**
  * Approvals on the declaration page: one live store for the page, a strip in
- * each row (chips, and the head's buttons), and in the header the progress
+ * each row (chips, and the head's buttons), a strip above the rows for the
+ * structure (order and kinds of the pairs), and in the header the progress
  * figure with links to the status matrix and the versions.
  */
 
 export interface DeclarationApprovals {
   /** For the header: progress, live state, links to the other views. */
   readonly bar: HTMLElement;
+  /** Above the rows: the structure's approvals. */
+  readonly structure: HTMLElement;
   /** A row was created: fill its approvals slot. */
   attach(pairId: string, slot: HTMLElement): void;
   /** A row was destroyed. */
@@ -32,9 +37,10 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
     class: 'agreement-progress',
     attrs: { 'data-testid': 'agreement-progress', href: `/d/${encodeURIComponent(documentId)}/status` },
   });
+  const structureNote = h('span', { class: 'agreement-structure', attrs: { 'data-testid': 'structure-progress', hidden: true } });
   const state = h('span', { class: 'agreement-state', attrs: { 'data-testid': 'approvals-state', role: 'status' } });
   const announcer = h('span', { class: 'agreement-announce', attrs: { role: 'status', 'aria-live': 'polite' } });
-  const bar = h('div', { class: 'agreement-bar' }, announcer, state, progress, agreementNav(documentId, 'text'));
+  const bar = h('div', { class: 'agreement-bar' }, announcer, state, progress, structureNote, agreementNav(documentId, 'text'));
 
   /** The figures shown: renderProgress runs on every hash push (each character anyone types). */
   let shownProgress: string | undefined;
@@ -44,13 +50,16 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
       progress.textContent = '';
       return;
     }
-    const { agreedByAll, total } = live.progress();
+    const { agreedByAll, total, structureAgreed, complete } = live.progress();
     // Mostly unchanged: formatting the sentence again and setting the same text would still
     // replace the text node and lay out the sticky header again.
-    if (shownProgress === `${agreedByAll}/${total}`) return;
-    shownProgress = `${agreedByAll}/${total}`;
+    if (shownProgress === `${agreedByAll}/${total}/${structureAgreed}`) return;
+    shownProgress = `${agreedByAll}/${total}/${structureAgreed}`;
     progress.textContent = t('agreement.progress', { n: agreedByAll, total });
-    progress.dataset.complete = total > 0 && agreedByAll === total ? 'true' : 'false';
+    // Complete only with the structure agreed too: every pair agreed says nothing of a pair deleted.
+    progress.dataset.complete = total > 0 && complete ? 'true' : 'false';
+    structureNote.hidden = structureAgreed;
+    structureNote.textContent = structureAgreed ? '' : t('structure.progress.notAgreed');
   };
   const renderState = (value: LiveState): void => {
     state.dataset.state = value;
@@ -66,15 +75,19 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
     announceTimer = setTimeout(() => (announcer.textContent = ''), 4000);
   };
 
+  const structure = structureApprovals({ live, currentHash: () => structureHash(readStructure(doc)), announce });
+
   const offChange = live.subscribe((change) => {
     if (change === 'all') for (const row of rows.values()) row.update();
     else for (const id of change) rows.get(id)?.update();
+    if (change === 'all' || change.has(STRUCTURE_CHANGED)) structure.update();
     renderProgress();
   });
   const offState = live.onState(renderState);
 
   return {
     bar,
+    structure: structure.element,
     attach(pairId, slot) {
       rows.get(pairId)?.destroy();
       rows.set(
@@ -101,6 +114,7 @@ export function declarationApprovals(options: { documentId: string; doc: Y.Doc }
       offState();
       for (const row of rows.values()) row.destroy();
       rows.clear();
+      structure.destroy();
       live.destroy();
     },
   };

@@ -33,13 +33,16 @@ export function statusLabel(status: ApprovalStatus): string {
   return t(STATUS_KEY[status]);
 }
 
-/** "Agreed by Claire Dubois, 23 Nov 2026, 10:05" (and the reason, and that the text changed since). */
-export function approvalDetail(status: ApprovalStatus, approval: ApprovalView | undefined): string {
+/** What an approval is of: a pair's text, or the structure (order and kinds of the pairs). */
+export type ApprovalSubject = 'text' | 'structure';
+
+/** "Agreed by Claire Dubois, 23 Nov 2026, 10:05" (and the reason, and that the text — or the structure — changed since). */
+export function approvalDetail(status: ApprovalStatus, approval: ApprovalView | undefined, subject: ApprovalSubject = 'text'): string {
   if (!approval) return t('agreement.detail.pending');
   const who = { name: approval.byName, time: formatDateTime(approval.at) };
   const lines = [t(approval.status === 'agreed' ? 'agreement.detail.agreed' : 'agreement.detail.reserved', who)];
   if (approval.status === 'reserved' && approval.reason) lines.push(t('agreement.detail.reason', { reason: approval.reason }));
-  if (status === 'stale') lines.push(t('agreement.detail.stale'));
+  if (status === 'stale') lines.push(t(subject === 'structure' ? 'structure.detail.stale' : 'agreement.detail.stale'));
   return lines.join('\n');
 }
 
@@ -51,13 +54,19 @@ export interface ChipOptions {
   withParty?: boolean;
   /** Extra content at the end (e.g. the "What changed" button). */
   extra?: HTMLElement | null;
+  /** What the approval is of (default: a pair's text): says what changed when it is stale. */
+  subject?: ApprovalSubject;
 }
 
 export function statusChip(options: ChipOptions): HTMLElement {
   const { party, status, approval } = options;
-  const detail = approvalDetail(status, approval);
+  const detail = approvalDetail(status, approval, options.subject);
   const text =
-    status === 'reserved' && approval?.reason ? t('agreement.status.reservedBecause', { reason: approval.reason }) : statusLabel(status);
+    status === 'reserved' && approval?.reason
+      ? t('agreement.status.reservedBecause', { reason: approval.reason })
+      : status === 'stale' && options.subject === 'structure'
+        ? t('structure.status.stale')
+        : statusLabel(status);
   const chip = h(
     'span',
     {
