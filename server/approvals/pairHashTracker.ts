@@ -5,6 +5,7 @@ import { readPairContent, type PairContent } from '../../shared/canonicalText.ts
 import { canonicalPairHashInput, pairHashInput, type PairInput } from '../../shared/hash.ts';
 import { limits } from '../../shared/limits.ts';
 import { paragraphsMap } from '../../shared/model/index.ts';
+import { onSliceTurn, type SliceTurn } from '../scheduling/sliceTurns.ts';
 
 /**
  * `pairHash` (shared/hash.ts) with Node's native SHA-256: the same hash of the
@@ -53,7 +54,7 @@ export class PairHashTracker {
   private readonly paragraphs: Y.Map<Y.Map<unknown>>;
   /** Pairs touched since they were last hashed. */
   private readonly dirty = new Set<string>();
-  private flushTimer: NodeJS.Immediate | undefined;
+  private flushTimer: SliceTurn | undefined;
   /** Pairs not hashed yet since the document opened. */
   private readonly unreported = new Set<string>();
 
@@ -67,7 +68,7 @@ export class PairHashTracker {
       this.dirty.add(id);
       this.unreported.add(id);
     }
-    if (this.dirty.size > 0) this.flushTimer = setImmediate(() => this.flush(limits.pairHashSliceMs));
+    if (this.dirty.size > 0) this.flushTimer = onSliceTurn(() => this.flush(limits.pairHashSliceMs));
     doc.on('afterTransaction', this.handleTransaction);
   }
 
@@ -83,7 +84,7 @@ export class PairHashTracker {
 
   dispose(): void {
     this.doc.off('afterTransaction', this.handleTransaction);
-    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer?.cancel();
     this.flushTimer = undefined;
   }
 
@@ -104,12 +105,12 @@ export class PairHashTracker {
       // Changed since the document opened (e.g. an edit accepted while it loaded): worth reporting, even if not hashed yet.
       this.unreported.delete(id);
     }
-    if (this.dirty.size > 0) this.flushTimer ??= setImmediate(() => this.flush(limits.pairHashSliceMs));
+    if (this.dirty.size > 0) this.flushTimer ??= onSliceTurn(() => this.flush(limits.pairHashSliceMs));
   };
 
   /** Re-hashes dirty pairs for at most `budgetMs`, reports the hashes that changed, and schedules the rest. */
   private flush(budgetMs: number): void {
-    if (this.flushTimer) clearImmediate(this.flushTimer);
+    this.flushTimer?.cancel();
     this.flushTimer = undefined;
     if (this.dirty.size === 0) return;
     const deadline = performance.now() + budgetMs;
@@ -122,7 +123,7 @@ export class PairHashTracker {
       if (before !== after && !quiet) changed.set(id, after);
       if (performance.now() >= deadline) break;
     }
-    if (this.dirty.size > 0) this.flushTimer = setImmediate(() => this.flush(limits.pairHashSliceMs));
+    if (this.dirty.size > 0) this.flushTimer = onSliceTurn(() => this.flush(limits.pairHashSliceMs));
     if (changed.size > 0) this.onChange(changed);
   }
 }

@@ -467,7 +467,8 @@ export class Room {
     this.gate.learn(prepared.learned);
     const { pieces, ends } = prepared;
     // Where it lands is for the loaded doc to tell (or it builds on what is not here yet): checked again then.
-    const forLoadedDoc = Boolean(prepared.later || prepared.waits);
+    // Deletions too: what they cost can only be read in the loaded doc (see StructureGate.admitWhileLoading).
+    const forLoadedDoc = Boolean(prepared.later || prepared.waits || prepared.deletes);
     // Another update of one of its clients accepted while the worker checked: it no longer continues them.
     const stillContinues = !forLoadedDoc && ends && before && [...ends.keys()].every((client) => this.advertised?.accepted.get(client) === before.get(client));
     if ((pieces.length > 0 || forLoadedDoc) && this.loading && !stillContinues) await this.ready;
@@ -605,6 +606,8 @@ export class Room {
       return;
     }
     const member = this.members.get(origin);
+    // Too much for one turn, from a connection gone meanwhile (an update deferred during a load): its page resends it.
+    if (decision === 'slice' && this.preparer && !member) return;
     if (decision === 'slice' && this.preparer && member) {
       // Too much work for one turn: in slices, like a large update (after the one under way, if any).
       if (member.held) member.held.push(encodeUpdateFrame(update, live));

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
+import { nextSliceTurn } from '../../scheduling/sliceTurns.ts';
 
 type Mergeable = { mergeWith(right: unknown): boolean };
 const itemPrototype = Y.Item.prototype as unknown as Mergeable;
@@ -56,7 +57,7 @@ export async function applyInSlices(
       itemPrototype.mergeWith = mergeWith;
       onSlice?.(performance.now() - started);
     }
-    if (!next.done) await new Promise((resolve) => setImmediate(resolve));
+    if (!next.done) await nextSliceTurn();
   }
   return true;
 }

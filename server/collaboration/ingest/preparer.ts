@@ -30,6 +30,8 @@ export interface PreparedUpdate {
   writes?: Map<number, number>;
   /** With `waits`: the clients whose clocks not yet written it deletes. */
   ahead?: number[];
+  /** During a load (`accepted`): the update deletes something. */
+  deletes?: boolean;
 }
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -97,8 +99,17 @@ export class UpdatePreparer {
       ...(structure ? { stateVector: structure.stateVector } : {}),
       ...(structure?.rows ? { rows: structure.rows } : {}),
     };
-    const { pieces, ends, waits, later, learned, writes, ahead } = await this.request(request, undefined, structure?.resolve);
-    return { pieces, ...(ends ? { ends } : {}), ...(waits ? { waits } : {}), ...(later ? { later } : {}), ...(learned ? { learned } : {}), ...(writes ? { writes } : {}), ...(ahead ? { ahead } : {}) };
+    const { pieces, ends, waits, later, learned, writes, ahead, deletes } = await this.request(request, undefined, structure?.resolve);
+    return {
+      pieces,
+      ...(ends ? { ends } : {}),
+      ...(waits ? { waits } : {}),
+      ...(later ? { later } : {}),
+      ...(learned ? { learned } : {}),
+      ...(writes ? { writes } : {}),
+      ...(ahead ? { ahead } : {}),
+      ...(deletes ? { deletes } : {}),
+    };
   }
 
   /** The load of `session` is over: the worker drops what it read of its rows. */

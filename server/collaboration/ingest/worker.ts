@@ -63,6 +63,8 @@ export type WorkerReply =
       learned?: { refs: ExternalRef[]; answers: ResolvedRef[] };
       /** With `waits`: the clients whose clocks not yet written it deletes (the room judges who may). */
       ahead?: number[];
+      /** During a load (`accepted`): the update deletes something (it waits for the loaded doc). */
+      deletes?: boolean;
       /** With check: each client of the update and the clock its structs reach (the room judges who may write them). */
       writes?: Map<number, number>;
     }
@@ -126,7 +128,8 @@ function cut(request: PrepareRequest, decoded: ReturnType<typeof Y.decodeUpdate>
       pieces = [];
     }
   }
-  return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}), ...(request.check ? { writes: clientEnds(decoded) } : {}) };
+  const deletes = request.accepted !== undefined && decoded.ds.clients.size > 0;
+  return { id: request.id, ok: true, pieces, ...(ends ? { ends } : {}), ...(request.check ? { writes: clientEnds(decoded) } : {}), ...(deletes ? { deletes } : {}) };
 }
 
 /** Each client of an update and the clock its structs reach. */

@@ -64,7 +64,8 @@ export class StructureGate<Origin> {
     if (ahead.length > 0) return { decision: this.hold(origin, update, Y.createID(ahead[0]!.client, ahead[0]!.from), live), update, decoded, ahead: clients };
     const budget = limits.largeUpdateStructs;
     const work = insertionWork(decoded.structs, this.doc);
-    return { decision: work + deletionWork(this.doc, decoded.ds, budget - work) > budget ? 'slice' : 'apply', update, decoded, ahead: [] };
+    // Counted one past the budget: deletionWork stops where it is reached.
+    return { decision: work + deletionWork(this.doc, decoded.ds, budget - work + 1) > budget ? 'slice' : 'apply', update, decoded, ahead: [] };
   }
 
   /** Holds an update the worker found waiting for `waitsFor` (a large one). */
@@ -94,9 +95,11 @@ export class StructureGate<Origin> {
    */
   admitWhileLoading(decoded: DecodedUpdate, accepted: ReadonlyMap<number, number>): 'accept' | 'ask' | 'defer' {
     if (!this.load) return 'defer';
-    // Deleting what is not written yet, or half-known structs: for the loaded doc (continuesKnown rules out the latter).
+    // Deletions wait for the loaded doc: what they remove (a pair's whole text, for one clock) and so
+    // their cost can only be read there; so do half-known structs (continuesKnown rules them out anyway).
     const stateOf = (client: number) => accepted.get(client) ?? 0;
-    if (straddles(decoded, stateOf) || deletionsAhead(decoded, stateOf).length > 0) return 'defer';
+    if (decoded.ds.clients.size > 0 || straddles(decoded, stateOf)) return 'defer';
+    insertionWork(decoded.structs, undefined); // its own crowding (4422 past the bound)
     const verdict = checkUpdateStructure(decoded, this.load.structure.resolver(accepted));
     return verdict.kind === 'fits' ? 'accept' : verdict.kind === 'needs' ? 'ask' : 'defer';
   }

@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import { walkForeignStructure, type ForeignStructure } from '../../../shared/model/structure.ts';
 import type { Logger } from '../../logger.ts';
+import { nextSliceTurn } from '../../scheduling/sliceTurns.ts';
 
 /** Items looked at between two turns of the event loop (~1 ms of work). */
 const STEP_ITEMS = 5000;
@@ -17,7 +18,7 @@ const LIST_AT_MOST = 20;
 export async function reportForeignStructure(doc: Y.Doc, logger: Logger, documentId: string): Promise<ForeignStructure[]> {
   const found: ForeignStructure[] = [];
   for (const _ of walkForeignStructure(doc, found, LIST_AT_MOST, STEP_ITEMS)) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextSliceTurn();
     if (doc.isDestroyed) return found;
   }
   if (found.length > 0) logger.error({ documentId, foreign: found }, 'the stored document holds content outside the declaration (run `accord doctor`)');

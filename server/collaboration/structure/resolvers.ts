@@ -3,6 +3,7 @@ import { limits } from '../../../shared/limits.ts';
 import { roleOfType, type Place, type StructureRole } from '../../../shared/model/structure.ts';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { NEXT_TO_FOREIGN, type ExternalRef, type StructureResolver } from './updateStructure.ts';
+import { nextSliceTurn } from '../../scheduling/sliceTurns.ts';
 
 /**
  * Resolvers for checkUpdateStructure: what it needs to know of the document
@@ -76,7 +77,7 @@ export async function resolveRefsInSlices(resolver: StructureResolver, refs: Ext
   for (const ref of refs) {
     answers.push(resolveRef(resolver, ref));
     if (answers.length % 256 === 0 && performance.now() > deadline) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextSliceTurn();
       deadline = performance.now() + sliceMs;
     }
   }
