@@ -40,7 +40,6 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
-import type { WebsocketProvider } from 'y-websocket';
 import { DEMO } from '../tests/helpers/auth.ts';
 import { connectProvider, synced, waitFor } from '../tests/helpers/clients.ts';
 import { artifactPath, launchBrowser, sessionCookie, signIn, startServer, type RunningServer } from '../tests/browser/helpers.ts';

@@ -5,6 +5,13 @@ import { ORDER_KEY, PARAGRAPHS_KEY } from './declarationDoc.ts';
 import { isPairKind, LANGS } from './types.ts';
 
 /**
+ * Any shared type of a doc. Yjs types its shared types by the event they emit, and code that walks
+ * whatever type it meets has none to name; with `unknown` no concrete type would be assignable to it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyYType = Y.AbstractType<any>;
+
+/**
  * The tree of a declaration's Y.Doc, as a table of places: which shared type
  * may hold what, at which key. Nothing else may exist in the doc, because the
  * text that is hashed, signed and exported must be the text every page shows:
@@ -49,7 +56,7 @@ function isEmptyObject(value: unknown): boolean {
 }
 
 /** The exact class of a shared type (a Y.XmlElement is also a Y.XmlFragment, a Y.XmlHook also a Y.Map). */
-function typeClass(type: Y.AbstractType<any>): string {
+function typeClass(type: AnyYType): string {
   if (type.constructor === Y.Map) return 'map';
   if (type.constructor === Y.XmlFragment) return 'fragment';
   if (type.constructor === Y.XmlElement) return `element:${(type as Y.XmlElement).nodeName}`;
@@ -121,19 +128,19 @@ export function admit(place: Place, content: Y.Item['content']): Admission {
 const MAX_DEPTH = 5;
 
 /** Roles of a doc's shared types, worked out once per type (a type never moves). */
-const roleCache = new WeakMap<Y.AbstractType<any>, StructureRole | 'foreign'>();
+const roleCache = new WeakMap<AnyYType, StructureRole | 'foreign'>();
 
 /**
  * The role of an integrated shared type of a declaration's doc, or 'foreign'
  * when it stands outside the tree (only in a doc stored before every update
  * was checked). Walks up at most MAX_DEPTH levels, so a deep chain costs no more.
  */
-export function roleOfType(doc: Y.Doc, type: Y.AbstractType<any>): StructureRole | 'foreign' {
+export function roleOfType(doc: Y.Doc, type: AnyYType): StructureRole | 'foreign' {
   const cached = roleCache.get(type);
   if (cached) return cached;
   // The chain up to a known type or a root, then back down.
-  const chain: Y.AbstractType<any>[] = [];
-  let top: Y.AbstractType<any> | null = type;
+  const chain: AnyYType[] = [];
+  let top: AnyYType | null = type;
   let role: StructureRole | 'foreign' | undefined;
   while (top && !(role = roleCache.get(top))) {
     chain.push(top);
@@ -142,7 +149,7 @@ export function roleOfType(doc: Y.Doc, type: Y.AbstractType<any>): StructureRole
       role = 'foreign';
       break;
     }
-    top = top._item.parent as Y.AbstractType<any> | null;
+    top = top._item.parent as AnyYType | null;
   }
   if (role === undefined) {
     const root = chain.pop()!;
@@ -162,7 +169,7 @@ export function roleOfType(doc: Y.Doc, type: Y.AbstractType<any>): StructureRole
   return role;
 }
 
-function rootName(doc: Y.Doc, type: Y.AbstractType<any>): string | undefined {
+function rootName(doc: Y.Doc, type: AnyYType): string | undefined {
   for (const name of ROOT_ROLES.keys()) if (doc.share.get(name) === type) return name;
   return undefined;
 }
@@ -191,7 +198,7 @@ export function findForeignStructure(doc: Y.Doc, limit = 20): ForeignStructure[]
  * large document's report can leave the event loop in between. Fills `found`.
  */
 export function* walkForeignStructure(doc: Y.Doc, found: ForeignStructure[], limit: number, stepItems: number): Generator<void> {
-  const stack: Array<{ type: Y.AbstractType<any>; role: StructureRole; path: string }> = [];
+  const stack: Array<{ type: AnyYType; role: StructureRole; path: string }> = [];
   for (const [name, type] of doc.share) {
     const role = ROOT_ROLES.get(name);
     if (role) stack.push({ type, role, path: name });
@@ -222,7 +229,7 @@ export function* walkForeignStructure(doc: Y.Doc, found: ForeignStructure[], lim
   }
 }
 
-function hasLiveItems(type: Y.AbstractType<any>): boolean {
+function hasLiveItems(type: AnyYType): boolean {
   for (let item = type._start; item !== null; item = item.right) if (!item.deleted) return true;
   for (const item of type._map.values()) if (!item.deleted) return true;
   return false;

@@ -85,7 +85,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     documentId,
     doc,
     notify: (message) => showNotice(message),
-    openCell: (pairId, lang) => rows.get(pairId)?.goLive(),
+    openCell: (pairId) => rows.get(pairId)?.goLive(),
   });
 
   const onActivity = (view: EditorView): void => tools?.track(view);

@@ -111,12 +111,12 @@ export function scanRow(update: Uint8Array): RowScan {
         skips = true;
         clock += decoding.readVarUint(decoder);
       } else if ((info & 0b11111) !== 0) {
-        if ((info & 0b10000000) !== 0) decoding.readVarUint(decoder), decoding.readVarUint(decoder); // origin
-        if ((info & 0b01000000) !== 0) decoding.readVarUint(decoder), decoding.readVarUint(decoder); // right origin
+        if ((info & 0b10000000) !== 0) skipId(decoder); // origin
+        if ((info & 0b01000000) !== 0) skipId(decoder); // right origin
         if ((info & 0b11000000) === 0) {
           // parent: a root type's name or an item's id; then maybe parentSub
           if (decoding.readVarUint(decoder) === 1) decoding.readVarUint8Array(decoder);
-          else decoding.readVarUint(decoder), decoding.readVarUint(decoder);
+          else skipId(decoder);
           if ((info & 0b00100000) !== 0) decoding.readVarUint8Array(decoder);
         }
         clock += skipContent(decoder, info & 0b11111);
@@ -348,4 +348,10 @@ export function continuesKnown(update: ReturnType<typeof Y.decodeUpdate>, clocks
     if (!held(struct.origin) || !held(struct.rightOrigin) || (parent instanceof Y.ID && !held(parent))) return undefined;
   }
   return ends;
+}
+
+/** Reads past an id (client, clock) of an update's struct. */
+function skipId(decoder: decoding.Decoder): void {
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
 }

@@ -88,7 +88,7 @@ function warmUp(): void {
     const { stateVector } = summariseUpdates([update]);
     diffUpdates([update], new Uint8Array([0]));
     bringsNothingNew(Y.decodeUpdate(update), knownState(summariseUpdates([update])));
-    [...splitUpdatePieces(update, 50)];
+    void [...splitUpdatePieces(update, 50)];
     void stateVector;
   }
 }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { limits } from '../../../shared/limits.ts';
-import { roleOfType, type Place, type StructureRole } from '../../../shared/model/structure.ts';
+import { roleOfType, type AnyYType, type Place, type StructureRole } from '../../../shared/model/structure.ts';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import { NEXT_TO_FOREIGN, type ExternalRef, type StructureResolver } from './updateStructure.ts';
 import { nextSliceTurn } from '../../scheduling/sliceTurns.ts';
@@ -20,7 +20,7 @@ function itemAt(doc: Y.Doc, id: Y.ID): Y.Item | Y.GC | undefined {
 /** The place of an integrated item (throws when it stands outside the tree: nothing may be put beside it). */
 export function docItemPlace(doc: Y.Doc, item: Y.Item | Y.GC): Place | 'dropped' {
   if (!(item instanceof Y.Item) || !item.parent) return 'dropped';
-  const role = roleOfType(doc, item.parent as Y.AbstractType<any>);
+  const role = roleOfType(doc, item.parent as AnyYType);
   if (role === 'foreign') throw new ContentNotAllowedError(NEXT_TO_FOREIGN);
   return { role, key: item.parentSub };
 }

@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { limits } from '../../../shared/limits.ts';
 import { ContentNotAllowedError } from '../contentPolicy.ts';
 import type { DecodedUpdate } from '../messages.ts';
+import type { AnyYType } from '../../../shared/model/structure.ts';
 
 /**
  * What applying an update will cost, bounded before it is applied. Bytes say
@@ -25,7 +26,7 @@ import type { DecodedUpdate } from '../messages.ts';
  */
 
 type Struct = Y.Item | Y.GC | Y.Skip;
-type AnyType = Y.AbstractType<any>;
+type AnyType = AnyYType;
 
 const sameId = (a: Y.ID | null, b: Y.ID | null) => a === b || (a !== null && b !== null && a.client === b.client && a.clock === b.clock);
 

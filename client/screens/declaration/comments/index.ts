@@ -486,7 +486,6 @@ export function createComments(options: CommentsOptions): Comments {
     }
   };
 
-  let live: LiveThreads | undefined;
   api.me(abort.signal).then(
     (answer) => {
       if (destroyed) return;
@@ -507,12 +506,13 @@ export function createComments(options: CommentsOptions): Comments {
       if (error instanceof ApiError && [401, 403, 404].includes(error.status)) {
         tools.hidden = true;
         panel.setOpen(false);
-        live?.destroy();
+        live.destroy();
       }
     },
   );
   void loadThreads();
-  live = followThreads({
+  // Declared after the callbacks above that use it: they run later, once api.me answers.
+  const live: LiveThreads = followThreads({
     documentId,
     onThread: (thread) => store.upsert(thread),
     onJoined: () => void loadThreads(),
