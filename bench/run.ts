@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHES = ['bench/export.bench.ts', 'bench/diff.bench.ts', 'bench/sync/fanout.bench.ts', 'bench/bigdoc.bench.ts', 'bench/docsize.bench.ts', 'bench/browser.bench.ts'];
+const BENCHES = ['bench/export.bench.ts', 'bench/diff.bench.ts', 'bench/cellWalk.bench.ts', 'bench/sync/fanout.bench.ts', 'bench/bigdoc.bench.ts', 'bench/docsize.bench.ts', 'bench/browser.bench.ts'];
 const root = path.resolve(import.meta.dirname, '..');
 const filter = process.argv[2];
 

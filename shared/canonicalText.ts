@@ -1,6 +1,7 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { MARK_NAMES, type MarkName } from './editor/schema.ts';
 import { getPair, readOrder, type CellContent, type PairKind } from './model/index.ts';
+import { MARK_BITS, walkCell } from './model/cellWalk.ts';
 import { PARAGRAPH_SEPARATOR } from './text.ts';
 
 /**
@@ -47,8 +48,7 @@ export interface RunInput {
   marks?: readonly string[];
 }
 
-// Marks as a bit set (bit i = MARK_NAMES[i]), and one frozen array per set.
-const MARK_BITS = new Map<string, number>(MARK_NAMES.map((name, i) => [name, 1 << i]));
+// Marks as a bit set (MARK_BITS: bit i = MARK_NAMES[i]), and one frozen array per set.
 const MARKS_OF: ReadonlyArray<readonly MarkName[] | undefined> = Array.from({ length: 1 << MARK_NAMES.length }, (_, bits) =>
   bits === 0 ? undefined : Object.freeze(MARK_NAMES.filter((_, i) => bits & (1 << i))),
 );
@@ -122,49 +122,13 @@ export function hasMarks(cell: CanonicalCell): boolean {
 }
 
 /**
- * Runs of a Y.XmlText, read from its items (as text.ts reads the plain text:
- * cheaper than toDelta(), the server reads a pair after every turn someone
- * typed in it). Formatting items switch a mark on (a value, `{}` from
- * y-prosemirror) or off (null) for what follows, as in toDelta(); deleted
- * ones count for nothing.
- */
-function readXmlText(text: Y.XmlText, runs: Array<{ text: string; bits: number }>): void {
-  let bits = 0;
-  let pending = '';
-  let pendingBits = 0;
-  for (let item = text._start; item !== null; item = item.right) {
-    if (item.deleted) continue;
-    const content = item.content;
-    if (content instanceof Y.ContentString) {
-      if (pending && pendingBits !== bits) {
-        runs.push({ text: pending, bits: pendingBits });
-        pending = '';
-      }
-      pending += content.str;
-      pendingBits = bits;
-    } else if (content instanceof Y.ContentFormat) {
-      const bit = MARK_BITS.get(content.key) ?? 0;
-      bits = content.value === null || content.value === undefined ? bits & ~bit : bits | bit;
-    }
-  }
-  if (pending) runs.push({ text: pending, bits: pendingBits });
-}
-
-/**
  * The canonical form of one cell, read from the Y.XmlFragment y-prosemirror
- * binds to the editor. Its plain text is `cellPlainText(fragment)`.
+ * binds to the editor by the walk every reader of a cell uses
+ * (model/cellWalk.ts). Its plain text is `cellPlainText(fragment)`.
  */
 export function readCellRuns(fragment: Y.XmlFragment): CanonicalCell {
   const out: CanonicalCell = [];
-  for (const child of fragment.toArray()) {
-    const runs: Array<{ text: string; bits: number }> = [];
-    if (child instanceof Y.XmlElement) {
-      for (const node of child.toArray()) if (node instanceof Y.XmlText) readXmlText(node, runs);
-    } else if (child instanceof Y.XmlText) {
-      readXmlText(child, runs);
-    } else continue;
-    normaliseParagraphs(runs, out);
-  }
+  for (const runs of walkCell(fragment)) normaliseParagraphs(runs, out);
   if (out.length === 0) out.push([]);
   return out;
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { MARK_BITS, walkCell, walkParagraph, type WalkedRun } from './cellWalk.ts';
 import type { CellContent, CellInput, TextRun } from './types.ts';
 
 /**
@@ -6,8 +7,6 @@ import type { CellContent, CellInput, TextRun } from './types.ts';
  * uses for our schema: each paragraph a Y.XmlElement('paragraph') holding one
  * Y.XmlText whose formatting attributes are the marks ({ strong: {} }).
  */
-
-type DeltaOp = { insert: unknown; attributes?: Record<string, unknown> };
 
 /** Converts a cell input (a plain string or runs) to paragraphs of runs. */
 export function toCellContent(input: CellInput | undefined): CellContent {
@@ -23,40 +22,28 @@ function runAttributes(run: TextRun): Record<string, unknown> {
   return attrs;
 }
 
-function deltaToRuns(delta: DeltaOp[]): TextRun[] {
-  const runs: TextRun[] = [];
-  for (const op of delta) {
-    if (typeof op.insert !== 'string' || op.insert.length === 0) continue;
-    const marks: TextRun['marks'] = {};
-    if (op.attributes?.strong !== undefined && op.attributes.strong !== null) marks.strong = true;
-    if (op.attributes?.em !== undefined && op.attributes.em !== null) marks.em = true;
-    runs.push(Object.keys(marks).length ? { text: op.insert, marks } : { text: op.insert });
-  }
-  return runs;
-}
-
 /** The Y.XmlText of a paragraph element, if it has one. */
 export function paragraphXmlText(element: Y.XmlElement): Y.XmlText | undefined {
   const first = element.get(0);
   return first instanceof Y.XmlText ? first : undefined;
 }
 
-/** Runs of one paragraph element. */
+/** Runs of one paragraph element, as the walk of a cell reads them (cellWalk.ts). */
 export function readParagraph(element: Y.XmlElement): TextRun[] {
-  const runs: TextRun[] = [];
-  for (const child of element.toArray()) {
-    if (child instanceof Y.XmlText) runs.push(...deltaToRuns(child.toDelta() as DeltaOp[]));
-  }
-  return runs;
+  return (walkParagraph(element) ?? []).map(toTextRun);
 }
 
-/** The whole content of a cell as paragraphs of runs. */
+/** The whole content of a cell as paragraphs of runs: its paragraphs as a page shows them (cellWalk.ts). */
 export function readCell(fragment: Y.XmlFragment): CellContent {
-  const paragraphs: CellContent = [];
-  for (const child of fragment.toArray()) {
-    if (child instanceof Y.XmlElement) paragraphs.push(readParagraph(child));
-  }
-  return paragraphs;
+  return walkCell(fragment).map((runs) => runs.map(toTextRun));
+}
+
+function toTextRun({ text, bits }: WalkedRun): TextRun {
+  if (bits === 0) return { text };
+  const marks: NonNullable<TextRun['marks']> = {};
+  if (bits & MARK_BITS.get('strong')!) marks.strong = true;
+  if (bits & MARK_BITS.get('em')!) marks.em = true;
+  return { text, marks };
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { isCellParagraph } from './cellWalk.ts';
 import { ModelError, ModelErrorReason } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { cellPlainText } from '../text.ts';
@@ -194,7 +195,7 @@ function checkOffset(paragraphs: CellContent, offset: number): void {
  * one "\n") and returns the part after the offset, removed from the cell.
  */
 function cutCellTail(fragment: Y.XmlFragment, offset: number): CellContent {
-  const elements = fragment.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement);
+  const elements = fragment.toArray().filter(isCellParagraph);
   const paragraphs = elements.map(readParagraph);
   checkOffset(paragraphs, offset);
   let pos = 0;

@@ -48,16 +48,15 @@ describe('normalizeText', () => {
 });
 
 describe('cellPlainText', () => {
-  it('reads the string inserts of each Y.XmlText, as toDelta() gives them (formatting, deletions and embeds left out)', () => {
-    const fragment = handBuiltCell([[['Điều ', {}], ['một', { bold: true }], [' và hai', { italic: true }]], [['Article', {}]]]);
+  it('reads the string inserts of each Y.XmlText, as toDelta() gives them (formatting and deletions left out; embeds: cellWalk.test.ts)', () => {
+    const fragment = handBuiltCell([[['Điều ', {}], ['một', { strong: {} }], [' và hai', { em: {} }]], [['Article', {}]]]);
     const doc = fragment.doc!;
     const first = (fragment.get(0) as Y.XmlElement).get(0) as Y.XmlText;
     const second = (fragment.get(1) as Y.XmlElement).get(0) as Y.XmlText;
     doc.transact(() => {
       first.delete(2, 3);
-      first.insertEmbed(1, { image: 'x' });
-      first.format(0, 4, { bold: null });
-      second.insert(7, ' 1', { bold: true });
+      first.format(0, 4, { strong: null });
+      second.insert(7, ' 1', { strong: {} });
     });
     const fromDelta = (text: Y.XmlText) =>
       (text.toDelta() as Array<{ insert: unknown }>).map((op) => (typeof op.insert === 'string' ? op.insert : '')).join('');

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { DOMSerializer, Mark, type Node as PMNode } from 'prosemirror-model';
-import { cellSchema } from '../../../shared/editor/schema.ts';
+import { MARK_NAMES, cellSchema } from '../../../shared/editor/schema.ts';
+import { walkCell } from '../../../shared/model/cellWalk.ts';
 
 /**
  * The text of a cell that has no editor (lazyRows.ts): the same DOM a
@@ -17,31 +18,22 @@ import { cellSchema } from '../../../shared/editor/schema.ts';
 
 const serializer = DOMSerializer.fromSchema(cellSchema);
 
+/** One Mark set per set of mark bits (bit i = MARK_NAMES[i]). */
+const MARKS_OF_BITS: readonly (readonly Mark[])[] = Array.from({ length: 1 << MARK_NAMES.length }, (_, bits) =>
+  Mark.setFrom(MARK_NAMES.filter((_, i) => bits & (1 << i)).map((name) => cellSchema.marks[name]!.create())),
+);
+
 /**
  * The cell as a ProseMirror doc of the cell schema, the way y-prosemirror
- * maps it (paragraph elements of text with mark attributes), without
- * changing the Y.Doc.
+ * maps it, without changing the Y.Doc: read by the walk the server hashes
+ * (shared/model/cellWalk.ts), so what this shows is what is agreed.
  */
 export function cellDoc(fragment: Y.XmlFragment): PMNode {
-  const paragraphs: PMNode[] = [];
-  for (const child of fragment.toArray()) {
-    if (!(child instanceof Y.XmlElement) || child.nodeName !== 'paragraph') continue;
-    const texts: PMNode[] = [];
-    for (const part of child.toArray()) {
-      if (!(part instanceof Y.XmlText)) continue;
-      for (const op of part.toDelta() as Array<{ insert: unknown; attributes?: Record<string, unknown> }>) {
-        if (typeof op.insert !== 'string' || op.insert === '') continue;
-        const marks: Mark[] = [];
-        for (const name of Object.keys(op.attributes ?? {})) {
-          const type = cellSchema.marks[name];
-          if (type) marks.push(type.create());
-        }
-        texts.push(cellSchema.text(op.insert, Mark.setFrom(marks)));
-      }
-    }
-    paragraphs.push(cellSchema.node('paragraph', null, texts));
-  }
-  return cellSchema.node('doc', null, paragraphs);
+  const paragraphs = walkCell(fragment).map((runs) =>
+    cellSchema.node('paragraph', null, runs.map(({ text, bits }) => cellSchema.text(text, MARKS_OF_BITS[bits]))),
+  );
+  // A cell with no paragraph left (all deleted): the editor shows one empty paragraph (the schema needs one).
+  return cellSchema.node('doc', null, paragraphs.length > 0 ? paragraphs : [cellSchema.node('paragraph')]);
 }
 
 /** Paragraphs of the cell as ProseMirror renders them. */
