@@ -195,12 +195,18 @@ export async function openBrowserContext(browser: Browser, options: PersonOption
   return { context, page, errors };
 }
 
-/** Follows a sign-in link in the page and waits for the home page that greets the person. */
+/**
+ * Follows a sign-in link in the page as a person does — its page asks, she
+ * presses "Continue" — and waits for the home page that greets her.
+ */
 export async function followLink(page: Page, link: string, timeout = 30_000): Promise<string> {
   await page.goto(link);
   const home = page.locator('[data-testid="home"]');
   const refused = page.locator('[data-testid="signed-out"]');
   try {
+    const asked = page.locator('[data-testid="signin-continue"]');
+    await asked.or(refused).or(home).first().waitFor({ timeout });
+    if (await asked.isVisible()) await asked.click();
     await home.or(refused).first().waitFor({ timeout });
   } catch (error) {
     const shown = (await page.locator('body').innerText().catch(() => '')).slice(0, 300);
