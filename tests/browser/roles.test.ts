@@ -88,8 +88,9 @@ describe('signed out', () => {
       await page.locator(`[data-testid="signed-out"][data-reason="${reason}"]`).waitFor();
       expect(await page.locator('[data-testid="signed-out"]').textContent()).toContain(words);
     }
-    // The server refuses /api/me without a session: Chromium logs each 401; expected here.
-    forgetHttpErrors(visitor, 401);
+    // The server refuses /api/me without a session, and the used link (410): Chromium logs each; expected here.
+    forgetHttpErrors(visitor, 401, 410);
+    forgetHttpErrors(first, 410);
   });
 
   it('signing out ends the session: the page shows the signed-out message, and so does a reload', async () => {
