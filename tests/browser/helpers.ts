@@ -342,6 +342,8 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /** Push everyone a test opens: they are closed for you (see browserSuite). */
   readonly people: Person[];
+  /** A demo member signed in in their own browser context (signIn), pushed on `people`. */
+  member(email: string, options?: PersonOptions & { link?: string }): Promise<Member>;
 }
 
 /**
@@ -353,7 +355,14 @@ export interface BrowserSuite {
  * checks errors itself.
  */
 export function browserSuite(options: { server?: StartServerOptions; keepPeople?: boolean } = {}): BrowserSuite {
-  const suite = { people: [] as Person[] } as { server: RunningServer; browser: Browser; people: Person[] };
+  const suite = {
+    people: [] as Person[],
+    async member(email: string, personOptions: PersonOptions & { link?: string } = {}) {
+      const person = await signIn(suite.browser, suite.server, email, personOptions);
+      suite.people.push(person);
+      return person;
+    },
+  } as BrowserSuite & { server: RunningServer; browser: Browser; people: Person[] };
   const closeEveryone = async () => {
     const people = suite.people.splice(0);
     await Promise.all(people.map((p) => p.context.close().catch(() => undefined)));

@@ -35,11 +35,7 @@ const NEUTRAL = 'rgb(107, 115, 128)'; // #6b7380, people who speak for no party
 const suite = browserSuite();
 const { people } = suite;
 
-async function member(email: string, options: Parameters<typeof signIn>[3] = {}): Promise<Member> {
-  const person = await signIn(suite.browser, suite.server, email, options);
-  people.push(person);
-  return person;
-}
+const member = suite.member;
 
 /** How many elements match, page-wide. */
 const count = (page: Member['page'], selector: string): Promise<number> => page.locator(selector).count();

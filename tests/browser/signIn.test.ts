@@ -6,9 +6,7 @@ import {
   forgetHttpErrors,
   openBrowserContext,
   openDeclaration,
-  signIn,
   signInLink,
-  type Member,
 } from './helpers.ts';
 
 /**
@@ -21,11 +19,7 @@ const DOC = 'vn-fr-2023';
 const suite = browserSuite();
 const { people } = suite;
 
-async function member(email: string, options: Parameters<typeof signIn>[3] = {}): Promise<Member> {
-  const person = await signIn(suite.browser, suite.server, email, options);
-  people.push(person);
-  return person;
-}
+const member = suite.member;
 
 describe('the sign-in page', () => {
   it('says who the link signs in as, signs in only when asked, and lands on the home page', async () => {
