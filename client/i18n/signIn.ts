@@ -35,13 +35,13 @@ export const signInFr: Record<keyof typeof signInEn, string> = {
   'signIn.cancel': 'Pas maintenant',
   'signIn.warning.title': 'Vous êtes connecté sous un autre nom',
   'signIn.warning.detail':
-    'Vous êtes connecté en tant que {current} sur ce navigateur. Continuer déconnecte {current} de ce navigateur et vous connecte en tant que {next} : ce que vous écrirez ensuite, vous l’écrirez au nom de {next}.',
-  'signIn.same': 'Vous êtes déjà connecté en tant que {name} sur ce navigateur : inutile d’utiliser ce lien.',
+    'Vous êtes connecté en tant que {current} sur ce navigateur. Continuer déconnecte {current} de ce navigateur et vous connecte en tant que {next} : ce que vous écrirez ensuite, vous l’écrirez au nom de {next}.',
+  'signIn.same': 'Vous êtes déjà connecté en tant que {name} sur ce navigateur : inutile d’utiliser ce lien.',
   'signIn.goHome': 'Aller à mes déclarations',
   'signIn.failed': 'Le lien de connexion n’a pas pu être lu',
   'account.signOutEverywhere': 'Se déconnecter partout',
   'account.signOutEverywhere.confirm':
-    'Se déconnecter d’Accord sur tous les navigateurs et appareils, celui-ci compris ? Les pages ouvertes ailleurs se ferment aussitôt, et les liens de connexion pas encore utilisés ne fonctionneront plus.',
+    'Se déconnecter d’Accord sur tous les navigateurs et appareils, celui-ci compris ? Les pages ouvertes ailleurs se ferment aussitôt, et les liens de connexion pas encore utilisés ne fonctionneront plus.',
 };
 
 export const signInVi: Record<keyof typeof signInEn, string> = {
