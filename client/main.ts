@@ -13,6 +13,7 @@ import { agreementRoute } from './screens/status/routes.ts';
 import { homeScreen, type SignInNotice } from './screens/home.ts';
 import { notFoundScreen } from './screens/notFound.ts';
 import { signedOutScreen } from './screens/signedOut.ts';
+import { signInScreen } from './screens/signIn.ts';
 
 /**
  * Entry point: find out who is here (GET /api/me), set the interface language,
@@ -21,6 +22,7 @@ import { signedOutScreen } from './screens/signedOut.ts';
  *   /d/<documentId>   one declaration, edited live
  *   /admin            parties and members (secretariat)
  *   /d/<documentId>/status, /d/<documentId>/versions   its approvals, versions and comparisons
+ *   /signin/<token>   a sign-in link: says who it signs in as, asks, then signs in (before any /api/me)
  * Without a session every path shows the signed-out page. Links are ordinary
  * links (a full page load), so each screen starts clean.
  */
@@ -86,6 +88,9 @@ function showUnreachable(root: HTMLElement, error: unknown): void {
 async function boot(root: HTMLElement): Promise<void> {
   // A first guess (saved choice, else the browser) for whatever shows before we know the person.
   setLocale(initialLocale(), { remember: false });
+  // A sign-in link's page asks before it signs in; it says itself who is signed in here (no 401 to log).
+  const signInLink = /^\/signin\/([^/]+)\/?$/.exec(window.location.pathname);
+  if (signInLink) return mount(() => signInScreen(root, signInLink[1] ?? ''));
   const refusal = signInRefusal();
   let me: Me;
   try {

@@ -28,6 +28,8 @@ import { openServerKey, storeHasVersions, type ServerKey } from './versions/serv
 import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
+import { signInRouter } from './routes/signIn.ts';
+import { sweepEndedSessions } from './auth/sessionSweep.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
 import { storageFailureOf } from './store/storageError.ts';
@@ -123,11 +125,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use(sessionMiddleware(store));
   app.use(sameOriginForStateChanges);
   app.get('/api/health', (_req, res) => res.json({ ok: true }));
-  // Set once socket.io exists (below): signing out closes that session's live connections.
-  let endSession: (sessionId: string) => Promise<void> = async () => {};
-  const session = sessionRouter(store, (sessionId) => endSession(sessionId));
-  app.use(session.pages);
-  app.use('/api', session.api);
+  // Set once socket.io exists (below): signing out (here, everywhere, or as someone else) closes those sessions' live connections.
+  let endSessions: (sessionIds: ReadonlySet<string>) => Promise<void> = async () => {};
+  const sessionsEnded = (sessionIds: string[]) => endSessions(new Set(sessionIds));
+  const signIn = signInRouter(store, sessionsEnded);
+  app.use(signIn.pages);
+  app.use('/api', signIn.api);
+  app.use('/api', sessionRouter(store, sessionsEnded));
   app.use('/api', documentsRouter(store, sync));
   // Set once socket.io exists (below); membership changes apply to open connections at once.
   let applyMembership: (documentId: string, accountId: string) => Promise<void> = async () => {};
@@ -139,7 +143,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);
-  const { io, notifier, publish, reauthorize, endSession: endSocketSession } = createSocketServer(
+  const { io, notifier, publish, reauthorize, endSessions: endSocketSessions, sessionIds: socketSessionIds } = createSocketServer(
     httpServer,
     store,
     logger,
@@ -147,10 +151,17 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     options.limits?.maxSocketEventsPerSecond,
   );
   approvals.setPublisher(publish);
-  endSession = async (sessionId) => {
-    await sync.endSession(sessionId);
-    await endSocketSession(sessionId);
+  endSessions = async (sessionIds) => {
+    await sync.endSessions(sessionIds);
+    await endSocketSessions(sessionIds);
   };
+  const stopSweep = sweepEndedSessions({
+    store,
+    sources: [() => sync.sessionIds(), socketSessionIds],
+    end: endSessions,
+    everyMs: limits.sessionSweepMs,
+    logger,
+  });
   applyMembership = async (documentId, accountId) => {
     const account = await store.getAccount(accountId);
     const access = account ? await loadAccess(store, account, documentId) : undefined;
@@ -191,6 +202,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     logger,
     close() {
       closed ??= (async () => {
+        stopSweep();
         await sync.close();
         await io.close(); // also closes httpServer
         httpServer.closeAllConnections();

@@ -40,6 +40,8 @@ Commands:
   revoke --document ID --account ACCOUNT_ID
   link --email E                         a fresh single-use sign-in link
   secretariat --name NAME --email E      create a global secretariat account and print its link
+  sign-out-everywhere --email E          end every session of the account and void its unused sign-in links
+                                         (a running server closes their live connections within seconds)
   verify --document ID [--against FILE]  check the chain of versions and signatures, its signed heads (exit 1 on
                                          tampering); with --against, also an export (PDF, DOCX or JSON) against the store
   export --document ID [--version N] [--format pdf|docx|json] [--layout parallel|vi|fr|sequential] --out FILE
@@ -174,6 +176,12 @@ async function run(store: Store, command: string | undefined, options: Options, 
       const account = await store.findAccountByEmail(required(options, 'email'));
       if (!account) throw new UsageError(`No account with email ${String(options.email)}.`);
       return signInUrl(baseUrl, await issueSignInToken(store, account.id));
+    }
+    case 'sign-out-everywhere': {
+      const account = await store.findAccountByEmail(required(options, 'email'));
+      if (!account) throw new UsageError(`No account with email ${String(options.email)}.`);
+      const { sessionIds, voidedLinks } = await store.endAllSessions(account.id);
+      return `Signed ${account.name} out everywhere: ${sessionIds.length} session(s) ended, ${voidedLinks} unused sign-in link(s) voided.`;
     }
     case 'secretariat': {
       const account = await ensureAccount(store, { name: required(options, 'name'), email: required(options, 'email'), isSecretariat: true });

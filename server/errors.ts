@@ -1,4 +1,5 @@
 import { ErrorCode, type ErrorBody } from '../shared/protocol.ts';
+import type { InviteRefusal } from './store/identityTypes.ts';
 
 /**
  * HTTP errors with a status and a stable code, thrown by routes and turned into
@@ -43,5 +44,13 @@ export const notAMember = (documentId: string) =>
 
 export const crossSiteRequest = () =>
   new HttpError(403, ErrorCode.Forbidden, 'Cross-site request refused: state changes must come from Accord’s own pages.');
+
+/** A sign-in link that cannot be used, by why (the page words each in the person's language). */
+export const signInLinkRefused = (reason: InviteRefusal) =>
+  reason === 'unknown'
+    ? new HttpError(404, ErrorCode.InvalidToken, 'This sign-in link is not valid: ask the secretariat for a new one.')
+    : reason === 'used'
+      ? new HttpError(410, ErrorCode.SignInLinkUsed, 'This sign-in link has already been used: each link works once.')
+      : new HttpError(410, ErrorCode.SignInLinkExpired, 'This sign-in link has expired: ask the secretariat for a new one.');
 
 export const conflict = (message: string) => new HttpError(409, ErrorCode.Conflict, message);

@@ -40,6 +40,13 @@ export const limits = {
    * declaration it opens; a join makes the server tell every follower.
    */
   maxSocketEventsPerSecond: 20,
+  /**
+   * How often the server looks up again the sessions its live connections were
+   * opened with, and closes those of sessions ended by another process (the
+   * CLI's sign-out-everywhere) or expired. A session ended through the server
+   * closes its connections at once.
+   */
+  sessionSweepMs: 2_000,
   /** Open sync connections on one document (1013, try again later, beyond). */
   maxConnectionsPerDocument: 2000,
   /** Open sync connections from one network address (a hotel NAT holds many delegates). */

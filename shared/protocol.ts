@@ -114,7 +114,12 @@ export const ErrorCode = {
   Unauthorized: 'unauthorized',
   Forbidden: 'forbidden',
   Conflict: 'conflict',
+  /** A sign-in link that was never issued (or was voided by "sign out everywhere") (404). */
   InvalidToken: 'invalid_token',
+  /** A sign-in link that has been used already: each works once (410). */
+  SignInLinkUsed: 'sign_in_link_used',
+  /** A sign-in link past its 7 days (410). */
+  SignInLinkExpired: 'sign_in_link_expired',
   Internal: 'internal_error',
   /** The server cannot write to its storage (disk full, read-only): nothing of the request was stored (503). */
   StorageUnavailable: 'storage_unavailable',

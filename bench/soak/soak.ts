@@ -42,6 +42,8 @@ import { orderArray, paragraphXmlText, paragraphsMap, readOrder } from '../../sh
 import { DEMO_DOCUMENT, fingerprint } from '../sync/demoSeed.ts';
 import { cpuSeconds } from '../sync/stats.ts';
 import { SoakClient } from './client.ts';
+// The link's page asks first; confirming POSTs (the same as the tests do).
+import { followSignInLink } from '../../tests/helpers/auth.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -128,13 +130,6 @@ function cellTexts(doc: Y.Doc): Y.XmlText[] {
     }
   }
   return texts;
-}
-
-async function followSignInLink(url: string): Promise<string> {
-  const res = await fetch(url, { redirect: 'manual' });
-  const setCookie = res.headers.get('set-cookie');
-  if (res.status !== 303 || !setCookie) throw new Error(`sign-in failed: ${res.status}`);
-  return setCookie.split(';')[0]!;
 }
 
 /** Compiles the server as `npm run build` does, so the soak runs what `npm start` runs. */

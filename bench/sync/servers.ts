@@ -15,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_DOCUMENT } from './demoSeed.ts';
 import type { Dialect } from './wire.ts';
+// The link's page asks first; confirming POSTs (the same as the tests do).
+import { followSignInLink } from '../../tests/helpers/auth.ts';
 
 export const SERVER_NAMES = ['accord', 'reference', 'hocuspocus'] as const;
 /** The servers a report lists, in order: the default three, and a baseline Accord when one was run. */
@@ -86,14 +88,6 @@ function stopper(child: ChildProcess, exited: Promise<void>, cleanup?: () => voi
     clearTimeout(timer);
     cleanup?.();
   };
-}
-
-/** Follows a sign-in link like a browser; returns "name=value" of the session cookie. */
-async function followSignInLink(url: string): Promise<string> {
-  const res = await fetch(url, { redirect: 'manual' });
-  const setCookie = res.headers.get('set-cookie');
-  if (res.status !== 303 || !setCookie) throw new Error(`sign-in failed: ${res.status}`);
-  return setCookie.split(';')[0]!;
 }
 
 /** Members who may edit the text: the load's clients sign in as these. */

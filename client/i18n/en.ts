@@ -1,5 +1,6 @@
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
+import { signInEn } from './signIn.ts';
 import { approvalsEn } from './approvals.ts';
 import { structureEn } from './structure.ts';
 /** English: the reference catalogue. Every key here must exist in fr.ts and vi.ts. */
@@ -7,6 +8,7 @@ export const en = {
   ...approvalsEn,
   ...structureEn,
   ...exportEn,
+  ...signInEn,
   ...commentsEn,
   'app.name': 'Accord',
   'language.choose': 'Language',

@@ -1,5 +1,6 @@
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
+import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
 import { structureFr } from './structure.ts';
 import type { MessageKey } from './en.ts';
@@ -12,6 +13,7 @@ export const fr: Record<MessageKey, string> = {
   ...approvalsFr,
   ...structureFr,
   ...exportFr,
+  ...signInFr,
   ...commentsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',

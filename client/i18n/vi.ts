@@ -1,5 +1,6 @@
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
+import { signInVi } from './signIn.ts';
 import { approvalsVi } from './approvals.ts';
 import { structureVi } from './structure.ts';
 import type { MessageKey } from './en.ts';
@@ -9,6 +10,7 @@ export const vi: Record<MessageKey, string> = {
   ...approvalsVi,
   ...structureVi,
   ...exportVi,
+  ...signInVi,
   ...commentsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',

@@ -124,3 +124,28 @@ export async function revokeMember(documentId: string, accountId: string): Promi
 export async function newSignInLink(documentId: string, accountId: string): Promise<string> {
   return (await request<{ signInUrl: string }>('POST', `${documentPath(documentId)}/members/${encodeURIComponent(accountId)}/link`)).signInUrl;
 }
+
+/** Who a sign-in link signs in as (GET /api/sign-in/:token; server/auth/signInPreview.ts says why so little). */
+export interface SignInPreview {
+  account: { name: string; email: string | null; locale: Locale | null; isSecretariat: boolean };
+  roles: Array<{ role: Role; party: { vi: string; fr: string } | null }>;
+  expiresAt: string;
+  signedInAs: { name: string; email: string | null; sameAccount: boolean } | null;
+}
+
+const signInPath = (token: string): string => `/api/sign-in/${encodeURIComponent(token)}`;
+
+/** Looks at a sign-in link without using it. */
+export async function previewSignIn(token: string, signal?: AbortSignal): Promise<SignInPreview> {
+  return (await request<{ signIn: SignInPreview }>('GET', signInPath(token), { signal })).signIn;
+}
+
+/** Uses a sign-in link: ends this browser's session, if any, and opens the link's. */
+export async function useSignInLink(token: string): Promise<Account> {
+  return (await request<{ account: Account }>('POST', signInPath(token))).account;
+}
+
+/** Ends every session of the person (every browser) and voids the sign-in links they have not used. */
+export async function signOutEverywhere(): Promise<void> {
+  await request<{ ok: true }>('POST', '/api/session/logout-everywhere');
+}

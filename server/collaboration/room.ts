@@ -784,13 +784,18 @@ export class Room {
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), socket);
   }
 
-  /** Closes the connections opened with a session that has just ended (sign-out). */
-  endSession(sessionId: string): void {
+  /** Closes the connections opened with sessions that have just ended (sign-out, here or everywhere). */
+  endSessions(sessionIds: ReadonlySet<string>): void {
     for (const [socket, member] of [...this.members]) {
-      if (member.context.sessionId !== sessionId) continue;
+      if (!member.context.sessionId || !sessionIds.has(member.context.sessionId)) continue;
       this.leave(socket);
       socket.close(CloseCode.Unauthorized, 'signed out');
     }
+  }
+
+  /** The sessions this room's connections were opened with (to find those ended elsewhere). */
+  sessionIds(into: Set<string>): void {
+    for (const member of this.members.values()) if (member.context.sessionId) into.add(member.context.sessionId);
   }
 
   /** True when an update holds no struct and no deletion the document does not already have. */

@@ -314,11 +314,21 @@ export class SyncServer {
     if (room) (await room).reauthorize(accountId, context);
   }
 
-  /** Closes every sync connection opened with this session (the person signed out). */
-  async endSession(sessionId: string): Promise<void> {
+  /** Closes every sync connection opened with these sessions (the person signed out, here or everywhere). */
+  async endSessions(sessionIds: ReadonlySet<string>): Promise<void> {
+    if (sessionIds.size === 0) return;
     for (const room of await Promise.allSettled([...this.rooms.values()])) {
-      if (room.status === 'fulfilled') room.value.endSession(sessionId);
+      if (room.status === 'fulfilled') room.value.endSessions(sessionIds);
     }
+  }
+
+  /** The sessions the open connections were opened with. */
+  async sessionIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const room of await Promise.allSettled([...this.rooms.values()])) {
+      if (room.status === 'fulfilled') room.value.sessionIds(ids);
+    }
+    return ids;
   }
 
   /** Registers an observer of every live document (e.g. the approval hash tracker). */

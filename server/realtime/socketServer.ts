@@ -181,9 +181,12 @@ export function createSocketServer(
       }
     }
   };
-  /** Disconnects every socket opened with a session that has just ended. */
-  const endSession = async (sessionId: string) => {
-    for (const socket of await io.fetchSockets()) if (socket.data.sessionId === sessionId) socket.disconnect(true);
+  /** Disconnects every socket opened with sessions that have just ended. */
+  const endSessions = async (sessionIds: ReadonlySet<string>) => {
+    if (sessionIds.size === 0) return;
+    for (const socket of await io.fetchSockets()) if (socket.data.sessionId && sessionIds.has(socket.data.sessionId)) socket.disconnect(true);
   };
-  return { io, notifier, publish, reauthorize, endSession };
+  /** The sessions the connected sockets were opened with. */
+  const sessionIds = async () => new Set((await io.fetchSockets()).flatMap((socket) => (socket.data.sessionId ? [socket.data.sessionId] : [])));
+  return { io, notifier, publish, reauthorize, endSessions, sessionIds };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ID_PATTERN } from '../../shared/limits.ts';
 import { LOCALES } from '../../shared/i18n.ts';
 import { ROLES } from '../../shared/roles.ts';
+import { TOKEN_PATTERN } from '../auth/tokens.ts';
 
 /** Request schemas of the REST API, one per input shape. */
 export const Id = z.string().regex(ID_PATTERN, 'ids are 1–64 letters, digits, "-" or "_"');
@@ -32,3 +33,6 @@ export const InviteBody = z.object({
 });
 
 export const UpdateMeBody = z.object({ locale: z.enum(LOCALES).nullable() });
+
+/** A sign-in link's token (43 URL-safe characters: tokens.ts). */
+export const SignInParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });

@@ -1,31 +1,14 @@
 import { Router } from 'express';
-import { clearedSessionCookie, sessionCookie } from '../auth/cookies.ts';
-import { closeSession, openSession } from '../auth/sessions.ts';
-import { TOKEN_PATTERN, hashToken } from '../auth/tokens.ts';
-import { SIGN_IN_PATH } from '../commands/members.ts';
+import { clearedSessionCookie } from '../auth/cookies.ts';
+import { closeSession } from '../auth/sessions.ts';
 import { unauthorized } from '../errors.ts';
 import type { Store } from '../store/types.ts';
 import { parse } from './context.ts';
 import { UpdateMeBody } from './schemas.ts';
 import { presentAccount } from './presenters.ts';
 
-/**
- * Signing in (following a single-use link), out, and the signed-in person.
- * The sign-in route is a page, not API: it redirects to the home page, with
- * `?signin=<reason>` when the link cannot be used.
- */
-export function sessionRouter(store: Store, sessionEnded: (sessionId: string) => Promise<void>): { pages: Router; api: Router } {
-  const pages = Router();
-  pages.get(`${SIGN_IN_PATH}/:token`, async (req, res) => {
-    const token = req.params.token;
-    const result = TOKEN_PATTERN.test(token) ? await store.consumeInvite(hashToken(token), new Date()) : { refused: 'unknown' as const };
-    if ('refused' in result) return res.redirect(303, `/?signin=${result.refused}`);
-    const session = await openSession(store, result.accountId);
-    res.setHeader('Set-Cookie', sessionCookie(session, req.secure));
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.redirect(303, '/');
-  });
-
+/** Signing out (here, or everywhere), and the signed-in person. Signing in: signIn.ts. */
+export function sessionRouter(store: Store, sessionsEnded: (sessionIds: string[]) => Promise<void>): Router {
   const api = Router();
   api.get('/me', async (req, res) => {
     if (!req.account) throw unauthorized();
@@ -43,10 +26,19 @@ export function sessionRouter(store: Store, sessionEnded: (sessionId: string) =>
   api.post('/session/logout', async (req, res) => {
     const sessionId = await closeSession(store, req);
     // Pages open with that session lose their live connections at once.
-    if (sessionId) await sessionEnded(sessionId);
+    if (sessionId) await sessionsEnded([sessionId]);
     res.setHeader('Set-Cookie', clearedSessionCookie());
     res.json({ ok: true });
   });
 
-  return { pages, api };
+  // Every session of the account (other browsers, a lost phone) and its unused sign-in links; their live connections close at once.
+  api.post('/session/logout-everywhere', async (req, res) => {
+    if (!req.account) throw unauthorized();
+    const { sessionIds, voidedLinks } = await store.endAllSessions(req.account.id);
+    await sessionsEnded(sessionIds);
+    res.setHeader('Set-Cookie', clearedSessionCookie());
+    res.json({ ok: true, endedSessions: sessionIds.length, voidedLinks });
+  });
+
+  return api;
 }

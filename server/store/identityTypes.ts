@@ -45,8 +45,14 @@ export interface IdentityStore {
   createInvite(tokenHash: string, accountId: string, expiresAt: Date): Promise<void>;
   /** Marks an invite used, atomically, and returns its account; or why it cannot be used. */
   consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }>;
+  /** Whose an invite is and until when, if it can be used now; changes nothing (a GET of the link uses nothing up). */
+  peekInvite(tokenHash: string, now: Date): Promise<{ accountId: string; expiresAt: string } | { refused: InviteRefusal }>;
 
   createSession(tokenHash: string, accountId: string, expiresAt: Date): Promise<void>;
   getSessionAccount(tokenHash: string, now: Date): Promise<Account | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of an account and voids its unused sign-in links; returns the ended sessions' ids. */
+  endAllSessions(accountId: string): Promise<{ sessionIds: string[]; voidedLinks: number }>;
+  /** Those of these session ids (token hashes) that are still valid at `now`. */
+  liveSessions(sessionIds: Iterable<string>, now: Date): Promise<Set<string>>;
 }

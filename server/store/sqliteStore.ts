@@ -9,6 +9,7 @@ import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredStructureApproval, StoredVersion } from './agreementTypes.ts';
 import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
 import { SqliteClaims } from './sqliteClaims.ts';
+import { SqliteSessions } from './sqliteSessions.ts';
 import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly updateLog: UpdateLogWriter;
   private readonly agreement: SqliteAgreement;
   private readonly claims: SqliteClaims;
+  private readonly sessions: SqliteSessions;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -85,6 +87,7 @@ export class SqliteStore implements Store {
     }
     this.agreement = new SqliteAgreement(this.db);
     this.claims = new SqliteClaims(this.db);
+    this.sessions = new SqliteSessions(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -290,18 +293,11 @@ export class SqliteStore implements Store {
   }
 
   async consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }> {
-    return this.db.transaction((): { accountId: string } | { refused: InviteRefusal } => {
-      const row = this.db
-        .prepare<[string], { account_id: string; expires_at: string; used_at: string | null }>(
-          'SELECT account_id, expires_at, used_at FROM invites WHERE token_hash = ?',
-        )
-        .get(tokenHash);
-      if (!row) return { refused: 'unknown' };
-      if (row.used_at) return { refused: 'used' };
-      if (new Date(row.expires_at) <= now) return { refused: 'expired' };
-      this.db.prepare('UPDATE invites SET used_at = ? WHERE token_hash = ?').run(now.toISOString(), tokenHash);
-      return { accountId: row.account_id };
-    }).immediate();
+    return this.sessions.consumeInvite(tokenHash, now);
+  }
+
+  async peekInvite(tokenHash: string, now: Date): Promise<{ accountId: string; expiresAt: string } | { refused: InviteRefusal }> {
+    return this.sessions.peekInvite(tokenHash, now);
   }
 
   async createSession(tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
@@ -323,6 +319,9 @@ export class SqliteStore implements Store {
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
+
+  async endAllSessions(accountId: string): Promise<{ sessionIds: string[]; voidedLinks: number }> { return this.sessions.endAllSessions(accountId); }
+  async liveSessions(sessionIds: Iterable<string>, now: Date): Promise<Set<string>> { return this.sessions.liveSessions(sessionIds, now); }
 
   // ---- comments -------------------------------------------------------------
 

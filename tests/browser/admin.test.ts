@@ -113,7 +113,7 @@ describe('the admin page', () => {
     people.push({ ...third, name: 'a second browser' });
     await third.page.goto(link);
     await third.page.locator('[data-testid="signed-out"][data-reason="used"]').waitFor();
-    forgetHttpErrors(third, 401); // /api/me without a session
+    forgetHttpErrors(third, 401, 410); // /api/me without a session, the used link
 
     // Revoking asks first, then removes him; his page no longer opens the declaration.
     let asked = '';

@@ -195,12 +195,18 @@ export async function openBrowserContext(browser: Browser, options: PersonOption
   return { context, page, errors };
 }
 
-/** Follows a sign-in link in the page and waits for the home page that greets the person. */
+/**
+ * Follows a sign-in link in the page as a person does — its page asks, she
+ * presses "Continue" — and waits for the home page that greets her.
+ */
 export async function followLink(page: Page, link: string, timeout = 30_000): Promise<string> {
   await page.goto(link);
   const home = page.locator('[data-testid="home"]');
   const refused = page.locator('[data-testid="signed-out"]');
   try {
+    const asked = page.locator('[data-testid="signin-continue"]');
+    await asked.or(refused).or(home).first().waitFor({ timeout });
+    if (await asked.isVisible()) await asked.click();
     await home.or(refused).first().waitFor({ timeout });
   } catch (error) {
     const shown = (await page.locator('body').innerText().catch(() => '')).slice(0, 300);
@@ -336,6 +342,8 @@ export interface BrowserSuite {
   readonly browser: Browser;
   /** Push everyone a test opens: they are closed for you (see browserSuite). */
   readonly people: Person[];
+  /** A demo member signed in in their own browser context (signIn), pushed on `people`. */
+  member(email: string, options?: PersonOptions & { link?: string }): Promise<Member>;
 }
 
 /**
@@ -347,7 +355,14 @@ export interface BrowserSuite {
  * checks errors itself.
  */
 export function browserSuite(options: { server?: StartServerOptions; keepPeople?: boolean } = {}): BrowserSuite {
-  const suite = { people: [] as Person[] } as { server: RunningServer; browser: Browser; people: Person[] };
+  const suite = {
+    people: [] as Person[],
+    async member(email: string, personOptions: PersonOptions & { link?: string } = {}) {
+      const person = await signIn(suite.browser, suite.server, email, personOptions);
+      suite.people.push(person);
+      return person;
+    },
+  } as BrowserSuite & { server: RunningServer; browser: Browser; people: Person[] };
   const closeEveryone = async () => {
     const people = suite.people.splice(0);
     await Promise.all(people.map((p) => p.context.close().catch(() => undefined)));

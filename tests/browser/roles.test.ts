@@ -34,11 +34,7 @@ const NEUTRAL = 'rgb(107, 115, 128)'; // #6b7380, people who speak for no party
 const suite = browserSuite();
 const { people } = suite;
 
-async function member(email: string, options: Parameters<typeof signIn>[3] = {}): Promise<Member> {
-  const person = await signIn(suite.browser, suite.server, email, options);
-  people.push(person);
-  return person;
-}
+const member = suite.member;
 
 /** How many elements match, page-wide. */
 const count = (page: Member['page'], selector: string): Promise<number> => page.locator(selector).count();
@@ -87,8 +83,9 @@ describe('signed out', () => {
       await page.locator(`[data-testid="signed-out"][data-reason="${reason}"]`).waitFor();
       expect(await page.locator('[data-testid="signed-out"]').textContent()).toContain(words);
     }
-    // The server refuses /api/me without a session: Chromium logs each 401; expected here.
-    forgetHttpErrors(visitor, 401);
+    // The server refuses /api/me without a session, and the used link (410): Chromium logs each; expected here.
+    forgetHttpErrors(visitor, 401, 410);
+    forgetHttpErrors(first, 410);
   });
 
   it('signing out ends the session: the page shows the signed-out message, and so does a reload', async () => {

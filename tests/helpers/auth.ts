@@ -11,11 +11,22 @@ export const DEMO = {
   observer: 'observer@demo.accord',
 } as const;
 
-/** Follows a sign-in link like a browser and returns the session cookie ("name=value"). */
+/** Where the sign-in page POSTs to use a link (`/signin/<token>` → `/api/sign-in/<token>`). */
+export function signInApiUrl(link: string): string {
+  const url = new URL(link);
+  const token = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1];
+  if (!token) throw new Error(`not a sign-in link: ${link}`);
+  return `${url.origin}/api/sign-in/${token}`;
+}
+
+/**
+ * Follows a sign-in link like a person in a browser: its page asks first, and
+ * confirming POSTs from that page (same origin). Returns the session cookie ("name=value").
+ */
 export async function followSignInLink(url: string): Promise<string> {
-  const res = await fetch(url, { redirect: 'manual' });
+  const res = await fetch(signInApiUrl(url), { method: 'POST', headers: { origin: new URL(url).origin } });
   const setCookie = res.headers.get('set-cookie');
-  if (res.status !== 303 || !setCookie) throw new Error(`sign-in failed: ${res.status} ${res.headers.get('location')}`);
+  if (res.status !== 200 || !setCookie) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   return setCookie.split(';')[0]!;
 }
 

@@ -6,8 +6,8 @@ import * as Y from 'yjs';
 import { inviteMember, issueSignInToken, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
-import { CloseCode, type JoinReply } from '../../shared/protocol.ts';
-import { DEMO, api, followSignInLink, signInAs } from '../helpers/auth.ts';
+import { CloseCode, ErrorCode, type ErrorBody, type JoinReply } from '../../shared/protocol.ts';
+import { DEMO, api, followSignInLink, signInApiUrl, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 
@@ -114,18 +114,21 @@ describe('identity and permissions on every path', () => {
     it('makes sign-in links single-use and expiring, stores only their hash, and sets an HttpOnly SameSite cookie', async () => {
       const account = (await server.store.findAccountByEmail(DEMO.frDrafter))!;
       const token = await issueSignInToken(server.store, account.id);
-      const first = await fetch(signInUrl(server.url, token), { redirect: 'manual' });
-      expect(first.status).toBe(303);
+      const use = (t: string) => fetch(signInApiUrl(signInUrl(server.url, t)), { method: 'POST', headers: { origin: server.url } });
+      const first = await use(token);
+      expect(first.status).toBe(200);
       const cookie = first.headers.get('set-cookie')!;
       expect(cookie).toMatch(/^accord_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
 
-      const again = await fetch(signInUrl(server.url, token), { redirect: 'manual' });
-      expect(again.headers.get('location')).toBe('/?signin=used');
+      const again = await use(token);
+      expect(again.status).toBe(410);
+      expect(((await again.json()) as ErrorBody).error.code).toBe(ErrorCode.SignInLinkUsed);
       expect(again.headers.get('set-cookie')).toBeNull();
 
-      const expired = await issueSignInToken(server.store, account.id, -1000);
-      expect((await fetch(signInUrl(server.url, expired), { redirect: 'manual' })).headers.get('location')).toBe('/?signin=expired');
-      expect((await fetch(`${server.url}/signin/${'x'.repeat(43)}`, { redirect: 'manual' })).headers.get('location')).toBe('/?signin=unknown');
+      const expired = await use(await issueSignInToken(server.store, account.id, -1000));
+      expect([expired.status, ((await expired.json()) as ErrorBody).error.code]).toEqual([410, ErrorCode.SignInLinkExpired]);
+      const unknown = await use('x'.repeat(43));
+      expect([unknown.status, ((await unknown.json()) as ErrorBody).error.code]).toEqual([404, ErrorCode.InvalidToken]);
 
       const db = new Database(path.join(server.dataDir, DATABASE_FILE), { readonly: true });
       const stored = db.prepare('SELECT token_hash FROM invites').all() as Array<{ token_hash: string }>;

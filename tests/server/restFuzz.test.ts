@@ -52,6 +52,9 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['PATCH', '/api/documents/:documentId/comments/:commentId'],
   ['DELETE', '/api/documents/:documentId/comments/:commentId'],
   ['GET', '/signin/:token'],
+  ['GET', '/api/sign-in/:token'],
+  ['POST', '/api/sign-in/:token'],
+  ['POST', '/api/session/logout-everywhere'],
 ];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND', 'PURGE'];
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND']);
@@ -201,7 +204,7 @@ describe('REST fuzzing', () => {
     if (!headers['content-type']) delete headers['content-type'];
     // Bodiless changes (sign out, cut a version, sign, withdraw, remove, issue a link) need no
     // payload to be valid: with every id real, only a cross-site Origin makes them invalid.
-    const bodiless = ['/api/session/logout', '/versions', '/signatures', '/approval', '/members/:accountId', '/link'].some((end) => template.endsWith(end));
+    const bodiless = ['/api/session/logout', '/logout-everywhere', '/versions', '/signatures', '/approval', '/members/:accountId', '/link'].some((end) => template.endsWith(end));
     if (!safe && bodiless && allReal && headers.cookie) headers.origin = 'https://evil.example';
     return { method, path, headers, ...(body ? { body } : {}) };
   }
