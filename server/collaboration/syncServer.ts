@@ -132,16 +132,17 @@ export class SyncServer {
     const opening = this.counts.open(address);
     socket.once('close', opening.release);
     const generation = this.revocations;
+    const seen: { user?: string } = {};
     let context: ConnectionContext;
     try {
       await this.openingProbe?.('before-authentication', documentId);
-      context = await this.admit(request, documentId, address, opening);
+      context = await this.admit(request, documentId, address, opening, seen);
       await this.openingProbe?.('authenticated', documentId);
       if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
     } catch (error) {
       const rejection = error instanceof SyncRejection ? error : new SyncRejection(CloseCode.StorageFailure, 'server error while opening the document', 503);
       if (!(error instanceof SyncRejection)) this.logger.error({ err: error, documentId, address }, 'sync connection failed');
-      this.logRefusal(rejection, { documentId, address });
+      this.logRefusal(rejection, { documentId, address, ...seen });
       refuseUpgrade(socket, rejection);
       return;
     }
@@ -155,7 +156,7 @@ export class SyncServer {
    * authentication (within limits.authTimeoutMs), the document. Counts the
    * connection for the per-document and per-member limits once admitted.
    */
-  private async admit(request: IncomingMessage, documentId: string, address: string, opening: Opening): Promise<ConnectionContext> {
+  private async admit(request: IncomingMessage, documentId: string, address: string, opening: Opening, seen: { user?: string }): Promise<ConnectionContext> {
     if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
     if (this.counts.fromAddress(address) > this.limits.maxConnectionsPerAddress) {
       throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections from this address; try again later', 429);
@@ -166,6 +167,7 @@ export class SyncServer {
     });
     const authenticated = await Promise.race([this.hooks.authenticate(request, documentId), timeout]).finally(() => clearTimeout(timer));
     const context: ConnectionContext = { ...authenticated, address };
+    seen.user = context.user.id;
     // Whatever the hook checked, unknown ids are refused before anything is loaded or created: random names cost nothing.
     if (!ID_PATTERN.test(documentId) || !(await this.store.getDocument(documentId))) {
       throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
