@@ -78,6 +78,7 @@ export function rawSyncSocket(wsUrl: string, documentId: string, options: { quer
     ws.once('error', reject);
   });
   opened.catch(() => {}); // a refused upgrade rejects it; tests that only look at `closed` or `refused` need not await it
+  ws.on('error', () => {}); // reported through `opened` and `closed`; a refused upgrade is terminated (an error) once read
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
