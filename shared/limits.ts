@@ -23,12 +23,21 @@ export const limits = {
   maxDocumentIdLength: 64,
   /** Longest pair id accepted anywhere. */
   maxPairIdLength: 64,
-  /** Messages buffered for a connection while its authentication is pending. */
+  /**
+   * Messages buffered for a connection between its upgrade and its joining
+   * the document's room (authentication runs before the upgrade; the room
+   * may still be loading).
+   */
   maxQueuedMessagesBeforeAuth: 64,
-  /** Bytes buffered for a connection while its authentication is pending. */
+  /** Bytes buffered for a connection between its upgrade and its joining the room. */
   maxBytesBeforeAuth: 1024 * 1024,
-  /** Time a connection has to be authenticated before it is closed (4408). */
+  /**
+   * Time a connection has to be authenticated (answered HTTP 408 before the
+   * upgrade) and then to join the room (closed 4408 after it).
+   */
   authTimeoutMs: 10_000,
+  /** The Retry-After (seconds) of a sync upgrade refused for a limit or a restart (HTTP 429/503). */
+  syncRetryAfterSeconds: 5,
   /**
    * Sync messages one connection may send per second (4429 beyond). Typing is a
    * few dozen; a script making one transaction per pair stays well below.
@@ -47,11 +56,14 @@ export const limits = {
    * closes its connections at once.
    */
   sessionSweepMs: 2_000,
-  /** Open sync connections on one document (1013, try again later, beyond). */
+  /** Open sync connections on one document (upgrade answered HTTP 503 beyond). */
   maxConnectionsPerDocument: 2000,
-  /** Open sync connections from one network address (a hotel NAT holds many delegates). */
+  /**
+   * Open (or authenticating) sync connections from one network address
+   * (upgrade answered HTTP 429 beyond; a hotel NAT holds many delegates).
+   */
   maxConnectionsPerAddress: 1000,
-  /** Declarations one member may have open at once over sync (1013 beyond). */
+  /** Declarations one member may have open at once over sync (upgrade answered HTTP 429 beyond). */
   maxOpenDocumentsPerMember: 20,
   /**
    * When a document's stored update log holds more rows than this, the store

@@ -41,6 +41,8 @@ export async function signInPreview(
     seen.add(key);
     roles.push({ role: membership.role, party });
   }
+  // In one order whatever order the store lists memberships in: by role, then delegation (none last).
+  roles.sort((a, b) => a.role.localeCompare(b.role) || (a.party?.vi ?? '\uffff').localeCompare(b.party?.vi ?? '\uffff', 'vi'));
   return {
     account: { name: account.name, email: account.email && maskEmail(account.email), locale: account.locale, isSecretariat: account.isSecretariat },
     roles,

@@ -382,6 +382,7 @@ export class Room {
       socket.close(CloseCode.MessageTooLarge, error.message.slice(0, 120));
       return;
     }
+    if (admitted.forged.length > 0) this.logger.warn({ ...this.who(socket, member), clientIds: admitted.forged }, 'awareness refused: client id of another member');
     for (const id of admitted.claimed) {
       this.awarenessOwners.set(id, socket);
       member.awarenessIds.add(id);
@@ -622,16 +623,22 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
-      this.logger.warn({ documentId: this.documentId, err: error }, 'update could not be applied');
+      this.logger.warn({ ...this.who(origin), err: error }, 'update could not be applied');
       origin.close(CloseCode.MalformedMessage, 'malformed message: update could not be applied');
     }
     this.noteStall(origin, performance.now() - started, update.length);
   }
 
+  /** Who is on a connection, for the security log: document, account, remote address. */
+  private who(socket: SyncSocket, member = this.members.get(socket)): { documentId: string; user?: string; address?: string } {
+    const context = member?.context;
+    return { documentId: this.documentId, user: context?.user.id, address: context?.address };
+  }
+
   /** Logs an update (or a slice of one) that held the event loop for longer than limits.updateStallWarnMs, with who sent it. */
   private noteStall(origin: SyncSocket, ms: number, bytes: number): void {
     if (ms <= limits.updateStallWarnMs) return;
-    this.logger.warn({ documentId: this.documentId, user: this.members.get(origin)?.context.user.id, ms: Math.round(ms), bytes }, 'an update held the event loop');
+    this.logger.warn({ ...this.who(origin), ms: Math.round(ms), bytes }, 'an update held the event loop');
   }
 
   /**
@@ -649,7 +656,7 @@ export class Room {
       [...this.members.values()].some((m) => m.context.user.id === account),
     );
     if ('refused' in verdict) {
-      this.logger.warn({ documentId: this.documentId, user: accountId, clientId: verdict.refused, reason: verdict.reason }, 'update refused: client id of another member');
+      this.logger.warn({ ...this.who(origin), clientId: verdict.refused, reason: verdict.reason }, 'update refused: client id of another member');
       this.leave(origin);
       origin.close(CloseCode.ClientIdTaken, `client id taken: ${verdict.reason}`.slice(0, 120));
       return false;
@@ -659,7 +666,7 @@ export class Room {
 
   /** A connection holding too many updates that wait for structs the server lacks: it reconnects, and its handshake sends them. */
   private closeForWaiting(socket: SyncSocket): void {
-    this.logger.warn({ documentId: this.documentId, user: this.members.get(socket)?.context.user.id }, 'too many updates waiting for structs the server does not have');
+    this.logger.warn(this.who(socket), 'too many updates waiting for structs the server does not have');
     this.leave(socket);
     socket.close(CloseCode.TryAgainLater, 'too many updates waiting for text the server does not have');
   }
@@ -743,12 +750,12 @@ export class Room {
       return;
     }
     if (error instanceof ContentNotAllowedError) {
-      this.logger.warn({ documentId: this.documentId, user: member?.context.user.id, reason: error.message }, 'update refused: content not allowed');
+      this.logger.warn({ ...this.who(socket, member), reason: error.message }, 'update refused: content not allowed');
       socket.close(CloseCode.ContentNotAllowed, `content not allowed: ${error.message}`.slice(0, 120));
       return;
     }
     const reason = error instanceof MalformedMessageError ? error.message : 'undecodable frame';
-    this.logger.warn({ documentId: this.documentId, user: member?.context.user.id, reason }, 'malformed sync message');
+    this.logger.warn({ ...this.who(socket, member), reason }, 'malformed sync message');
     socket.close(CloseCode.MalformedMessage, `malformed message: ${reason}`.slice(0, 120));
   }
 
@@ -760,7 +767,8 @@ export class Room {
     for (const [socket, member] of [...this.members]) {
       if (member.context.user.id !== accountId) continue;
       if (context) {
-        member.context = { ...context, ...(member.context.sessionId ? { sessionId: member.context.sessionId } : {}) };
+        const { sessionId, address } = member.context;
+        member.context = { ...context, ...(sessionId ? { sessionId } : {}), ...(address ? { address } : {}) };
         this.restampPresence(socket, member);
       } else {
         this.leave(socket);

@@ -1,4 +1,5 @@
 import { memberColor } from '../../shared/colors.ts';
+import { ID_PATTERN } from '../../shared/limits.ts';
 import { CloseCode } from '../../shared/protocol.ts';
 import { isCrossSite } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
@@ -8,8 +9,11 @@ import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.t
 
 /**
  * Authentication of sync connections by the session cookie, with the same
- * permission predicates as HTTP: members who may not edit the text (observers)
- * are connected read-only.
+ * permission predicates and the same answers as HTTP (policies/access.ts
+ * authorize): without a session, 401 whether the document exists or not (an
+ * anonymous client learns nothing of which ids exist); signed in, 404 for an
+ * unknown document and 403 for another's. Members who may not edit the text
+ * (observers) are connected read-only.
  */
 export function sessionHooks(store: Store): SyncHooks {
   return {
@@ -17,8 +21,9 @@ export function sessionHooks(store: Store): SyncHooks {
       if (isCrossSite(request)) throw new SyncRejection(CloseCode.Forbidden, 'cross-site connection refused');
       const account = await accountOfRequest(store, request);
       if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
-      const access = await loadAccess(store, account, documentId);
-      if (!access?.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
+      const access = ID_PATTERN.test(documentId) ? await loadAccess(store, account, documentId) : undefined;
+      if (!access) throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
+      if (!access.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
       const sessionId = sessionIdOf(request);
       return { ...connectionContextOf(access), ...(sessionId ? { sessionId } : {}) };
     },

@@ -11,88 +11,20 @@ import { rateWindow } from '../rateWindow.ts';
 import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.ts';
 import { UpdatePreparer } from './ingest/preparer.ts';
 import { ClientClaims } from './clientClaims.ts';
+import { ConnectionCounts, type Opening } from './connectionCounts.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
+import { refuseUpgrade } from './upgradeRefusal.ts';
+import { WsSyncSocket } from './wsSyncSocket.ts';
 
 const PING_INTERVAL_MS = 30_000;
+
+/** The points of a connection's opening where it waits (SyncServer.openingProbe). */
+export type OpeningStep = 'before-authentication' | 'authenticated' | 'upgraded' | 'room';
+
 /** On shutdown, how long clients have to answer the close frame before their connection is cut. */
 const CLOSE_GRACE_MS = 2_000;
-
-/** The parts of a `ws` WebSocket its `send` goes through (not in its typings): the frame sender and the TCP socket. */
-interface WsInternals {
-  _sender?: { _state?: number; _queue?: unknown[] };
-  _socket?: { destroyed: boolean; write(chunk: Buffer): boolean };
-}
-
-/**
- * Frames already built, by message: a room sends the same bytes to every
- * connection (one broadcast, one awareness change), and a server's frames
- * are not masked, so the frame is the same for all of them.
- */
-const framed = new WeakMap<Uint8Array, Buffer>();
-/** Larger messages (a whole document for a joiner) are framed by `ws` as they are, not copied into a frame kept while they live. */
-const SHARED_FRAME_MAX_BYTES = 64 * 1024;
-
-/** One unfragmented, uncompressed binary WebSocket frame (RFC 6455 §5.2) carrying `data`. */
-function binaryFrame(data: Uint8Array): Buffer {
-  const header = data.length < 126 ? 2 : data.length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + data.length);
-  frame[0] = 0x82; // FIN, opcode 2 (binary)
-  if (header === 2) frame[1] = data.length;
-  else if (header === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(data.length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUIntBE(data.length, 4, 6);
-  }
-  frame.set(data, header);
-  return frame;
-}
-
-/**
- * Adapts a `ws` WebSocket to the room's minimal socket interface.
- *
- * A message goes out as one frame built once per message and written as one
- * buffer straight to the TCP socket, when `ws` itself has nothing queued
- * (no compression is negotiated, so it never has): what `ws.send` would
- * write, without framing the same bytes again for each of hundreds of
- * connections, and one write of one buffer instead of a corked header and
- * payload. Anything else (and any message of 64 KiB or more) goes through `ws.send`.
- */
-class WsSyncSocket implements SyncSocket {
-  constructor(private readonly ws: WebSocket) {}
-  send(data: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const { _sender: sender, _socket: tcp } = this.ws as unknown as WsInternals;
-    if (data.length < SHARED_FRAME_MAX_BYTES && sender?._state === 0 && sender._queue?.length === 0 && tcp && !tcp.destroyed) {
-      let frame = framed.get(data);
-      if (!frame) {
-        frame = binaryFrame(data);
-        framed.set(data, frame);
-      }
-      tcp.write(frame);
-      return;
-    }
-    this.ws.send(data, { binary: true });
-  }
-  sendParts(parts: Uint8Array[]): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    // One fragment per part (RFC 6455 §5.4): `ws` writes each after its header, as it is.
-    parts.forEach((part, i) => this.ws.send(part, { binary: true, fin: i === parts.length - 1 }));
-  }
-  close(code: number, reason: string): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
-  }
-}
-
-function bump(counts: Map<string, number>, key: string, delta: number): void {
-  const next = (counts.get(key) ?? 0) + delta;
-  if (next > 0) counts.set(key, next);
-  else counts.delete(key);
-}
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -103,7 +35,11 @@ function toBytes(data: RawData): Uint8Array {
 export function syncDocumentId(url: string | undefined): string | undefined {
   const pathname = new URL(url ?? '/', 'http://localhost').pathname;
   if (!pathname.startsWith(`${SYNC_PATH}/`)) return undefined;
-  return decodeURIComponent(pathname.slice(SYNC_PATH.length + 1));
+  try {
+    return decodeURIComponent(pathname.slice(SYNC_PATH.length + 1));
+  } catch {
+    return ''; // a broken %-escape names no document (refused like any unknown id)
+  }
 }
 
 /**
@@ -128,15 +64,22 @@ export class SyncServer {
   private readonly reader = new UpdatePreparer();
   /** Documents whose room is open but still applying its stored rows. */
   private readonly loadingDocuments = new Map<string, Room>();
+  /**
+   * Bumped by every membership change and sign-out: a connection
+   * authenticated before one is authenticated again before it joins its
+   * room (otherwise the change, applied to the room's members, would miss
+   * it). One counter for all: changes are rare, and a spare
+   * re-authentication costs two reads.
+   */
+  private revocations = 0;
+  /** Test seam: awaited at each step of a connection's opening (tests revoke there). */
+  openingProbe: ((step: OpeningStep, documentId: string) => Promise<void> | void) | undefined;
   /** Connections that answered the last ping; the others are terminated. */
   private readonly alive = new WeakSet<WebSocket>();
 
   private readonly limits: SyncLimits;
-  /** Open connections per document and per remote address, for the connection caps. */
-  private readonly perDocument = new Map<string, number>();
-  private readonly perAddress = new Map<string, number>();
-  /** Per member: connections open to each document (for maxOpenDocumentsPerMember). */
-  private readonly perMember = new Map<string, Map<string, number>>();
+  /** Open connections per document, remote address and member, for the connection caps. */
+  private readonly counts = new ConnectionCounts();
 
   constructor(
     private readonly store: Store,
@@ -172,20 +115,92 @@ export class SyncServer {
 
   /** Handles an HTTP upgrade whose path is under SYNC_PATH. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const documentId = syncDocumentId(request.url) ?? '';
-    this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request, documentId));
+    void this.upgrade(request, socket, head);
   }
 
-  private async accept(ws: WebSocket, request: IncomingMessage, documentId: string): Promise<void> {
+  /**
+   * Authenticates the upgrade request and only then accepts the WebSocket:
+   * a refusal is an HTTP status on the raw socket (upgradeRefusal.ts), after
+   * which y-websocket clients back off instead of reconnecting at once.
+   */
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const documentId = syncDocumentId(request.url) ?? '';
+    const address = request.socket.remoteAddress ?? 'unknown';
+    // Until `ws` takes the socket over, a reset while authenticating must not be an unhandled error.
+    const onSocketError = () => socket.destroy();
+    socket.on('error', onSocketError);
+    const opening = this.counts.open(address);
+    socket.once('close', opening.release);
+    const generation = this.revocations;
+    const seen: { user?: string } = {};
+    let context: ConnectionContext;
+    try {
+      await this.openingProbe?.('before-authentication', documentId);
+      context = await this.admit(request, documentId, address, opening, seen);
+      await this.openingProbe?.('authenticated', documentId);
+      if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
+    } catch (error) {
+      const rejection = error instanceof SyncRejection ? error : new SyncRejection(CloseCode.StorageFailure, 'server error while opening the document', 503);
+      if (!(error instanceof SyncRejection)) this.logger.error({ err: error, documentId, address }, 'sync connection failed');
+      this.logRefusal(rejection, { documentId, address, ...seen });
+      refuseUpgrade(socket, rejection);
+      return;
+    }
+    if (socket.destroyed) return;
+    socket.removeListener('error', onSocketError);
+    this.wss.handleUpgrade(request, socket, head, (ws) => void this.accept(ws, request, documentId, context, generation));
+  }
+
+  /**
+   * The checks of a connection before its upgrade: limits, the hook's
+   * authentication (within limits.authTimeoutMs), the document. Counts the
+   * connection for the per-document and per-member limits once admitted.
+   */
+  private async admit(request: IncomingMessage, documentId: string, address: string, opening: Opening, seen: { user?: string }): Promise<ConnectionContext> {
+    if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
+    if (this.counts.fromAddress(address) > this.limits.maxConnectionsPerAddress) {
+      throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections from this address; try again later', 429);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SyncRejection(CloseCode.AuthenticationTimeout, 'authentication took too long')), this.limits.authTimeoutMs);
+    });
+    const authenticated = await Promise.race([this.hooks.authenticate(request, documentId), timeout]).finally(() => clearTimeout(timer));
+    const context: ConnectionContext = { ...authenticated, address };
+    seen.user = context.user.id;
+    // Whatever the hook checked, unknown ids are refused before anything is loaded or created: random names cost nothing.
+    if (!ID_PATTERN.test(documentId) || !(await this.store.getDocument(documentId))) {
+      throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
+    }
+    if (this.counts.onDocument(documentId) >= this.limits.maxConnectionsPerDocument) {
+      throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections to this document; try again later', 503);
+    }
+    if (this.counts.documentsOverLimit(context.user.id, documentId, this.limits.maxOpenDocumentsPerMember)) {
+      throw new SyncRejection(CloseCode.TryAgainLater, `too many declarations open at once (at most ${this.limits.maxOpenDocumentsPerMember}); close one`, 429);
+    }
+    opening.countFor(documentId, context.user.id);
+    return context;
+  }
+
+  /**
+   * Floods, limits and authentications that stalled at warn (security log);
+   * ordinary refusals (signed out, not a member, unknown id) at info.
+   */
+  private logRefusal(rejection: SyncRejection, where: { documentId: string; address?: string; user?: string }): void {
+    const flood = rejection.status === 429 || rejection.status === 408 || (rejection.code === CloseCode.TryAgainLater && rejection.status === 503);
+    const fields = { ...where, documentId: where.documentId.slice(0, 64), status: rejection.status, code: rejection.code, reason: rejection.message };
+    if (flood) this.logger.warn(fields, 'sync connection refused: limit');
+    else this.logger.info(fields, 'sync connection refused');
+  }
+
+  private async accept(ws: WebSocket, request: IncomingMessage, documentId: string, authenticated: ConnectionContext, generation: number): Promise<void> {
     const socket = new WsSyncSocket(ws);
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
-    const address = request.socket.remoteAddress ?? 'unknown';
-    const counted = { document: documentId, address };
-    bump(this.perDocument, counted.document, 1);
-    bump(this.perAddress, counted.address, 1);
+    let context = authenticated;
+    const who = () => ({ documentId, user: context.user.id, address: context.address });
 
-    // Messages that arrive while authentication runs wait here, bounded.
+    // Messages that arrive while the room opens wait here, bounded.
     const queue: Uint8Array[] = [];
     let queuedBytes = 0;
     let room: Room | undefined;
@@ -193,16 +208,19 @@ export class SyncServer {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (ws.readyState !== WebSocket.OPEN) return; // closing: nothing more is handled
       if (!isBinary) {
+        this.logger.warn(who(), 'malformed sync message: a text frame');
         socket.close(CloseCode.MalformedMessage, 'malformed message: sync frames are binary');
         return;
       }
       if (!messages.allow()) {
+        this.logger.warn({ ...who(), perSecond: this.limits.maxMessagesPerSecond }, 'sync flood: too many messages');
         socket.close(CloseCode.TooManyMessages, `too many messages: at most ${this.limits.maxMessagesPerSecond} per second`);
         return;
       }
       const bytes = toBytes(data);
       if (room) room.receive(socket, bytes);
       else if (queue.length >= this.limits.maxQueuedMessagesBeforeAuth || queuedBytes + bytes.length > this.limits.maxBytesBeforeAuth) {
+        this.logger.warn(who(), 'sync flood: too many messages before joining');
         socket.close(CloseCode.TooManyMessages, 'too many messages before authentication');
       } else {
         queue.push(bytes);
@@ -210,55 +228,41 @@ export class SyncServer {
       }
     });
     ws.on('close', () => {
-      bump(this.perDocument, counted.document, -1);
-      bump(this.perAddress, counted.address, -1);
       if (room) this.release(room, socket);
       room = undefined;
     });
     ws.on('error', (error) => this.logger.debug({ err: error, documentId }, 'sync socket error'));
 
-    const authTimer = setTimeout(() => {
+    const joinTimer = setTimeout(() => {
       if (!room) socket.close(CloseCode.AuthenticationTimeout, 'authentication took too long');
     }, this.limits.authTimeoutMs);
+    let joined: Room | undefined;
     try {
-      if (this.closing) throw new SyncRejection(CloseCode.ServiceRestart, 'server is shutting down');
-      if ((this.perAddress.get(address) ?? 0) > this.limits.maxConnectionsPerAddress) {
-        throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections from this address; try again later');
+      await this.openingProbe?.('upgraded', documentId);
+      joined = await this.getRoom(documentId);
+      await this.openingProbe?.('room', documentId);
+      // A revoke since authentication (membership changed, signed out) found no
+      // connection to apply to: this one is authenticated again, as a new one would be.
+      while (generation !== this.revocations) {
+        generation = this.revocations;
+        context = { ...(await this.hooks.authenticate(request, documentId)), address: authenticated.address };
       }
-      // Unknown ids are refused before anything is loaded or created: random names cost nothing.
-      if (!ID_PATTERN.test(documentId) || !(await this.store.getDocument(documentId))) {
-        throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
-      }
-      if ((this.perDocument.get(documentId) ?? 0) > this.limits.maxConnectionsPerDocument) {
-        throw new SyncRejection(CloseCode.TryAgainLater, 'too many connections to this document; try again later');
-      }
-      const context = await this.hooks.authenticate(request, documentId);
-      if (ws.readyState !== WebSocket.OPEN) return;
-      const open = this.perMember.get(context.user.id) ?? new Map<string, number>();
-      if (!open.has(documentId) && open.size >= this.limits.maxOpenDocumentsPerMember) {
-        throw new SyncRejection(CloseCode.TryAgainLater, `too many declarations open at once (at most ${this.limits.maxOpenDocumentsPerMember}); close one`);
-      }
-      bump(open, documentId, 1);
-      this.perMember.set(context.user.id, open);
-      ws.once('close', () => {
-        bump(open, documentId, -1);
-        if (open.size === 0) this.perMember.delete(context.user.id);
-      });
-      const joined = await this.getRoom(documentId);
       if (ws.readyState !== WebSocket.OPEN) {
         this.release(joined, socket);
         return;
       }
       room = joined;
-      clearTimeout(authTimer);
+      clearTimeout(joinTimer);
       room.join(socket, context);
       for (const bytes of queue.splice(0)) room.receive(socket, bytes);
     } catch (error) {
-      clearTimeout(authTimer);
+      clearTimeout(joinTimer);
+      if (joined && !room) this.release(joined, socket);
       if (error instanceof SyncRejection) {
+        this.logRefusal(error, who());
         socket.close(error.code, error.message);
       } else {
-        this.logger.error({ err: error, documentId }, 'sync connection failed');
+        this.logger.error({ err: error, ...who() }, 'sync connection failed');
         socket.close(CloseCode.StorageFailure, 'server error while opening the document');
       }
     }
@@ -310,6 +314,7 @@ export class SyncServer {
 
   /** Applies a membership change to the account's open connections to a document (null: revoked). */
   async reauthorize(documentId: string, accountId: string, context: ConnectionContext | null): Promise<void> {
+    this.revocations++; // connections still opening are authenticated again before they join
     const room = this.rooms.get(documentId);
     if (room) (await room).reauthorize(accountId, context);
   }
@@ -317,6 +322,7 @@ export class SyncServer {
   /** Closes every sync connection opened with these sessions (the person signed out, here or everywhere). */
   async endSessions(sessionIds: ReadonlySet<string>): Promise<void> {
     if (sessionIds.size === 0) return;
+    this.revocations++;
     for (const room of await Promise.allSettled([...this.rooms.values()])) {
       if (room.status === 'fulfilled') room.value.endSessions(sessionIds);
     }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import {
   startServer,
   storedPairs,
   type Member,
+  type RunningServer,
   browserSuite,
 } from './helpers.ts';
 
@@ -97,32 +99,74 @@ describe('signed out', () => {
     forgetHttpErrors(julien, 401); // /api/me after the reload
   });
 
-  it('a session that ends while a declaration is open turns the page into the signed-out message', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'accord-session-end-'));
+  /**
+   * Lan has the declaration open on a server of her own; `meanwhile` changes
+   * something (with the server up, then with it down), the server restarts on
+   * the same port, and `check` reads what her page shows once it reconnects.
+   */
+  async function acrossRestart(
+    meanwhile: { up?: (lan: Member, own: RunningServer) => Promise<void>; down?: (dataDir: string) => void },
+    check: (lan: Member) => Promise<void>,
+  ): Promise<void> {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'accord-restart-'));
     let own = await startServer({ dataDir });
     try {
       const port = new URL(own.url).port;
       const lan = await signIn(suite.browser, own, DEMO.vnDrafter);
       people.push(lan);
       await openDeclaration(lan.page, own.url, DOC);
-      // Her session ends (signed out elsewhere)…
-      const session = (await lan.context.cookies(own.url)).find((c) => c.name === 'accord_session');
-      const logout = await fetch(`${own.url}/api/session/logout`, { method: 'POST', headers: { cookie: `accord_session=${session?.value}` } });
-      expect(logout.status).toBe(200);
-      // …and the open connection, authenticated when it opened, is cut by a restart: the next one is refused (4401).
+      await meanwhile.up?.(lan, own);
       await own.stop();
+      meanwhile.down?.(dataDir);
       own = await startServer({ dataDir, env: { PORT: port } });
-      const card = lan.page.locator('[data-testid="signed-out"]');
-      await card.waitFor({ timeout: 20_000 });
-      expect(await card.getAttribute('data-reason')).toBe('ended');
-      expect(await card.textContent()).toContain('Your session has ended');
+      await check(lan);
       expect(await lan.page.locator('.ProseMirror').count()).toBe(0);
-      // The connection errors logged while the server was down are expected.
+      await lan.page.goto('about:blank'); // its socket.io connection must not outlive the server it talks to
+      // The connection errors logged while the server was down, and the refusals, are expected.
       lan.errors.length = 0;
     } finally {
       await own.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+
+  it('a session that ends while a declaration is open turns the page into the signed-out message', async () => {
+    await acrossRestart(
+      {
+        // Her session ends (signed out elsewhere)…
+        up: async (lan, own) => {
+          const session = (await lan.context.cookies(own.url)).find((c) => c.name === 'accord_session');
+          const logout = await fetch(`${own.url}/api/session/logout`, { method: 'POST', headers: { cookie: `accord_session=${session?.value}` } });
+          expect(logout.status).toBe(200);
+        },
+      },
+      // …and the open connection, authenticated when it opened, is cut by a restart: the next one is refused (401).
+      async (lan) => {
+        const card = lan.page.locator('[data-testid="signed-out"]');
+        await card.waitFor({ timeout: 20_000 });
+        expect(await card.getAttribute('data-reason')).toBe('ended');
+        expect(await card.textContent()).toContain('Your session has ended');
+      },
+    );
+  });
+
+  it('a member removed while the page was away is told she is not a member: the refused sync upgrade is explained over REST', async () => {
+    await acrossRestart(
+      {
+        // Removed while the server is down (no live connection to close with 4403): the next sync
+        // upgrade is refused with HTTP 403, which the browser shows the page only as a failed socket.
+        down: (dataDir) => {
+          const db = new Database(path.join(dataDir, 'accord.sqlite'));
+          db.prepare('DELETE FROM memberships WHERE document_id = ? AND account_id = (SELECT id FROM accounts WHERE email = ?)').run(DOC, DEMO.vnDrafter);
+          db.close();
+        },
+      },
+      async (lan) => {
+        const panel = lan.page.locator('[data-testid="fatal-error"]');
+        await panel.waitFor({ timeout: 20_000 });
+        expect(await panel.textContent()).toContain('You are not allowed to open this declaration (4403)');
+      },
+    );
   });
 });
 

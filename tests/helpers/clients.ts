@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { UpgradeRefusalBody } from '../../server/collaboration/upgradeRefusal.ts';
 import { SYNC_PATH } from '../../shared/protocol.ts';
 
 /** The `ws` WebSocket class, sending a session cookie like a browser would. */
@@ -76,8 +77,29 @@ export function rawSyncSocket(wsUrl: string, documentId: string, options: { quer
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
+  opened.catch(() => {}); // a refused upgrade rejects it; tests that only look at `closed` or `refused` need not await it
+  ws.on('error', () => {}); // reported through `opened` and `closed`; a refused upgrade is terminated (an error) once read
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
-  return { ws, messages, opened, closed };
+  /** When the server refuses the upgrade with an HTTP status (before any WebSocket exists): what it answered. */
+  const refused = new Promise<UpgradeRefusal>((resolve) =>
+    ws.once('unexpected-response', (_request, response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body: JSON.parse(text) as UpgradeRefusalBody });
+        ws.terminate();
+      });
+    }),
+  );
+  return { ws, messages, opened, closed, refused };
+}
+
+/** A sync upgrade answered with an HTTP error (server/collaboration/upgradeRefusal.ts). */
+export interface UpgradeRefusal {
+  status: number;
+  retryAfter: string | undefined;
+  body: UpgradeRefusalBody;
 }

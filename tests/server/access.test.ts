@@ -177,19 +177,25 @@ describe('identity and permissions on every path', () => {
   });
 
   describe('y-websocket sync', () => {
-    it('closes a connection without a session with 4401 before sending anything', async () => {
-      const socket = rawSyncSocket(server.wsUrl, DOC);
-      const closed = await socket.closed;
-      expect(closed).toEqual({ code: CloseCode.Unauthorized, reason: 'sign in first: no valid session' });
-      expect(socket.messages).toHaveLength(0);
+    it('refuses an upgrade without a session with HTTP 401, the same for unknown and existing documents (attack: probing which ids exist)', async () => {
+      const existing = await rawSyncSocket(server.wsUrl, DOC).refused;
+      const unknown = await rawSyncSocket(server.wsUrl, 'no-such-declaration').refused;
+      const malformed = await rawSyncSocket(server.wsUrl, '../etc/passwd').refused;
+      for (const refused of [existing, unknown, malformed]) {
+        expect(refused.status).toBe(401);
+        expect(refused.body).toEqual({ error: { code: ErrorCode.Unauthorized, message: 'sign in first: no valid session' }, closeCode: CloseCode.Unauthorized });
+      }
+      // REST answers the same for both.
+      expect((await api(server.url, undefined)(`/api/documents/${DOC}`)).status).toBe(401);
+      expect((await api(server.url, undefined)('/api/documents/no-such-declaration')).status).toBe(401);
     });
 
-    it('closes a member of another declaration with 4403, and a cross-site page with 4403', async () => {
+    it('refuses a member of another declaration, and a cross-site page, with HTTP 403 before the upgrade', async () => {
       const other = rawSyncSocket(server.wsUrl, DOC, { cookie: outsider });
-      expect(await other.closed).toEqual({ code: CloseCode.Forbidden, reason: 'not a member of this declaration' });
+      expect(await other.refused).toMatchObject({ status: 403, body: { error: { code: ErrorCode.Forbidden, message: 'not a member of this declaration' }, closeCode: CloseCode.Forbidden } });
       expect(other.messages).toHaveLength(0);
       const crossSite = rawSyncSocket(server.wsUrl, DOC, { cookie: drafter, origin: 'https://evil.example' });
-      expect((await crossSite.closed).code).toBe(CloseCode.Forbidden);
+      expect(await crossSite.refused).toMatchObject({ status: 403, body: { closeCode: CloseCode.Forbidden } });
     });
 
     it('lets a member of the other declaration write there, and nowhere else', async () => {
@@ -216,7 +222,7 @@ describe('identity and permissions on every path', () => {
       expect(revoke.status).toBe(200);
       expect((await api(server.url, cookie)(`/api/documents/${DOC}/pairs`)).status).toBe(403);
       const again = rawSyncSocket(server.wsUrl, DOC, { cookie });
-      expect((await again.closed).code).toBe(CloseCode.Forbidden);
+      expect((await again.refused).status).toBe(403);
       const socket = socketIo(server.url, { cookie });
       expect(await join(socket, DOC)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       socket.close();

@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
 import { readAllPairs } from '../../shared/model/index.ts';
@@ -47,20 +48,23 @@ describe('bad input leaves the server running and the data unchanged', () => {
     await server.close();
   });
 
-  it('closes a connection to an unknown document with 4404 and a reason, and creates nothing', async () => {
-    const socket = rawSyncSocket(server.wsUrl, 'no-such-declaration', { cookie });
-    const { code, reason } = await socket.closed;
-    expect(code).toBe(CloseCode.DocumentNotFound);
-    expect(reason).toContain('document not found');
+  it('refuses an upgrade to an unknown document with HTTP 404 and a reason, and creates nothing', async () => {
+    const { status, body } = await rawSyncSocket(server.wsUrl, 'no-such-declaration', { cookie }).refused;
+    expect(status).toBe(404);
+    expect(body.closeCode).toBe(CloseCode.DocumentNotFound);
+    expect(body.error.message).toContain('document not found');
     expect(server.sync.openRooms).toBe(0);
     expect((await server.store.listDocuments()).map((d) => d.id)).not.toContain('no-such-declaration');
   });
 
-  it('refuses document ids that are not ids (path tricks, overlong) with 4404', async () => {
+  it('refuses document ids that are not ids (path tricks, overlong, broken escapes) with HTTP 404', async () => {
     for (const id of ['../etc/passwd', 'a'.repeat(200), 'vn-fr-2023/extra']) {
-      const { code } = await rawSyncSocket(server.wsUrl, id, { cookie }).closed;
-      expect(code).toBe(CloseCode.DocumentNotFound);
+      expect((await rawSyncSocket(server.wsUrl, id, { cookie }).refused).status).toBe(404);
     }
+    const broken = new WebSocket(`${server.wsUrl}/sync/%E0%A4%A`, { headers: { cookie } });
+    broken.on('error', () => {}); // terminated while connecting
+    expect(await new Promise((resolve) => broken.once('unexpected-response', (_req, res) => resolve(res.statusCode)))).toBe(404);
+    broken.terminate();
   });
 
   const malformed: Array<[string, Uint8Array | string]> = [

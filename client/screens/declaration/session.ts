@@ -3,6 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
 import { CloseCode, FATAL_CLOSE_CODES, MessageType, SYNC_PATH } from '../../../shared/protocol.ts';
+import { ApiError, getDocument } from '../../lib/api.ts';
 import { t } from '../../i18n/index.ts';
 import { takeOverSending } from './outbox.ts';
 import { createInbox, socketThroughInbox } from './inbox.ts';
@@ -37,6 +38,13 @@ export interface Session {
   markFatal(close: FatalClose): void;
   destroy(): void;
 }
+
+/** The close code of a sync connection the server refused with an HTTP status before opening it. */
+const REFUSED_STATUS: Partial<Record<number, number>> = {
+  401: CloseCode.Unauthorized,
+  403: CloseCode.Forbidden,
+  404: CloseCode.DocumentNotFound,
+};
 
 /** ws(s)://host/sync for the page's own origin. */
 export function syncServerUrl(location: Location = window.location): string {
@@ -127,8 +135,30 @@ export function openSession(documentId: string): Session {
     for (const listener of fatalListeners) listener(close);
   };
 
+  /**
+   * The server refuses a connection with an HTTP status before the upgrade,
+   * which a browser does not show the page (the socket just fails, 1006): the
+   * REST API says why, with the close code an open connection would have got.
+   * Anything else (offline, restarting) is left to y-websocket's backoff.
+   */
+  let asking = false;
+  const askWhyRefused = async (): Promise<void> => {
+    if (asking || fatal) return;
+    asking = true;
+    try {
+      await getDocument(documentId);
+    } catch (error) {
+      const code = error instanceof ApiError ? REFUSED_STATUS[error.status] : undefined;
+      if (code !== undefined) stop({ code, reason: (error as ApiError).message });
+    } finally {
+      asking = false;
+    }
+  };
+
   const onClose = (event: CloseEvent | null): void => {
     if (event && FATAL_CLOSE_CODES.has(event.code)) return stop({ code: event.code, reason: event.reason });
+    // y-websocket emits this before it resets wsconnected: false means the socket never opened.
+    if (event && !provider.wsconnected) void askWhyRefused();
     if (event) lostConnection = true;
     update();
   };
