@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
 import { approvalsEn } from './approvals.ts';
@@ -8,6 +9,7 @@ export const en = {
   ...structureEn,
   ...exportEn,
   ...commentsEn,
+  ...accountsEn,
   'app.name': 'Accord',
   'language.choose': 'Language',
 

@@ -1,3 +1,4 @@
+import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
 import { approvalsFr } from './approvals.ts';
@@ -13,6 +14,7 @@ export const fr: Record<MessageKey, string> = {
   ...structureFr,
   ...exportFr,
   ...commentsFr,
+  ...accountsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

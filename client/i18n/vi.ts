@@ -1,3 +1,4 @@
+import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
 import { approvalsVi } from './approvals.ts';
@@ -10,6 +11,7 @@ export const vi: Record<MessageKey, string> = {
   ...structureVi,
   ...exportVi,
   ...commentsVi,
+  ...accountsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 
