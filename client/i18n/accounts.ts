@@ -22,9 +22,9 @@ export const accountsEn = {
 } as const;
 
 export const accountsFr: Record<keyof typeof accountsEn, string> = {
-  'admin.invite.addedNoLink': '{name} a été ajouté·e. Cette personne a déjà un compte : elle se connecte avec son propre lien.',
-  'admin.refused.linkRefused': 'Pas de nouveau lien de connexion pour {name} : cette personne appartient aussi à des déclarations que vous n’administrez pas (ou au secrétariat général), et le lien vous y connecterait en son nom. Elle se connecte avec son propre lien ; le secrétariat général peut lui en envoyer un nouveau.',
-  'admin.refused.noSeat': 'Qui administre une déclaration n’y occupe aucun siège de délégation : {name} ne peut en être ni chef, ni rédacteur, ni observateur d’une délégation. Les sièges d’une délégation sont tenus par ses propres membres.',
+  'admin.invite.addedNoLink': '{name} a été ajouté·e. Cette personne a déjà un compte : elle se connecte avec son propre lien.',
+  'admin.refused.linkRefused': 'Pas de nouveau lien de connexion pour {name} : cette personne appartient aussi à des déclarations que vous n’administrez pas (ou au secrétariat général), et le lien vous y connecterait en son nom. Elle se connecte avec son propre lien ; le secrétariat général peut lui en envoyer un nouveau.',
+  'admin.refused.noSeat': 'Qui administre une déclaration n’y occupe aucun siège de délégation : {name} ne peut en être ni chef, ni rédacteur, ni observateur d’une délégation. Les sièges d’une délégation sont tenus par ses propres membres.',
   'audit.title': 'Changements des membres',
   'audit.titleParty': 'Changements des membres de {party}',
   'audit.lede': 'Chaque invitation, changement de rôle, retrait et lien de connexion, avec qui l’a fait et quand. Les plus récents d’abord.',
@@ -35,7 +35,7 @@ export const accountsFr: Record<keyof typeof accountsEn, string> = {
   'audit.by': 'Par',
   'audit.operator': 'l’opérateur (ligne de commande)',
   'audit.invited': '{subject} invité·e comme {seat}',
-  'audit.role_changed': '{subject} : {previous} → {seat}',
+  'audit.role_changed': '{subject} : {previous} → {seat}',
   'audit.revoked': '{subject} retiré·e ({seat})',
   'audit.party_added': 'Délégation {party} ajoutée',
   'audit.party_removed': 'Délégation {party} retirée',
