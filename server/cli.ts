@@ -2,7 +2,8 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { isRole } from '../shared/roles.ts';
 import { createDocument, addParty, removeParty } from './commands/documents.ts';
-import { ensureAccount, inviteMember, issueSignInToken, revokeMember, signInUrl } from './commands/members.ts';
+import { ensureAccount, INVITE_TTL_MS, inviteMember, issueSignInToken, OPERATOR, revokeMember, signInUrl } from './commands/members.ts';
+import { formatAudit } from './commands/auditText.ts';
 import { loadConfig, type Config } from './config.ts';
 import { HttpError } from './errors.ts';
 import { parse } from './routes/context.ts';
@@ -39,6 +40,8 @@ Commands:
   invite --document ID --name NAME [--email E] --role secretariat|head|drafter|observer [--party PARTY]
   revoke --document ID --account ACCOUNT_ID
   link --email E                         a fresh single-use sign-in link
+  audit --document ID                    the membership log: every invitation, role change, revocation, party
+                                         added or removed and sign-in link issued, who by and when, newest first
   secretariat --name NAME --email E      create a global secretariat account and print its link
   sign-out-everywhere --email E          end every session of the account and void its unused sign-in links
                                          (a running server closes their live connections within seconds)
@@ -130,7 +133,7 @@ async function run(store: Store, command: string | undefined, options: Options, 
       const doc = await addParty(store, required(options, 'document'), {
         id: required(options, 'id'),
         name: { vi: required(options, 'name-vi'), fr: required(options, 'name-fr') },
-      });
+      }, OPERATOR);
       return `${doc.id} now has parties: ${doc.parties.map((p) => p.id).join(', ')}.`;
     }
     case 'remove-party': {
@@ -151,7 +154,7 @@ async function run(store: Store, command: string | undefined, options: Options, 
           return 'Nothing removed.';
         }
       }
-      const { document: updated, revokedAccountIds } = await removeParty(store, documentId, partyId);
+      const { document: updated, revokedAccountIds } = await removeParty(store, documentId, partyId, OPERATOR);
       const revoked = revokedAccountIds.length ? ` and its ${revokedAccountIds.length} member(s) (${revokedAccountIds.join(', ')})` : '';
       return `Removed party ${partyId}${revoked} from ${documentId}; parties now: ${updated.parties.map((p) => p.id).join(', ') || 'none'}.`;
     }
@@ -165,17 +168,18 @@ async function run(store: Store, command: string | undefined, options: Options, 
         role,
         partyId: typeof options.party === 'string' ? options.party : null,
       });
-      const { account, token } = await inviteMember(store, { documentId: required(options, 'document'), ...invite });
-      return `Invited ${account.name} (${account.id}) as ${role}.\nSign-in link (single use, 7 days): ${signInUrl(baseUrl, token)}`;
+      // The operator may sign anyone in: the invitation always comes with a link.
+      const { account, token } = await inviteMember(store, { documentId: required(options, 'document'), ...invite }, OPERATOR);
+      return `Invited ${account.name} (${account.id}) as ${role}.\nSign-in link (single use, 7 days): ${signInUrl(baseUrl, token!)}`;
     }
     case 'revoke': {
-      await revokeMember(store, required(options, 'document'), required(options, 'account'));
+      await revokeMember(store, required(options, 'document'), required(options, 'account'), OPERATOR);
       return 'Revoked.';
     }
     case 'link': {
       const account = await store.findAccountByEmail(required(options, 'email'));
       if (!account) throw new UsageError(`No account with email ${String(options.email)}.`);
-      return signInUrl(baseUrl, await issueSignInToken(store, account.id));
+      return signInUrl(baseUrl, await issueSignInToken(store, account.id, INVITE_TTL_MS, OPERATOR));
     }
     case 'sign-out-everywhere': {
       const account = await store.findAccountByEmail(required(options, 'email'));
@@ -185,7 +189,12 @@ async function run(store: Store, command: string | undefined, options: Options, 
     }
     case 'secretariat': {
       const account = await ensureAccount(store, { name: required(options, 'name'), email: required(options, 'email'), isSecretariat: true });
-      return `Secretariat account ${account.id}.\nSign-in link: ${signInUrl(baseUrl, await issueSignInToken(store, account.id))}`;
+      return `Secretariat account ${account.id}.\nSign-in link: ${signInUrl(baseUrl, await issueSignInToken(store, account.id, INVITE_TTL_MS, OPERATOR))}`;
+    }
+    case 'audit': {
+      const documentId = required(options, 'document');
+      if (!(await store.getDocument(documentId))) throw new UsageError(`No declaration with id "${documentId}".`);
+      return formatAudit(await store.listAudit(documentId));
     }
     case 'verify':
       return verify(store, config, typeof options.document === 'string' ? options.document : undefined, typeof options.against === 'string' ? options.against : undefined);

@@ -148,6 +148,16 @@ export const ErrorCode = {
    * which order, of which kind (409; the message names the parties).
    */
   StructureNotAgreed: 'structure_not_agreed',
+  /**
+   * A sign-in link signs in the whole account: a secretariat of some declarations may get one only for
+   * people who belong to no other declaration and are not global secretariat (403; issue 20).
+   */
+  SignInLinkRefused: 'sign_in_link_refused',
+  /**
+   * Roles are separated: whoever administers a declaration holds no seat of a party in it (head, drafter
+   * or observer of a party), and a global secretariat account takes no other role (409; issue 20).
+   */
+  SecretariatHoldsNoSeat: 'secretariat_holds_no_seat',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,3 +1,4 @@
+import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
 import { signInEn } from './signIn.ts';
@@ -10,6 +11,7 @@ export const en = {
   ...exportEn,
   ...signInEn,
   ...commentsEn,
+  ...accountsEn,
   'app.name': 'Accord',
   'language.choose': 'Language',
 

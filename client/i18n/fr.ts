@@ -1,3 +1,4 @@
+import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
@@ -15,6 +16,7 @@ export const fr: Record<MessageKey, string> = {
   ...exportFr,
   ...signInFr,
   ...commentsFr,
+  ...accountsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

@@ -1,3 +1,4 @@
+import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
 import { signInVi } from './signIn.ts';
@@ -12,6 +13,7 @@ export const vi: Record<MessageKey, string> = {
   ...exportVi,
   ...signInVi,
   ...commentsVi,
+  ...accountsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 

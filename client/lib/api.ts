@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../../shared/audit.ts';
 import type { Locale } from '../../shared/i18n.ts';
 import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
@@ -112,8 +113,17 @@ export async function listMembers(documentId: string, signal?: AbortSignal): Pro
   return (await request<{ members: Member[] }>('GET', `${documentPath(documentId)}/members`, { signal })).members;
 }
 
-export function inviteMember(documentId: string, invitation: Invitation): Promise<{ member: Member; signInUrl: string }> {
+/**
+ * Invites someone. `signInUrl` is null when the person already had an account
+ * and the inviter is not global secretariat: they sign in with their own link.
+ */
+export function inviteMember(documentId: string, invitation: Invitation): Promise<{ member: Member; signInUrl: string | null; existingAccount: boolean }> {
   return request('POST', `${documentPath(documentId)}/members`, { body: invitation });
+}
+
+/** The membership log the person may read (all of it for the secretariat, their party's for a head), newest first. */
+export async function listAudit(documentId: string, signal?: AbortSignal): Promise<AuditEntry[]> {
+  return (await request<{ entries: AuditEntry[] }>('GET', `${documentPath(documentId)}/audit`, { signal })).entries;
 }
 
 export async function revokeMember(documentId: string, accountId: string): Promise<void> {

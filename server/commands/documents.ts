@@ -5,6 +5,7 @@ import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import { conflict, documentNotFound, HttpError, invalidInput, partyNotFound } from '../errors.ts';
 import type { Store } from '../store/types.ts';
+import { auditActorOf, type Actor } from './members.ts';
 
 /** The first Yjs update of a declaration holding these pairs. */
 export function initialUpdate(pairs: NewPair[]): Uint8Array {
@@ -42,12 +43,12 @@ export async function createDocument(store: Store, request: CreateDocumentReques
 }
 
 /** Adds a party (delegation) to a declaration. */
-export async function addParty(store: Store, documentId: string, party: PartySummary): Promise<DocumentSummary> {
+export async function addParty(store: Store, documentId: string, party: PartySummary, by: Actor): Promise<DocumentSummary> {
   const document = await store.getDocument(documentId);
   if (!document) throw invalidInput(`No declaration with id "${documentId}".`);
   if (!ID_PATTERN.test(party.id)) throw invalidInput(`Party id "${party.id}": use 1–64 letters, digits, "-" or "_".`);
   if (document.parties.some((p) => p.id === party.id)) throw conflict(`Declaration "${documentId}" already has a party "${party.id}".`);
-  await store.addParty(documentId, party);
+  await store.addParty(documentId, party, auditActorOf(by));
   return (await store.getDocument(documentId))!;
 }
 
@@ -61,9 +62,9 @@ export async function addParty(store: Store, documentId: string, party: PartySum
  * followed it): they are named in the answer. Versions already cut keep the
  * parties they were cut with; later versions no longer need this one.
  */
-export async function removeParty(store: Store, documentId: string, partyId: string): Promise<{ document: DocumentSummary; revokedAccountIds: string[] }> {
+export async function removeParty(store: Store, documentId: string, partyId: string, by: Actor): Promise<{ document: DocumentSummary; revokedAccountIds: string[] }> {
   if (!(await store.getDocument(documentId))) throw documentNotFound(documentId);
-  const outcome = await store.removeParty(documentId, partyId);
+  const outcome = await store.removeParty(documentId, partyId, auditActorOf(by));
   if (!outcome.removed) {
     switch (outcome.reason) {
       case 'not_found':

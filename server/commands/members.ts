@@ -1,8 +1,10 @@
 import { newId } from '../../shared/ids.ts';
+import type { AuditActor } from '../../shared/audit.ts';
 import { isRole, type Role } from '../../shared/roles.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
 import { conflict, documentNotFound, invalidInput, HttpError } from '../errors.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
+import { invitationIssuesLink, mayHoldMembership, mayIssueSignInLink, OPERATOR_ISSUER, type LinkIssuer } from '../policies/accountPolicy.ts';
 import type { Account, Membership } from '../store/identityTypes.ts';
 import type { Store } from '../store/types.ts';
 
@@ -16,11 +18,58 @@ export function signInUrl(baseUrl: string, token: string): string {
   return `${baseUrl}${SIGN_IN_PATH}/${token}`;
 }
 
-/** Creates a single-use sign-in token for an account; returns the token (shown once). */
-export async function issueSignInToken(store: Store, accountId: string, ttlMs = INVITE_TTL_MS): Promise<string> {
+/**
+ * Who makes a membership change: a signed-in account (its rights to sign
+ * people in are those of accountPolicy.ts), or the operator at the command
+ * line, who runs the server and may do anything.
+ */
+export type Actor = { account: Account } | 'operator';
+
+export const OPERATOR: Actor = 'operator';
+
+/** How the audit log names the actor. */
+export function auditActorOf(by: Actor): AuditActor {
+  return by === 'operator' ? { accountId: null, name: 'operator (command line)' } : { accountId: by.account.id, name: by.account.name };
+}
+
+/** What the actor may do about sign-in links: the declarations it administers, as a secretariat member. */
+async function linkIssuerOf(store: Store, by: Actor): Promise<LinkIssuer> {
+  if (by === 'operator') return OPERATOR_ISSUER;
+  if (by.account.isSecretariat) return { isSecretariat: true, administers: new Set() };
+  const administers = (await store.listMembershipsOf(by.account.id)).filter((m) => m.role === 'secretariat').map((m) => m.documentId);
+  return { isSecretariat: false, administers: new Set(administers) };
+}
+
+/**
+ * Creates a single-use sign-in token for an account; returns the token (shown
+ * once). With an actor, the link is logged in every declaration the account
+ * belongs to. Only for callers that already decided the actor may (the
+ * operator, seeding, or after mayIssueSignInLink: see issueLinkFor).
+ */
+export async function issueSignInToken(store: Store, accountId: string, ttlMs = INVITE_TTL_MS, by?: Actor): Promise<string> {
   const token = newToken();
-  await store.createInvite(hashToken(token), accountId, new Date(Date.now() + ttlMs));
+  await store.createInvite(hashToken(token), accountId, new Date(Date.now() + ttlMs), by && auditActorOf(by));
   return token;
+}
+
+/**
+ * A fresh sign-in link for a member of a document, asked by `by`: refused
+ * (403) unless `by` may act as that person everywhere the person belongs.
+ */
+export async function issueLinkFor(store: Store, documentId: string, accountId: string, by: Actor): Promise<string> {
+  if (!(await store.getMembership(documentId, accountId))) {
+    throw new HttpError(404, ErrorCode.NotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
+  }
+  const account = (await store.getAccount(accountId))!;
+  const target = { isSecretariat: account.isSecretariat, documentIds: (await store.listMembershipsOf(accountId)).map((m) => m.documentId) };
+  if (!mayIssueSignInLink(await linkIssuerOf(store, by), target)) {
+    throw new HttpError(
+      403,
+      ErrorCode.SignInLinkRefused,
+      `${account.name} ${account.isSecretariat ? 'is global secretariat' : 'also belongs to declarations you do not administer'}: a sign-in link would sign you in as them there. They sign in with their own link; the global secretariat can send a new one.`,
+    );
+  }
+  return issueSignInToken(store, accountId, INVITE_TTL_MS, by);
 }
 
 /** Finds the account with this email, or creates it. */
@@ -53,6 +102,17 @@ async function checkRoleAndParty(store: Store, documentId: string, role: Role, p
   }
 }
 
+/** Refuses (409) a seat of a party to whoever administers the document (accountPolicy.mayHoldMembership). */
+async function checkSeparation(store: Store, documentId: string, account: Account | undefined, request: { role: Role; partyId: string | null }): Promise<void> {
+  if (!account) return;
+  const current = await store.getMembership(documentId, account.id);
+  if (mayHoldMembership({ isSecretariat: account.isSecretariat, currentRole: current?.role }, request)) return;
+  const why = account.isSecretariat
+    ? `${account.name} is global secretariat: they administer every declaration and take no other role in one`
+    : `${account.name} is a member of the secretariat of this declaration, which holds no seat of a party`;
+  throw new HttpError(409, ErrorCode.SecretariatHoldsNoSeat, `${why}. A party's seat is held by that delegation's own people.`);
+}
+
 export interface InviteRequest {
   documentId: string;
   name: string;
@@ -61,29 +121,41 @@ export interface InviteRequest {
   partyId: string | null;
 }
 
-/**
- * Invites a person to a document with a role: creates the account if needed,
- * sets the membership, and returns a single-use sign-in token.
- */
-export async function inviteMember(store: Store, request: InviteRequest): Promise<{ account: Account; membership: Membership; token: string }> {
-  await checkRoleAndParty(store, request.documentId, request.role, request.partyId);
-  const account = await ensureAccount(store, { name: request.name, email: request.email });
-  const existing = await store.getMembership(request.documentId, account.id);
-  if (existing && existing.role === 'head' && request.role === 'head') throw conflict(`${account.name} is already a head of this declaration.`);
-  const membership = await store.setMembership({
-    documentId: request.documentId,
-    accountId: account.id,
-    role: request.role,
-    partyId: request.partyId,
-  });
-  const token = await issueSignInToken(store, account.id);
-  return { account, membership, token };
+export interface Invitation {
+  account: Account;
+  membership: Membership;
+  /** A single-use sign-in token, when the invitation may come with one (accountPolicy.invitationIssuesLink); else null. */
+  token: string | null;
+  /** The email named an account that existed already. */
+  existingAccount: boolean;
 }
 
-/** Removes a member from a document. */
-export async function revokeMember(store: Store, documentId: string, accountId: string): Promise<void> {
+/**
+ * Invites a person to a document with a role: creates the account if needed,
+ * sets the membership (logged), and returns a sign-in token when `by` may
+ * have one for that person. Nothing changes when the invitation is refused.
+ */
+export async function inviteMember(store: Store, request: InviteRequest, by: Actor): Promise<Invitation> {
+  await checkRoleAndParty(store, request.documentId, request.role, request.partyId);
+  const existing = request.email ? await store.findAccountByEmail(request.email) : undefined;
+  await checkSeparation(store, request.documentId, existing, request);
+  if (existing && request.role === 'head' && (await store.getMembership(request.documentId, existing.id))?.role === 'head') {
+    throw conflict(`${existing.name} is already a head of this declaration.`);
+  }
+  const account = existing ?? (await ensureAccount(store, { name: request.name, email: request.email }));
+  const membership = await store.setMembership(
+    { documentId: request.documentId, accountId: account.id, role: request.role, partyId: request.partyId },
+    auditActorOf(by),
+  );
+  const withLink = invitationIssuesLink(await linkIssuerOf(store, by), !existing);
+  const token = withLink ? await issueSignInToken(store, account.id, INVITE_TTL_MS, by) : null;
+  return { account, membership, token, existingAccount: existing !== undefined };
+}
+
+/** Removes a member from a document (logged). */
+export async function revokeMember(store: Store, documentId: string, accountId: string, by: Actor): Promise<void> {
   if (!(await store.getDocument(documentId))) throw documentNotFound(documentId);
-  if (!(await store.removeMembership(documentId, accountId))) {
+  if (!(await store.removeMembership(documentId, accountId, auditActorOf(by)))) {
     throw new HttpError(404, ErrorCode.NotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
   }
 }

@@ -1,7 +1,7 @@
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, MemberRole } from '../../shared/roles.ts';
 import { documentNotFound, forbidden, notAMember, unauthorized } from '../errors.ts';
-import type { Account } from '../store/identityTypes.ts';
+import type { Account, Membership } from '../store/identityTypes.ts';
 import type { Store } from '../store/types.ts';
 import { allowedActions, can } from './documentPolicy.ts';
 
@@ -20,13 +20,18 @@ export interface DocumentAccess {
 export async function loadAccess(store: Store, account: Account, documentId: string): Promise<DocumentAccess | undefined> {
   const document = await store.getDocument(documentId);
   if (!document) return undefined;
-  const membership = await store.getMembership(documentId, account.id);
-  const member: MemberRole | undefined = membership
-    ? { role: membership.role, partyId: membership.partyId }
-    : account.isSecretariat
-      ? { role: 'secretariat', partyId: null }
-      : undefined;
-  return { account, document, member };
+  return { account, document, member: memberRoleOf(account, await store.getMembership(documentId, account.id)) };
+}
+
+/**
+ * The role an account has in a document. A global secretariat account is
+ * secretariat of every one whatever membership it holds there: a membership
+ * never lowers its rights (one stored as drafter, as a self-invitation once
+ * made, used to turn the global secretariat into a drafter of that document).
+ */
+export function memberRoleOf(account: Pick<Account, 'isSecretariat'>, membership: Pick<Membership, 'role' | 'partyId'> | undefined): MemberRole | undefined {
+  if (account.isSecretariat) return { role: 'secretariat', partyId: null };
+  return membership ? { role: membership.role, partyId: membership.partyId } : undefined;
 }
 
 /** May the account do this action on the document? */

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { addParty, removeParty } from '../commands/documents.ts';
-import { inviteMember, issueSignInToken, revokeMember, signInUrl } from '../commands/members.ts';
-import { HttpError } from '../errors.ts';
+import { inviteMember, issueLinkFor, revokeMember, signInUrl } from '../commands/members.ts';
+import { forbidden, HttpError } from '../errors.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
+import { auditEntryVisible, auditScopeOf } from '../policies/accountPolicy.ts';
 import { authorize, isAllowed } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
 import { baseUrlOf, parse } from './context.ts';
@@ -29,11 +30,12 @@ export function membersRouter(store: Store, membershipChanged: MembershipChanged
 
   router.post('/documents/:documentId/members', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
-    await authorize(store, req.account, documentId, 'manage_members');
+    const access = await authorize(store, req.account, documentId, 'manage_members');
     const body = parse(InviteBody, req.body);
-    const { account, membership, token } = await inviteMember(store, { documentId, ...body });
+    const { account, membership, token, existingAccount } = await inviteMember(store, { documentId, ...body }, { account: access.account });
     await membershipChanged(documentId, account.id);
-    res.status(201).json({ member: presentMember(membership, account, true), signInUrl: signInUrl(baseUrlOf(req), token) });
+    // No link for an account that existed, unless the global secretariat asks: it would sign the inviter in as that person everywhere.
+    res.status(201).json({ member: presentMember(membership, account, true), existingAccount, signInUrl: token === null ? null : signInUrl(baseUrlOf(req), token) });
   });
 
   router.delete('/documents/:documentId/members/:accountId', async (req, res) => {
@@ -42,34 +44,41 @@ export function membersRouter(store: Store, membershipChanged: MembershipChanged
     if (accountId === access.account.id) {
       throw new HttpError(409, ErrorCode.Conflict, 'You cannot revoke yourself; ask another member of the secretariat.');
     }
-    await revokeMember(store, documentId, accountId);
+    await revokeMember(store, documentId, accountId, { account: access.account });
     await membershipChanged(documentId, accountId);
     res.json({ ok: true });
   });
 
   router.post('/documents/:documentId/members/:accountId/link', async (req, res) => {
     const { documentId, accountId } = parse(MemberParams, req.params);
-    await authorize(store, req.account, documentId, 'manage_members');
-    if (!(await store.getMembership(documentId, accountId))) {
-      throw new HttpError(404, ErrorCode.NotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
-    }
-    res.status(201).json({ signInUrl: signInUrl(baseUrlOf(req), await issueSignInToken(store, accountId)) });
+    const access = await authorize(store, req.account, documentId, 'manage_members');
+    res.status(201).json({ signInUrl: signInUrl(baseUrlOf(req), await issueLinkFor(store, documentId, accountId, { account: access.account })) });
   });
 
   router.post('/documents/:documentId/parties', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
-    await authorize(store, req.account, documentId, 'manage_members');
+    const access = await authorize(store, req.account, documentId, 'manage_members');
     const party = parse(AddPartyBody, req.body);
-    res.status(201).json({ document: await addParty(store, documentId, party) });
+    res.status(201).json({ document: await addParty(store, documentId, party, { account: access.account }) });
   });
 
   // Only a party nothing refers to (commands/documents.ts); its members lose access at once.
   router.delete('/documents/:documentId/parties/:partyId', async (req, res) => {
     const { documentId, partyId } = parse(PartyParams, req.params);
-    await authorize(store, req.account, documentId, 'manage_members');
-    const { document, revokedAccountIds } = await removeParty(store, documentId, partyId);
+    const access = await authorize(store, req.account, documentId, 'manage_members');
+    const { document, revokedAccountIds } = await removeParty(store, documentId, partyId, { account: access.account });
     for (const accountId of revokedAccountIds) await membershipChanged(documentId, accountId);
     res.json({ document, revokedAccountIds });
+  });
+
+  // The membership log: all of it for the secretariat, a head's own party's entries for a head (accountPolicy.ts).
+  router.get('/documents/:documentId/audit', async (req, res) => {
+    const { documentId } = parse(DocumentParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'read');
+    const scope = auditScopeOf(access.member);
+    if (!scope) throw forbidden('read the membership log (the secretariat and each party’s head do)');
+    const entries = (await store.listAudit(documentId)).filter((entry) => auditEntryVisible(scope, entry));
+    res.json({ scope: scope.all ? 'all' : 'party', partyId: scope.all ? null : scope.partyId, entries });
   });
 
   return router;

@@ -1,5 +1,6 @@
 import type { StructureEntry } from '../../shared/agreedStructure.ts';
 import type { PairContent } from '../../shared/canonicalText.ts';
+import type { AuditActor } from '../../shared/audit.ts';
 import type { PartySummary } from '../../shared/protocol.ts';
 
 /** A head's word on one pair for one party, bound to the pair's text hash. */
@@ -121,7 +122,8 @@ export interface AgreementStore {
   /**
    * Removes a party that nothing of the agreement refers to (no signature, no
    * approval of a pair or of the structure, no internal comment thread), with
-   * its members, atomically.
+   * its members, atomically; with `by`, logged in the membership audit log
+   * (the party's removal and each member's revocation) in the same transaction.
    */
-  removeParty(documentId: string, partyId: string): Promise<PartyRemoval>;
+  removeParty(documentId: string, partyId: string, by?: AuditActor): Promise<PartyRemoval>;
 }

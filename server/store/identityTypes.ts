@@ -1,3 +1,4 @@
+import type { AuditActor, AuditEntry } from '../../shared/audit.ts';
 import type { Role } from '../../shared/roles.ts';
 
 /** A person who can sign in. */
@@ -35,14 +36,21 @@ export interface IdentityStore {
   listAccounts(): Promise<Account[]>;
   setAccountLocale(id: string, locale: string | null): Promise<void>;
 
-  addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }): Promise<void>;
-  setMembership(membership: Omit<Membership, 'createdAt'>): Promise<Membership>;
-  removeMembership(documentId: string, accountId: string): Promise<boolean>;
+  /*
+   * A change made with an actor (`by`) is written to the membership audit log
+   * in the same transaction; without one (seeding, fixtures) it is not logged.
+   */
+  addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }, by?: AuditActor): Promise<void>;
+  setMembership(membership: Omit<Membership, 'createdAt'>, by?: AuditActor): Promise<Membership>;
+  removeMembership(documentId: string, accountId: string, by?: AuditActor): Promise<boolean>;
   getMembership(documentId: string, accountId: string): Promise<Membership | undefined>;
   listMemberships(documentId: string): Promise<Membership[]>;
   listMembershipsOf(accountId: string): Promise<Membership[]>;
 
-  createInvite(tokenHash: string, accountId: string, expiresAt: Date): Promise<void>;
+  /** With `by`, logs the link in every declaration the account belongs to. */
+  createInvite(tokenHash: string, accountId: string, expiresAt: Date, by?: AuditActor): Promise<void>;
+  /** The membership audit log of a declaration, newest first. */
+  listAudit(documentId: string): Promise<AuditEntry[]>;
   /** Marks an invite used, atomically, and returns its account; or why it cannot be used. */
   consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }>;
   /** Whose an invite is and until when, if it can be used now; changes nothing (a GET of the link uses nothing up). */

@@ -3,6 +3,7 @@ import type { PartySummary } from '../../shared/protocol.ts';
 import { chainEntries, entryLink } from '../versions/chain.ts';
 import type { StoredSignature, StoredVersion } from './agreementTypes.ts';
 import { CLIENT_CLAIMS_TABLE } from './sqliteClaims.ts';
+import { MEMBERSHIP_AUDIT_TABLE } from './sqliteMemberships.ts';
 
 /**
  * The SQLite schema, as numbered migrations: `PRAGMA user_version` says how
@@ -271,7 +272,12 @@ export const MIGRATIONS: Migration[] = [
   // Which account each Yjs client id of a document belongs to (server/collaboration/clientIdPolicy.ts).
   CLIENT_CLAIMS_TABLE,
   recordStructureApprovals,
+  // Who changed which membership, when (server/store/sqliteMemberships.ts; issue 20).
+  MEMBERSHIP_AUDIT_TABLE,
 ];
 
 /** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
 export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructureApprovals) + 1;
+
+/** The schema version once the membership audit log exists (migration 10): tests of data from before step back past it. */
+export const SCHEMA_WITH_MEMBERSHIP_AUDIT = MIGRATIONS.indexOf(MEMBERSHIP_AUDIT_TABLE) + 1;

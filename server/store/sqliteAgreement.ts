@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PartySummary } from '../../shared/protocol.ts';
+import type { Role } from '../../shared/roles.ts';
 import { approvalOfRow, approvalParameters, type ApprovalRow } from './approvalRows.ts';
 import {
   ChainConflict,
@@ -86,7 +87,7 @@ const signatureOf = (r: SignatureRow): StoredSignature => ({
 });
 const headOf = (r: HeadRow): ChainHead => ({ documentId: r.document_id, seq: r.seq, link: r.link, attestedAt: r.attested_at, signature: r.signature });
 
-export class SqliteAgreement implements AgreementStore {
+export class SqliteAgreement implements Omit<AgreementStore, 'removeParty'> {
   private readonly structureApprovals: StructureApprovalRows;
 
   constructor(private readonly db: Database.Database) {
@@ -200,7 +201,8 @@ export class SqliteAgreement implements AgreementStore {
     }).immediate();
   }
 
-  async removeParty(documentId: string, partyId: string): Promise<PartyRemoval> {
+  /** `removed`, when given, is told the revoked memberships inside the removal's transaction (the audit log). */
+  async removeParty(documentId: string, partyId: string, removed?: (revoked: Array<{ accountId: string; role: Role }>) => void): Promise<PartyRemoval> {
     return this.db.transaction((): PartyRemoval => {
       const count = (sql: string) => this.db.prepare<[string, string], { n: number }>(sql).get(documentId, partyId)!.n;
       if (count('SELECT COUNT(*) AS n FROM parties WHERE document_id = ? AND id = ?') === 0) return { removed: false, reason: 'not_found' };
@@ -211,12 +213,13 @@ export class SqliteAgreement implements AgreementStore {
         return { removed: false, reason: 'has_internal_comments' };
       }
       const revoked = this.db
-        .prepare<[string, string], { account_id: string }>('SELECT account_id FROM memberships WHERE document_id = ? AND party_id = ? ORDER BY created_at, account_id')
+        .prepare<[string, string], { account_id: string; role: Role }>('SELECT account_id, role FROM memberships WHERE document_id = ? AND party_id = ? ORDER BY created_at, account_id')
         .all(documentId, partyId)
-        .map((r) => r.account_id);
+        .map((r) => ({ accountId: r.account_id, role: r.role }));
       this.db.prepare('DELETE FROM memberships WHERE document_id = ? AND party_id = ?').run(documentId, partyId);
       this.db.prepare('DELETE FROM parties WHERE document_id = ? AND id = ?').run(documentId, partyId);
-      return { removed: true, revokedAccountIds: revoked };
+      removed?.(revoked);
+      return { removed: true, revokedAccountIds: revoked.map((r) => r.accountId) };
     }).immediate();
   }
 }

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
-import { isRole } from '../../shared/roles.ts';
 import { limits } from '../../shared/limits.ts';
 import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
@@ -10,6 +9,8 @@ import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredSt
 import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
 import { SqliteClaims } from './sqliteClaims.ts';
 import { SqliteSessions } from './sqliteSessions.ts';
+import { SqliteMemberships } from './sqliteMemberships.ts';
+import type { AuditActor, AuditEntry } from '../../shared/audit.ts';
 import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
@@ -28,13 +29,6 @@ interface AccountRow {
   email: string | null;
   locale: string | null;
   is_secretariat: number;
-  created_at: string;
-}
-interface MembershipRow {
-  document_id: string;
-  account_id: string;
-  party_id: string | null;
-  role: string;
   created_at: string;
 }
 interface PartyRow {
@@ -58,6 +52,7 @@ export class SqliteStore implements Store {
   private readonly agreement: SqliteAgreement;
   private readonly claims: SqliteClaims;
   private readonly sessions: SqliteSessions;
+  private readonly memberships: SqliteMemberships;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -88,6 +83,7 @@ export class SqliteStore implements Store {
     this.agreement = new SqliteAgreement(this.db);
     this.claims = new SqliteClaims(this.db);
     this.sessions = new SqliteSessions(this.db);
+    this.memberships = new SqliteMemberships(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -211,11 +207,6 @@ export class SqliteStore implements Store {
     };
   }
 
-  private membership(row: MembershipRow): Membership {
-    if (!isRole(row.role)) throw new Error(`Stored membership has an unknown role "${row.role}".`);
-    return { documentId: row.document_id, accountId: row.account_id, partyId: row.party_id, role: row.role, createdAt: row.created_at };
-  }
-
   async createAccount(a: { id: string; name: string; email: string | null; isSecretariat: boolean }): Promise<Account> {
     const createdAt = new Date().toISOString();
     this.db
@@ -242,54 +233,21 @@ export class SqliteStore implements Store {
     this.db.prepare('UPDATE accounts SET locale = ? WHERE id = ?').run(locale, id);
   }
 
-  async addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }): Promise<void> {
-    // After the last one: a removed party leaves a gap, and parties are appended in the order they were added.
-    const position = this.db
-      .prepare<[string], { n: number }>('SELECT COALESCE(MAX(position) + 1, 0) AS n FROM parties WHERE document_id = ?')
-      .get(documentId)!.n;
-    this.statements.insertParty.run(documentId, party.id, position, party.name.vi, party.name.fr);
-  }
+  addParty(documentId: string, party: { id: string; name: { vi: string; fr: string } }, by?: AuditActor): Promise<void> { return Promise.resolve(this.memberships.addParty(documentId, party, by)); }
+  setMembership(m: Omit<Membership, 'createdAt'>, by?: AuditActor): Promise<Membership> { return Promise.resolve(this.memberships.set(m, by)); }
+  removeMembership(documentId: string, accountId: string, by?: AuditActor): Promise<boolean> { return Promise.resolve(this.memberships.remove(documentId, accountId, by)); }
+  getMembership(documentId: string, accountId: string): Promise<Membership | undefined> { return Promise.resolve(this.memberships.get(documentId, accountId)); }
+  listMemberships(documentId: string): Promise<Membership[]> { return Promise.resolve(this.memberships.list(documentId)); }
+  listMembershipsOf(accountId: string): Promise<Membership[]> { return Promise.resolve(this.memberships.listOf(accountId)); }
+  listAudit(documentId: string): Promise<AuditEntry[]> { return Promise.resolve(this.memberships.audit(documentId)); }
 
-  async setMembership(m: Omit<Membership, 'createdAt'>): Promise<Membership> {
-    const createdAt = new Date().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO memberships (document_id, account_id, party_id, role, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (document_id, account_id) DO UPDATE SET party_id = excluded.party_id, role = excluded.role`,
-      )
-      .run(m.documentId, m.accountId, m.partyId, m.role, createdAt);
-    return (await this.getMembership(m.documentId, m.accountId))!;
-  }
-
-  async removeMembership(documentId: string, accountId: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM memberships WHERE document_id = ? AND account_id = ?').run(documentId, accountId).changes > 0;
-  }
-
-  async getMembership(documentId: string, accountId: string): Promise<Membership | undefined> {
-    const row = this.db
-      .prepare<[string, string], MembershipRow>('SELECT * FROM memberships WHERE document_id = ? AND account_id = ?')
-      .get(documentId, accountId);
-    return row && this.membership(row);
-  }
-
-  async listMemberships(documentId: string): Promise<Membership[]> {
-    return this.db
-      .prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE document_id = ? ORDER BY created_at, account_id')
-      .all(documentId)
-      .map((r) => this.membership(r));
-  }
-
-  async listMembershipsOf(accountId: string): Promise<Membership[]> {
-    return this.db
-      .prepare<[string], MembershipRow>('SELECT * FROM memberships WHERE account_id = ? ORDER BY created_at, document_id')
-      .all(accountId)
-      .map((r) => this.membership(r));
-  }
-
-  async createInvite(tokenHash: string, accountId: string, expiresAt: Date): Promise<void> {
-    this.db
-      .prepare('INSERT INTO invites (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)')
-      .run(tokenHash, accountId, expiresAt.toISOString(), new Date().toISOString());
+  async createInvite(tokenHash: string, accountId: string, expiresAt: Date, by?: AuditActor): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO invites (token_hash, account_id, expires_at, created_at) VALUES (?, ?, ?, ?)')
+        .run(tokenHash, accountId, expiresAt.toISOString(), new Date().toISOString());
+      if (by) this.memberships.linkIssued(accountId, by);
+    }).immediate();
   }
 
   async consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }> {
@@ -406,7 +364,9 @@ export class SqliteStore implements Store {
     return this.agreement.appendToChain(entry, head, expected);
   }
   attestChainHead(head: ChainHead): Promise<boolean> { return this.agreement.attestChainHead(head); }
-  removeParty(documentId: string, partyId: string): Promise<PartyRemoval> { return this.agreement.removeParty(documentId, partyId); }
+  removeParty(documentId: string, partyId: string, by?: AuditActor): Promise<PartyRemoval> {
+    return this.agreement.removeParty(documentId, partyId, by && ((revoked) => this.memberships.partyRemoved(documentId, partyId, revoked, by)));
+  }
 
   async close(): Promise<void> {
     await this.updateLog.close();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { inviteMember, issueSignInToken, signInUrl } from '../../server/commands/members.ts';
+import { inviteMember, OPERATOR, issueSignInToken, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { CloseCode, ErrorCode, type ErrorBody, type JoinReply } from '../../shared/protocol.ts';
@@ -44,8 +44,8 @@ describe('identity and permissions on every path', () => {
       email: 'pierre@toulouse.example',
       role: 'drafter',
       partyId: 'toulouse',
-    });
-    outsider = await followSignInLink(signInUrl(server.url, token));
+    }, OPERATOR);
+    outsider = await followSignInLink(signInUrl(server.url, token!));
   });
   afterAll(async () => {
     await server.close();
@@ -212,8 +212,8 @@ describe('identity and permissions on every path', () => {
         email: 'temp@example.org',
         role: 'drafter',
         partyId: 'fr',
-      });
-      const cookie = await followSignInLink(signInUrl(server.url, token));
+      }, OPERATOR);
+      const cookie = await followSignInLink(signInUrl(server.url, token!));
       const client = connectProvider(server.wsUrl, DOC, new Y.Doc(), { cookie });
       await synced(client.provider);
       client.provider.destroy();

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_STRUCTURE_APPROVALS } from '../../server/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_MEMBERSHIP_AUDIT } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { statusOf, type PairApprovals } from '../../shared/approvals.ts';
 import { cellText } from '../../shared/canonicalText.ts';
 import { createDocument } from '../../server/commands/documents.ts';
-import { inviteMember, signInUrl } from '../../server/commands/members.ts';
+import { inviteMember, OPERATOR, signInUrl } from '../../server/commands/members.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { DEFAULT_KEY_FILE_NAME } from '../../server/config.ts';
 import { ChainHeadFile } from '../../server/versions/chainHeadFile.ts';
@@ -57,10 +57,11 @@ describe('data stored before formatting was part of the agreed text', () => {
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
     // Schema 6 exactly (just before migration 7, approvals.content): undo 7 and every migration after it — 8, the
-    // client-id claims, and 9, the structure approvals (migrated again, empty). A later one must be undone here too.
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_STRUCTURE_APPROVALS);
-    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_STRUCTURE_APPROVALS);
-    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals');
+    // client-id claims, 9, the structure approvals, and 10, the membership audit log (migrated again, empty). A later
+    // one must be undone here too.
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_MEMBERSHIP_AUDIT);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_MEMBERSHIP_AUDIT);
+    db.exec('ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals; DROP TABLE membership_audit');
     db.pragma(`user_version = ${SCHEMA_WITH_APPROVED_RUNS - 1}`);
     db.close();
 
@@ -127,8 +128,8 @@ describe('data stored before formatting was part of the agreed text', () => {
     // The heads agree to the live text (the same, without formatting) and sign the old version.
     const heads: Record<string, string> = {};
     for (const partyId of ['vn', 'fr']) {
-      const { token } = await inviteMember(server.store, { documentId: stored.documentId, name: `Head ${partyId}`, email: `head-${partyId}@old.example`, role: 'head', partyId });
-      heads[partyId] = await followSignInLink(signInUrl(server.url, token));
+      const { token } = await inviteMember(server.store, { documentId: stored.documentId, name: `Head ${partyId}`, email: `head-${partyId}@old.example`, role: 'head', partyId }, OPERATOR);
+      heads[partyId] = await followSignInLink(signInUrl(server.url, token!));
     }
     const pairs = ((await api(server.url, heads.vn!)(`/api/documents/${stored.documentId}/approvals`)).body as { pairs: PairApprovals[] }).pairs;
     expect(Object.fromEntries(pairs.map((p) => [p.pairId, p.hash]))).toEqual(fixture.pairHashes);

@@ -66,6 +66,8 @@ describe('the secretariat’s command line', () => {
       [['create-document', '--id', 'doc', '--title-vi', 'A', '--title-fr', 'B'], /already exists/],
       [['create-document', '--id', 'bad id', '--title-vi', 'A', '--title-fr', 'B'], /Document id "bad id"/],
       [['revoke', '--document', 'doc', '--account', 'nobody'], /not a member/],
+      [['audit', '--document', 'nope'], /No declaration with id "nope"/],
+      [['audit'], /Missing --document/],
     ];
     for (const [args, message] of cases) {
       const result = await accord(dataDir, ...args);
@@ -73,5 +75,22 @@ describe('the secretariat’s command line', () => {
       expect(result.stderr).toMatch(message);
     }
     expect((await accord(dataDir, 'list')).stdout).toBe(before);
+  });
+
+  it('prints the membership log with audit --document: each change, whom, by whom, when, newest first', async () => {
+    const dataDir = tempDataDir('accord-cli-audit');
+    await accord(dataDir, 'create-document', '--id', 'doc', '--title-vi', 'A', '--title-fr', 'B', '--party', 'vn:Việt Nam:Viêt Nam');
+    expect((await accord(dataDir, 'audit', '--document', 'doc')).stdout).toBe('No membership changes recorded.\n');
+    await accord(dataDir, 'invite', '--document', 'doc', '--name', 'Lan', '--email', 'lan@vn.example', '--role', 'drafter', '--party', 'vn');
+    await accord(dataDir, 'add-party', '--document', 'doc', '--id', 'fr', '--name-vi', 'Pháp', '--name-fr', 'France');
+    await accord(dataDir, 'link', '--email', 'lan@vn.example');
+    const printed = await accord(dataDir, 'audit', '--document', 'doc');
+    expect(printed.code).toBe(0);
+    const lines = printed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}issued a sign-in link for Lan \(a_?\S+\), drafter \(vn\) {2}by operator \(command line\)$/);
+    expect(lines[1]).toMatch(/ {2}added party fr {2}by operator \(command line\)$/);
+    expect(lines[2]).toMatch(/ {2}issued a sign-in link for Lan /);
+    expect(lines[3]).toMatch(/ {2}invited Lan \(\S+\) as drafter \(vn\) {2}by operator \(command line\)$/);
   });
 });

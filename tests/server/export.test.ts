@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import { insertPair, readAllPairs } from '../../shared/model/index.ts';
-import { inviteMember, signInUrl } from '../../server/commands/members.ts';
+import { inviteMember, OPERATOR, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
 import { agreeStructure } from '../helpers/agreement.ts';
@@ -240,8 +240,8 @@ describe('export: PDF and DOCX', () => {
 
   it('lets only members export, never includes comments, and refuses bad options', async () => {
     expect((await fetch(`${server.url}/api/documents/${DOC}/export`)).status).toBe(401);
-    const { token } = await inviteMember(server.store, { documentId: HANOI_TOULOUSE_ID, name: 'Ngoài', email: 'out@example.org', role: 'drafter', partyId: 'hanoi' });
-    const outsider = await followSignInLink(signInUrl(server.url, token));
+    const { token } = await inviteMember(server.store, { documentId: HANOI_TOULOUSE_ID, name: 'Ngoài', email: 'out@example.org', role: 'drafter', partyId: 'hanoi' }, OPERATOR);
+    const outsider = await followSignInLink(signInUrl(server.url, token!));
     expect((await fetch(`${server.url}/api/documents/${DOC}/export`, { headers: { cookie: outsider } })).status).toBe(403);
     for (const query of ['format=pdf&layout=parallel', 'format=docx&layout=sequential', 'format=pdf&layout=vi&version=1']) {
       const { bytes } = await download('vnHead', query);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { encodeUpdate } from '../../server/collaboration/messages.ts';
 import type { OpeningStep } from '../../server/collaboration/syncServer.ts';
-import { inviteMember, signInUrl } from '../../server/commands/members.ts';
+import { OPERATOR, inviteMember, signInUrl } from '../../server/commands/members.ts';
 import { getPair, paragraphXmlText } from '../../shared/model/index.ts';
 import { CloseCode, MessageType, READ_ONLY_REASON } from '../../shared/protocol.ts';
 import { DEMO, api, followSignInLink, signInAs } from '../helpers/auth.ts';
@@ -38,8 +38,8 @@ describe('a revoke during a sync connection’s opening is applied to it (attack
   /** A new drafter of the French party, signed in: a fresh account for each case. */
   async function newDrafter() {
     const email = `race-${++invited}@example.org`;
-    const { account, token } = await inviteMember(server.store, { documentId: DOC, name: `Race ${invited}`, email, role: 'drafter', partyId: 'fr' });
-    return { accountId: account.id, email, cookie: await followSignInLink(signInUrl(server.url, token)) };
+    const { account, token } = await inviteMember(server.store, { documentId: DOC, name: `Race ${invited}`, email, role: 'drafter', partyId: 'fr' }, OPERATOR);
+    return { accountId: account.id, email, cookie: await followSignInLink(signInUrl(server.url, token!)) };
   }
 
   async function revoke(kind: Revoke, member: { accountId: string; email: string; cookie: string }): Promise<void> {

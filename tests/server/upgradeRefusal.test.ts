@@ -5,7 +5,7 @@ import { WebsocketProvider as ProviderV1 } from 'y-websocket-v1';
 import * as Y from 'yjs';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
 import { SYNC_PATH } from '../../shared/protocol.ts';
-import { inviteMember, signInUrl } from '../../server/commands/members.ts';
+import { OPERATOR, inviteMember, signInUrl } from '../../server/commands/members.ts';
 import { followSignInLink } from '../helpers/auth.ts';
 import { rawSyncSocket, waitFor } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -36,8 +36,8 @@ describe('refused sync upgrades: clients back off instead of reconnecting in a l
   beforeAll(async () => {
     server = await startTestServer();
     // A member of the other declaration only.
-    const { token } = await inviteMember(server.store, { documentId: HANOI_TOULOUSE_ID, name: 'Pierre Toulousain', email: 'pierre@toulouse.example', role: 'drafter', partyId: 'toulouse' });
-    outsider = await followSignInLink(signInUrl(server.url, token));
+    const { token } = await inviteMember(server.store, { documentId: HANOI_TOULOUSE_ID, name: 'Pierre Toulousain', email: 'pierre@toulouse.example', role: 'drafter', partyId: 'toulouse' }, OPERATOR);
+    outsider = await followSignInLink(signInUrl(server.url, token!));
   });
   afterAll(async () => {
     await server.close();

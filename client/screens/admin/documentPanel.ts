@@ -1,6 +1,7 @@
 import { h, replaceChildren } from '../../lib/dom.ts';
 import type { AppContext } from '../../lib/context.ts';
 import type { DocumentSummary } from '../../../shared/protocol.ts';
+import { auditList } from '../../components/auditList.ts';
 import { copyLink } from '../../components/copyLink.ts';
 import { t } from '../../i18n/index.ts';
 import { inviteForm } from './inviteForm.ts';
@@ -9,7 +10,8 @@ import { partiesSection } from './partiesSection.ts';
 
 /**
  * One declaration on the admin page: its parties, its members, the invite
- * form, and the last sign-in link produced (to copy and send).
+ * form, the last sign-in link produced (to copy and send) and the log of
+ * membership changes.
  */
 export function documentPanel(ctx: AppContext, document: DocumentSummary): HTMLElement {
   const linkArea = h('div', { class: 'admin-link-area', attrs: { 'aria-live': 'polite' } });
@@ -18,15 +20,22 @@ export function documentPanel(ctx: AppContext, document: DocumentSummary): HTMLE
     linkArea.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   };
 
-  const members = membersSection(ctx, document, showLink);
+  let current = document;
+  const audit = auditList(document.id, () => current.parties, { title: t('audit.title'), onSignedOut: () => ctx.signedOut('ended') });
+  const members = membersSection(ctx, document, showLink, () => void audit.reload());
   const invite = inviteForm(ctx, document, (member, url) => {
-    showLink(member, url);
+    // An account that existed gets no link from a per-declaration secretariat: say so instead of showing one.
+    if (url === null) replaceChildren(linkArea, h('p', { class: 'admin-link-area__note', text: t('admin.invite.addedNoLink', { name: member.name }), attrs: { 'data-testid': 'added-no-link' } }));
+    else showLink(member, url);
     void members.reload().catch(() => undefined); // a failed refresh shows stale rows, not a wrong state
+    void audit.reload();
   });
   const parties = partiesSection(
     ctx,
     document,
     (updated, change) => {
+      current = updated;
+      void audit.reload();
       parties.render(updated);
       invite.setParties(updated);
       members.setDocument(updated);
@@ -55,5 +64,6 @@ export function documentPanel(ctx: AppContext, document: DocumentSummary): HTMLE
     members.element,
     linkArea,
     invite.element,
+    audit.element,
   );
 }

@@ -6,6 +6,7 @@ import type { DocumentSummary } from '../../../shared/protocol.ts';
 import type { Role } from '../../../shared/roles.ts';
 import { getLocale, t } from '../../i18n/index.ts';
 import { errorLine, field, input, onSubmit, submitButton, valueOf } from './form.ts';
+import { refusalMessage } from './refusals.ts';
 
 /**
  * Invite someone to a declaration with a role: name, email, role and — for
@@ -22,7 +23,8 @@ export interface InviteForm {
   setParties(document: DocumentSummary): void;
 }
 
-export function inviteForm(ctx: AppContext, document: DocumentSummary, onInvited: (member: Member, signInUrl: string) => void): InviteForm {
+/** `signInUrl` is null when the person already had an account (only the global secretariat gets links for those). */
+export function inviteForm(ctx: AppContext, document: DocumentSummary, onInvited: (member: Member, signInUrl: string | null) => void): InviteForm {
   let parties = document.parties;
   const name = input('invite-name');
   const email = input('invite-email', 'email', { placeholder: t('admin.invite.emailPlaceholder') });
@@ -66,11 +68,14 @@ export function inviteForm(ctx: AppContext, document: DocumentSummary, onInvited
   );
   onSubmit(form, ctx, error, async () => {
     const chosenRole = role.value as Role;
-    const { member, signInUrl } = await inviteMember(document.id, {
+    const invitation = {
       name: valueOf(name).normalize('NFC'),
       email: valueOf(email) || null,
       role: chosenRole,
       partyId: chosenRole === 'secretariat' ? null : valueOf(party) || null,
+    };
+    const { member, signInUrl } = await inviteMember(document.id, invitation).catch((cause: unknown) => {
+      throw refusalMessage(cause, invitation.name);
     });
     form.reset();
     renderParties();

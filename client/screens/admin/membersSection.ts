@@ -5,6 +5,7 @@ import { delegationLabel, memberColor, roleLabel } from '../../lib/identity.ts';
 import type { DocumentSummary } from '../../../shared/protocol.ts';
 import { formatDateTime, getLocale, t } from '../../i18n/index.ts';
 import { errorLine } from './form.ts';
+import { refusalMessage } from './refusals.ts';
 
 /**
  * The members of one declaration: a table (name, email, role, delegation,
@@ -25,6 +26,8 @@ export function membersSection(
   ctx: AppContext,
   initial: DocumentSummary,
   showLink: (member: Pick<Member, 'name'>, signInUrl: string) => void,
+  /** Told after a change (a link issued, a member revoked): the membership log has a new entry. */
+  onChanged: () => void = () => undefined,
 ): MembersSection {
   let document = initial;
   let members: Member[] = [];
@@ -56,6 +59,7 @@ export function membersSection(
     button.disabled = true;
     try {
       await run();
+      onChanged();
     } catch (cause) {
       if (isSignedOut(cause)) return ctx.signedOut('ended');
       error.show(cause instanceof ApiError ? cause.message : t('error.unexpected'));
@@ -72,7 +76,15 @@ export function membersSection(
       class: 'button button--quiet button--small',
       text: t('admin.members.newLink'),
       attrs: { type: 'button', 'data-testid': 'new-link', title: t('admin.members.newLinkHint', { name: member.name }) },
-      on: { click: () => void act(linkButton, async () => showLink(member, await newSignInLink(document.id, member.accountId))) },
+      on: {
+        click: () =>
+          void act(linkButton, async () => {
+            const url = await newSignInLink(document.id, member.accountId).catch((cause: unknown) => {
+              throw refusalMessage(cause, member.name);
+            });
+            showLink(member, url);
+          }),
+      },
     });
     const revokeButton: HTMLButtonElement = h('button', {
       class: 'button button--danger button--small',

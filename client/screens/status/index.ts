@@ -6,6 +6,7 @@ import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
 import { partyName, statusChip } from '../declaration/approvals/statusChip.ts';
 import { structureChangesPanel, type StructureChangesPanel } from '../declaration/approvals/structureChanges.ts';
 import { agreementPage } from './agreementNav.ts';
+import { auditList } from '../../components/auditList.ts';
 import './status.css';
 
 /**
@@ -208,6 +209,7 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
       const summary = live.document();
       if (summary) page.showDocument(summary);
       render();
+      showPartyLog();
     },
     (error: unknown) => {
       message.textContent = errorMessage(error);
@@ -216,6 +218,16 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
     },
   );
   loadTexts();
+
+  // A head sees, under the matrix, who joined, left or got a sign-in link for their delegation and by whom
+  // (the server sends a head only their party's entries; the secretariat reads all of it on the admin page).
+  function showPartyLog(): void {
+    const me = live.me();
+    const party = live.parties().find((p) => p.id === me?.partyId);
+    if (me?.role !== 'head' || !party || abort.signal.aborted) return;
+    const log = auditList(documentId, () => live.parties(), { title: t('audit.titleParty', { party: partyName(party) }), onSignedOut: () => window.location.assign('/') });
+    page.main.append(log.element);
+  }
 
   return {
     destroy() {
