@@ -3,7 +3,8 @@ import { defineConfig } from 'vite';
 /** The browser client: sources in client/, bundle in dist/client (served by the server). */
 export default defineConfig({
   root: 'client',
-  build: { outDir: '../dist/client', emptyOutDir: true, sourcemap: true },
+  // Source maps only when asked for (ACCORD_SOURCE_MAPS=1): the 2.5 MB map of the whole client is not served by default.
+  build: { outDir: '../dist/client', emptyOutDir: true, sourcemap: process.env.ACCORD_SOURCE_MAPS === '1' },
   server: {
     // `npm run dev:client` proxies the API, socket.io and sync to a running server.
     proxy: {

@@ -16,6 +16,10 @@ import { HttpError, routeNotFound } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createSocketServer } from './realtime/socketServer.ts';
 import { sameOriginForStateChanges, sessionMiddleware } from './routes/context.ts';
+import type { TrustProxy } from './auth/origin.ts';
+import { SIGN_IN_PATH } from './commands/members.ts';
+import { DEFAULT_RATE_LIMITS, restWriteLimit, signInLimit, type RateLimits } from './edge/rateLimits.ts';
+import { securityHeaders } from './edge/securityHeaders.ts';
 import { documentsRouter } from './routes/documents.ts';
 import { ApprovalService } from './approvals/service.ts';
 import { StructureApprovalService } from './approvals/structureService.ts';
@@ -63,6 +67,8 @@ export interface ServerOptions {
   limits?: Partial<SyncLimits>;
   /** Where the logs go instead of stderr (tests read what was logged). */
   logger?: Logger;
+  /** Changes the REST rate limits (tests cross them, or raise them for suites that sign in or write a lot). */
+  rateLimits?: Partial<RateLimits>;
 }
 
 function errorHandler(logger: Logger) {
@@ -92,6 +98,11 @@ function clientRoutes(): express.Router {
     });
     return router;
   }
+  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set.
+  router.use((req, _res, next) => {
+    if (req.path.endsWith('.map') && process.env.ACCORD_SOURCE_MAPS !== '1') throw routeNotFound(req.method, req.originalUrl);
+    next();
+  });
   router.use(express.static(CLIENT_DIR, { index: false }));
   router.get('/{*path}', (_req, res) => res.sendFile(path.join(CLIENT_DIR, 'index.html')));
   return router;
@@ -114,16 +125,22 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     throw error;
   }
 
-  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store), logger, {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  // Express's own compiled form of it, so that the sync endpoint and socket.io believe the same proxies.
+  const trust = app.get('trust proxy fn') as TrustProxy;
+  const rates = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const sync = new SyncServer(store, options.hooks ?? sessionHooks(store, trust), logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     ...options.limits,
   });
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  app.use([SIGN_IN_PATH, '/api/sign-in'], signInLimit(logger, rates));
   app.use(express.json({ limit: limits.maxJsonBodyBytes }));
   app.use(sessionMiddleware(store));
-  app.use(sameOriginForStateChanges);
+  app.use(sameOriginForStateChanges(trust, logger));
+  app.use('/api', restWriteLimit(logger, rates));
   app.get('/api/health', (_req, res) => res.json({ ok: true }));
   // Set once socket.io exists (below): signing out (here, everywhere, or as someone else) closes those sessions' live connections.
   let endSessions: (sessionIds: ReadonlySet<string>) => Promise<void> = async () => {};
@@ -149,6 +166,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     logger,
     (id, read) => sync.readDocument(id, read),
     options.limits?.maxSocketEventsPerSecond,
+    trust,
   );
   approvals.setPublisher(publish);
   endSessions = async (sessionIds) => {

@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   ACCORD_DEMO: z.enum(['0', '1']).default('1'),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).max(1_000_000).default(limits.compactAfterUpdates),
   ACCORD_KEY_FILE: z.string().min(1).optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(off|loopback|linklocal|uniquelocal|\d{1,2}|[\d.:a-fA-F/, ]+)$/, 'off, a hop count, loopback / linklocal / uniquelocal, or proxy addresses (comma-separated)')
+    .default('off'),
 });
 
 /** The server key's file name in DATA_DIR, where it lives unless ACCORD_KEY_FILE says otherwise. */
@@ -36,6 +41,11 @@ export interface Config {
   keyFile: string;
   /** Whether keyFile was set explicitly (ACCORD_KEY_FILE) rather than defaulted into DATA_DIR. */
   keyFileSet: boolean;
+  /**
+   * Which proxies' forwarded headers (X-Forwarded-Host, -For, -Proto) are believed, as Express's
+   * `trust proxy` setting: false (TRUST_PROXY=off, the default) believes none.
+   */
+  trustProxy: false | number | string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     keyFile: e.ACCORD_KEY_FILE ? path.resolve(e.ACCORD_KEY_FILE) : path.join(dataDir, DEFAULT_KEY_FILE_NAME),
     keyFileSet: e.ACCORD_KEY_FILE !== undefined,
+    trustProxy: e.TRUST_PROXY === 'off' ? false : /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
   };
 }

@@ -7,6 +7,12 @@ export const limits = {
   maxSyncMessageBytes: 4 * 1024 * 1024,
   /** Largest JSON body any REST route accepts. */
   maxJsonBodyBytes: 256 * 1024,
+  /** Failed sign-in attempts (unknown, used or expired links) per address per window (429 with Retry-After beyond). */
+  signInFailuresPerAddress: 30,
+  signInWindowMs: 15 * 60_000,
+  /** REST writes (POST, PUT, PATCH, DELETE) per session per window (429 with Retry-After beyond). */
+  restWritesPerSession: 120,
+  restWritesWindowMs: 10_000,
   /** Largest socket.io packet. */
   maxSocketIoPayloadBytes: 256 * 1024,
   /**

@@ -1,7 +1,7 @@
 import { memberColor } from '../../shared/colors.ts';
 import { ID_PATTERN } from '../../shared/limits.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import { isCrossSite } from '../auth/origin.ts';
+import { TRUST_NO_PROXY, isCrossSite, type TrustProxy } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { isAllowed, loadAccess, type DocumentAccess } from '../policies/access.ts';
 import type { Store } from '../store/types.ts';
@@ -15,10 +15,10 @@ import { SyncRejection, type ConnectionContext, type SyncHooks } from './hooks.t
  * unknown document and 403 for another's. Members who may not edit the text
  * (observers) are connected read-only.
  */
-export function sessionHooks(store: Store): SyncHooks {
+export function sessionHooks(store: Store, trust: TrustProxy = TRUST_NO_PROXY): SyncHooks {
   return {
     async authenticate(request, documentId) {
-      if (isCrossSite(request)) throw new SyncRejection(CloseCode.Forbidden, 'cross-site connection refused');
+      if (isCrossSite(request, trust)) throw new SyncRejection(CloseCode.Forbidden, 'cross-site connection refused');
       const account = await accountOfRequest(store, request);
       if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
       const access = ID_PATTERN.test(documentId) ? await loadAccess(store, account, documentId) : undefined;

@@ -183,13 +183,14 @@ export class SyncServer {
   }
 
   /**
-   * Floods, limits and authentications that stalled at warn (security log);
+   * Floods, limits, cross-site attempts and authentications that stalled at warn (security log);
    * ordinary refusals (signed out, not a member, unknown id) at info.
    */
   private logRefusal(rejection: SyncRejection, where: { documentId: string; address?: string; user?: string }): void {
     const flood = rejection.status === 429 || rejection.status === 408 || (rejection.code === CloseCode.TryAgainLater && rejection.status === 503);
     const fields = { ...where, documentId: where.documentId.slice(0, 64), status: rejection.status, code: rejection.code, reason: rejection.message };
     if (flood) this.logger.warn(fields, 'sync connection refused: limit');
+    else if (rejection.message.startsWith('cross-site')) this.logger.warn(fields, 'sync connection refused: cross-site');
     else this.logger.info(fields, 'sync connection refused');
   }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { ErrorCode, type ClientToServerEvents, type ErrorBody, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
-import { isCrossSite } from '../auth/origin.ts';
+import { TRUST_NO_PROXY, isCrossSite, type TrustProxy } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { loadAccess } from '../policies/access.ts';
 import type { Account } from '../store/identityTypes.ts';
@@ -44,6 +44,7 @@ export function createSocketServer(
   logger: Logger,
   readDocument: <T>(documentId: string, read: (doc: Y.Doc) => T) => Promise<T | undefined>,
   eventsPerSecond: number = limits.maxSocketEventsPerSecond,
+  trust: TrustProxy = TRUST_NO_PROXY,
 ) {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: limits.maxSocketIoPayloadBytes,
@@ -73,7 +74,10 @@ export function createSocketServer(
   // The handshake: a session cookie, from one of our own pages.
   io.use(async (socket, next) => {
     const refuse = (code: ErrorCode, message: string) => next(Object.assign(new Error(message), { data: { code, message } }));
-    if (isCrossSite(socket.request)) return refuse(ErrorCode.Forbidden, 'Cross-site connection refused.');
+    if (isCrossSite(socket.request, trust)) {
+      logger.warn({ address: socket.request.socket.remoteAddress, origin: socket.request.headers.origin }, 'cross-site socket.io connection refused');
+      return refuse(ErrorCode.Forbidden, 'Cross-site connection refused.');
+    }
     const account = await accountOfRequest(store, socket.request).catch(() => undefined);
     if (!account) return refuse(ErrorCode.Unauthorized, 'Sign in first: open the sign-in link you were sent.');
     socket.data.account = account;

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
 import { accountOfRequest } from '../auth/sessions.ts';
-import { isCrossSite } from '../auth/origin.ts';
+import { isCrossSite, type TrustProxy } from '../auth/origin.ts';
+import type { Logger } from '../logger.ts';
 import { crossSiteRequest, invalidInput } from '../errors.ts';
 import type { Account } from '../store/identityTypes.ts';
 import type { Store } from '../store/types.ts';
@@ -26,10 +27,15 @@ export function sessionMiddleware(store: Store) {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Refuses state-changing requests sent by another site's page (CSRF). */
-export function sameOriginForStateChanges(req: Request, _res: Response, next: NextFunction) {
-  if (!SAFE_METHODS.has(req.method) && isCrossSite(req)) throw crossSiteRequest();
-  next();
+/** Refuses state-changing requests sent by another site's page (CSRF), and logs the refusal. */
+export function sameOriginForStateChanges(trust: TrustProxy, logger: Logger) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!SAFE_METHODS.has(req.method) && isCrossSite(req, trust)) {
+      logger.warn({ account: req.account?.id, address: req.ip, method: req.method, path: req.path, origin: req.headers.origin }, 'cross-site request refused');
+      throw crossSiteRequest();
+    }
+    next();
+  };
 }
 
 /** Parses input with a schema; a failure is a 400 naming the field. */

@@ -100,7 +100,13 @@ beforeAll(async () => {
   const check = connectProvider(wsUrl, DOC, new Y.Doc(), { cookie });
   await synced(check.provider);
   const same = () => readOrder(check.doc).length === PAIRS && readOrder(doc).every((id) => LANGS.every((lang) => cellPlainText(getPair(check.doc, id)!.cell(lang)) === cellPlainText(getPair(doc, id)!.cell(lang))));
-  await waitFor(same, `the ${PAIRS} random pairs on the server (seed ${SEED})`, 60_000);
+  try {
+    await waitFor(same, `the ${PAIRS} random pairs on the server (seed ${SEED})`, 60_000);
+  } catch (error) {
+    const got = readOrder(check.doc).length;
+    const differ = readOrder(doc).filter((id) => LANGS.some((lang) => getPair(check.doc, id) && cellPlainText(getPair(check.doc, id)!.cell(lang)) !== cellPlainText(getPair(doc, id)!.cell(lang))));
+    throw new Error(`${(error as Error).message}: a joining client holds ${got} pairs, ${differ.length} of them differ (${differ.slice(0, 3).join(', ')}); the editor is ${editor.provider.wsconnected ? 'connected' : 'not connected'}; the server logged:\n${suite.server.output().slice(-3000)}`);
+  }
   check.provider.destroy();
 }, 120_000);
 

@@ -65,8 +65,8 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
 }
 
 /** A raw WebSocket to the sync endpoint, for speaking (or breaking) the protocol by hand. */
-export function rawSyncSocket(wsUrl: string, documentId: string, options: { query?: string; cookie?: string; origin?: string } = {}) {
-  const headers: Record<string, string> = {};
+export function rawSyncSocket(wsUrl: string, documentId: string, options: { query?: string; cookie?: string; origin?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;
   if (options.origin) headers.origin = options.origin;
   const ws = new WebSocket(`${wsUrl}${SYNC_PATH}/${encodeURIComponent(documentId)}${options.query ?? ''}`, { headers });
