@@ -63,7 +63,7 @@ function liveType(item: Y.Item): Y.AbstractType<Y.YEvent<Y.AbstractType<unknown>
  * off (null) for what follows, as in toDelta(); adjacent strings under the
  * same marks make one run.
  */
-function walkText(text: Y.XmlText, runs: WalkedRun[]): 'read' | 'dropped' | 'empties' {
+function walkText(text: Y.Text, runs: WalkedRun[]): 'read' | 'dropped' | 'empties' {
   const before = runs.length;
   let bits = 0;
   /** Formatting of names the schema has no mark for, switched on. */
@@ -122,7 +122,8 @@ export function walkParagraph(paragraph: Y.XmlElement): WalkedParagraph | undefi
   const runs: WalkedRun[] = [];
   for (let item = paragraph._start; item !== null; item = item.right) {
     const type = liveType(item);
-    if (type instanceof Y.XmlText) {
+    // Y.Text too (Y.XmlText is one): y-prosemirror shows any text type in a paragraph.
+    if (type instanceof Y.Text) {
       if (walkText(type, runs) === 'empties') return [];
     } else if (type instanceof Y.XmlElement && buildsBlock(type)) return undefined;
   }

@@ -90,10 +90,10 @@ beforeAll(async () => {
   await synced(editor.provider);
   doc = editor.doc;
   const random = seeded(SEED);
+  // One update, as an import sends it. (Two large updates from one page, the second deleting what the
+  // first wrote, lose some of those deletions on the server: a known bug, see docs/reliability.md.)
   doc.transact(() => {
     for (let i = readOrder(doc).length; i < PAIRS; i++) insertPair(doc, { id: `random-${i}`, kind: 'operative', vi: '', fr: '' });
-  });
-  doc.transact(() => {
     for (const id of readOrder(doc)) for (const lang of LANGS) fillCell(random, getPair(doc, id)!.cell(lang), lang);
   });
   // The server accepted it all: a client that joins now holds the same text.
@@ -103,9 +103,14 @@ beforeAll(async () => {
   try {
     await waitFor(same, `the ${PAIRS} random pairs on the server (seed ${SEED})`, 60_000);
   } catch (error) {
+    const late = connectProvider(wsUrl, DOC, new Y.Doc(), { cookie });
+    await synced(late.provider);
+    const lateDiffer = readOrder(doc).filter((id) => LANGS.some((lang) => getPair(late.doc, id) && cellPlainText(getPair(late.doc, id)!.cell(lang)) !== cellPlainText(getPair(doc, id)!.cell(lang)))).length;
+    late.provider.destroy();
     const got = readOrder(check.doc).length;
     const differ = readOrder(doc).filter((id) => LANGS.some((lang) => getPair(check.doc, id) && cellPlainText(getPair(check.doc, id)!.cell(lang)) !== cellPlainText(getPair(doc, id)!.cell(lang))));
-    throw new Error(`${(error as Error).message}: a joining client holds ${got} pairs, ${differ.length} of them differ (${differ.slice(0, 3).join(', ')}); the editor is ${editor.provider.wsconnected ? 'connected' : 'not connected'}; the server logged:\n${suite.server.output().slice(-3000)}`);
+    const sample = differ.slice(0, 2).map((id) => `${id}: server ${JSON.stringify(LANGS.map((l) => cellPlainText(getPair(check.doc, id)!.cell(l))))} page ${JSON.stringify(LANGS.map((l) => cellPlainText(getPair(doc, id)!.cell(l))))}`);
+    throw new Error(`${(error as Error).message}: a joining client holds ${got} pairs, ${differ.length} of them differ (${differ.slice(0, 3).join(', ')}; ${sample.join('; ')}); a client joining now differs in ${lateDiffer}; the editor is ${editor.provider.wsconnected ? 'connected' : 'not connected'}; the server logged:\n${suite.server.output().slice(-3000)}`);
   }
   check.provider.destroy();
 }, 120_000);

@@ -61,6 +61,8 @@ const oddShapes: Array<[string, (fragment: Y.XmlFragment) => void, string]> = [
     inner.insert(0, [new Y.XmlText('HIDDEN')]);
     (f.get(0) as Y.XmlElement).insert(1, [inner]);
   }, 'Hai bên nhất trí'],
+  // Shown by the editor as text of the paragraph (a Y.XmlText is one kind of Y.Text): so counted.
+  ['a plain Y.Text in a paragraph', (f) => (f.get(0) as unknown as Y.Array<unknown>).insert(1, [new Y.Text(' và thêm')]), 'Hai bên nhất trí và thêm'],
   ['a string value in the fragment', (f) => (f as unknown as Y.Array<unknown>).insert(1, ['HIDDEN']), 'Hai bên nhất trí'],
   ['a map in the fragment', (f) => {
     const map = new Y.Map<string>();
