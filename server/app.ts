@@ -92,17 +92,17 @@ function errorHandler(logger: Logger) {
 /** Serves the built client, or explains how to build it. */
 function clientRoutes(): express.Router {
   const router = express.Router();
+  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set.
+  router.use((req, _res, next) => {
+    if (req.path.endsWith('.map') && process.env.ACCORD_SOURCE_MAPS !== '1') throw routeNotFound(req.method, req.originalUrl);
+    next();
+  });
   if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
     router.get('/{*path}', (_req, res) => {
       res.status(503).type('text').send('The client is not built. Run `npm run build` (npm start does it for you).');
     });
     return router;
   }
-  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set.
-  router.use((req, _res, next) => {
-    if (req.path.endsWith('.map') && process.env.ACCORD_SOURCE_MAPS !== '1') throw routeNotFound(req.method, req.originalUrl);
-    next();
-  });
   router.use(express.static(CLIENT_DIR, { index: false }));
   router.get('/{*path}', (_req, res) => res.sendFile(path.join(CLIENT_DIR, 'index.html')));
   return router;
