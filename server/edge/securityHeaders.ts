@@ -11,10 +11,12 @@ import type { RequestHandler } from 'express';
  * (and X-Frame-Options: DENY for older browsers): the Agree and Sign buttons
  * cannot be framed by another page, even one on the same host.
  *
- * No inline style either: the page sets its styles through the CSSOM (remote
- * cursors' colours included), which the policy does not govern; a style
- * attribute in markup would be blocked (tests/browser/csp.test.ts visits every
- * screen and sees no violation).
+ * `style-src-attr 'unsafe-inline'`: the page itself styles only through the
+ * CSSOM, but text pasted from Word or Google Docs marks its italics and bold
+ * with style attributes, which ProseMirror reads from the pasted HTML; a
+ * policy without it blocks them there too and the formatting (part of the
+ * agreed text) is lost on paste. A style attribute runs no script; inline
+ * script, including event-handler attributes, stays refused.
  *
  * No HSTS and no upgrade-insecure-requests: Accord is often served over plain
  * HTTP on a meeting's own network; a TLS proxy in front sets HSTS itself.
@@ -27,6 +29,8 @@ export function securityHeaders(): RequestHandler {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
+        styleSrcAttr: ["'unsafe-inline'"],
+        scriptSrcAttr: ["'none'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
