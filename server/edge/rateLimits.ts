@@ -27,7 +27,9 @@ function refusal(logger: Logger, what: string): Options['handler'] {
   return (req: Request, res: Response) => {
     const reset = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit?.resetTime?.getTime() ?? Date.now() + 1000;
     const seconds = Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-    logger.warn({ account: req.account?.id, address: req.ip, method: req.method, path: req.originalUrl.split('?')[0], limit: what }, 'request rate limited');
+    // A sign-in link's token is a bearer secret: never in the log (a limited request may carry a valid one).
+    const path = req.originalUrl.split('?')[0]!.replace(/(\/sign-?in\/)[^/]+/, '$1…');
+    logger.warn({ account: req.account?.id, address: req.ip, method: req.method, path, limit: what }, 'request rate limited');
     res
       .status(429)
       .set('Retry-After', String(seconds))
@@ -59,7 +61,8 @@ export function restWriteLimit(logger: Logger, config: RateLimits): RequestHandl
   return rateLimit({
     windowMs: config.restWritesWindowMs,
     limit: config.restWritesPerSession,
-    skip: (req) => !WRITES.has(req.method),
+    // Sign-ins have their own limit (a hall behind one address signs in by the hundred).
+    skip: (req) => !WRITES.has(req.method) || req.path.startsWith('/sign-in/'),
     keyGenerator: (req) => {
       const session = sessionIdOf(req);
       return session ? `session:${session}` : `address:${ipKeyGenerator(req.ip ?? '')}`;
