@@ -7,6 +7,7 @@ import { failurePanel, retryButton } from '../components/failurePanel.ts';
 import { languageChooser } from '../components/languageChooser.ts';
 import { pageHeader } from '../components/pageHeader.ts';
 import { formatDateTime, getLocale, initialLocale, setLocale, t } from '../i18n/index.ts';
+import './signIn.css';
 
 /**
  * `/signin/<token>`: a sign-in link asks before it signs in. Opening it uses
