@@ -90,10 +90,12 @@ beforeAll(async () => {
   await synced(editor.provider);
   doc = editor.doc;
   const random = seeded(SEED);
-  // One update, as an import sends it. (Two large updates from one page, the second deleting what the
-  // first wrote, lose some of those deletions on the server: a known bug, see docs/reliability.md.)
+  // Two updates, the second replacing the paragraphs the first wrote (and the demo's): see
+  // tests/server/twoLargeUpdates.test.ts for the deletions this once lost.
   doc.transact(() => {
     for (let i = readOrder(doc).length; i < PAIRS; i++) insertPair(doc, { id: `random-${i}`, kind: 'operative', vi: '', fr: '' });
+  });
+  doc.transact(() => {
     for (const id of readOrder(doc)) for (const lang of LANGS) fillCell(random, getPair(doc, id)!.cell(lang), lang);
   });
   // The server accepted it all: a client that joins now holds the same text.

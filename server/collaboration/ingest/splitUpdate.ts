@@ -146,10 +146,14 @@ function deletePieces(ds: ReturnType<typeof Y.decodeUpdate>['ds'], maxRanges: nu
     count = 0;
   };
   for (const [client, ranges] of ds.clients) {
-    for (let i = 0; i < ranges.length; i += maxRanges - count) {
-      const slice = ranges.slice(i, i + (maxRanges - count));
-      current.push([client, slice]);
-      count += slice.length;
+    // A piece may hold the end of one client's ranges and the start of the next's: each step takes
+    // what fits, and moves on by exactly that (stepping by the room left after the step skipped
+    // ranges whenever a client's ranges began in a piece already part full — deletions lost).
+    for (let i = 0; i < ranges.length; ) {
+      const take = Math.min(ranges.length - i, maxRanges - count);
+      current.push([client, ranges.slice(i, i + take)]);
+      count += take;
+      i += take;
       if (count >= maxRanges) emit();
     }
   }
