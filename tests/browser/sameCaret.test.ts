@@ -66,6 +66,11 @@ describe('two people typing at the same caret', () => {
     await expectEachWhole(lan, julien, pair, 'fr', base, lanText, julienText);
     await row(lan.page, pair).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await lan.page.screenshot({ path: artifactPath('same-caret.png') });
+    // Her undo takes back her own words, and only them, on both screens.
+    const withoutLan = base + julienText;
+    for (let presses = 0; presses < lanText.length && (await cellText(lan.page, pair, 'fr')) !== withoutLan; presses++) await lan.page.keyboard.press('Control+z');
+    expect(await cellText(lan.page, pair, 'fr')).toBe(withoutLan);
+    await eventually(() => cellText(julien.page, pair, 'fr'), (t) => t === withoutLan, "Lan's undo on Julien's page");
   });
 
   it.each([21, 4242])("keeps each person's words together at a person's random pace (seed %i)", async (seed) => {

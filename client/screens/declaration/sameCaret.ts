@@ -103,11 +103,10 @@ export function typedWhereTheCaretIsPlugin(fragment: Y.XmlFragment): Plugin {
   return new Plugin({
     view: () => ({
       update(view: EditorView, previous: EditorState) {
-        if (view.state.doc.eq(previous.doc)) return;
         const sync = syncState(view.state);
         const binding = sync?.binding;
         // Not the shared text being shown (a remote change, the first render): only the person's own edits.
-        if (!binding || sync.isChangeOrigin) return;
+        if (!binding || sync.isChangeOrigin || view.state.doc === previous.doc) return;
         const insertion = ambiguousInsertion(previous, view.state);
         if (!insertion) return;
         const place = textPlace(fragment, insertion.pos, binding.mapping);
