@@ -96,6 +96,26 @@ describe("a page's edits and cursor on the sync connection", () => {
     expect(yWebsocketSent).toBe(0);
   });
 
+  it("keystrokes of one frame, merged, keep each after the previous, with another's text landing at the same place between them", () => {
+    const text = doc.getText('t');
+    text.insert(0, 'Fin.');
+    frame();
+    const julien = new Y.Doc();
+    Y.applyUpdate(julien, sent[0]!.update!);
+    sent = [];
+    // Lan types "a"; Julien's " gamma" arrives at the same place, before her caret's next key; she types "l" after her "a".
+    text.insert(4, 'a');
+    const caret = Y.createRelativePositionFromTypeIndex(text, 5, -1); // after her "a", as the page keeps it (sameCaret.ts)
+    julien.getText('t').insert(4, ' gamma');
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(julien), provider);
+    text.insert(Y.createAbsolutePositionFromRelativePosition(caret, doc)!.index, 'l');
+    frame();
+    expect(sent.map((s) => s.kind)).toEqual(['update']);
+    Y.applyUpdate(julien, sent[0]!.update!);
+    expect(julien.getText('t').toString()).toBe(text.toString());
+    expect(['Fin.al gamma', 'Fin. gammaal']).toContain(julien.getText('t').toString());
+  });
+
   it("never sends back what came from the server: others' edits and cursors", () => {
     const other = new Y.Doc();
     other.getText('t').insert(0, 'Julien');

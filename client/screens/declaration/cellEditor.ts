@@ -6,6 +6,7 @@ import { keymap } from 'prosemirror-keymap';
 import { baseKeymap, toggleMark } from 'prosemirror-commands';
 import { ySyncPlugin, ySyncPluginKey, yCursorPlugin, yUndoPlugin, undoCommand, redoCommand } from 'y-prosemirror';
 import { borrowedUndoPlugin } from './cellHistory.ts';
+import { keepCaretPlugin, typedWhereTheCaretIsPlugin } from './sameCaret.ts';
 import { cellSchema } from '../../../shared/editor/schema.ts';
 import type { Lang } from '../../../shared/model/index.ts';
 import { t, type MessageKey } from '../../i18n/index.ts';
@@ -161,6 +162,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
 
   const shared = [ySyncPlugin(options.fragment), yCursorPlugin(options.awareness, { cursorBuilder, selectionBuilder })];
   const editing = [
+    keepCaretPlugin(options.fragment),
     options.undoManager ? borrowedUndoPlugin(options.undoManager) : yUndoPlugin(),
     keymap({
       'Mod-z': undo,
@@ -175,7 +177,7 @@ export function createCellEditor(mount: HTMLElement, options: CellEditorOptions)
     schema: cellSchema,
     // Extra plugins (comment highlights) come before the keymaps, so their keys win; readers get them too.
     plugins: options.editable
-      ? [...shared, ...(options.plugins ?? []), ...editing, activity]
+      ? [typedWhereTheCaretIsPlugin(options.fragment), ...shared, ...(options.plugins ?? []), ...editing, activity]
       : [...shared, ...(options.plugins ?? []), readOnlyGuard, activity],
   });
 
