@@ -1,5 +1,5 @@
 import { ERROR_CODES, type ErrorCode, type ErrorPair, type ErrorParams } from '../../shared/protocol.ts';
-import { getLocale, t, type MessageKey } from '../i18n/index.ts';
+import { catalogues, getLocale, t, type MessageKey } from '../i18n/index.ts';
 
 /**
  * A server refusal in the interface language, from its code and params
@@ -36,6 +36,7 @@ export function errorText(code: string, params: ErrorParams = {}): string | unde
     return t(params.reason === 'member' ? 'error.forbidden.member' : 'error.forbidden.crossSite');
   }
   const values: Record<string, string | number> = {};
+  const named = (key: string): string | undefined => (key in catalogues.en ? t(key as MessageKey) : undefined);
   for (const [name, value] of Object.entries(params)) {
     if (typeof value === 'string' || typeof value === 'number') values[name] = value;
     else if (Array.isArray(value)) {
@@ -43,6 +44,12 @@ export function errorText(code: string, params: ErrorParams = {}): string | unde
         ? value.map(localName).join(', ')
         : pairList(value as ErrorPair[], typeof params.more === 'number' ? params.more : 0);
     }
+  }
+  // A field and a role in the person's words: "the email address", "rédacteur" (the field's own name when it has none).
+  if (typeof params.field === 'string') values.field = named(`error.field.${params.field.split('.')[0]}`) ?? params.field;
+  if (typeof params.role === 'string') {
+    const role = named(`role.${params.role}`);
+    if (role) values.role = getLocale() === 'vi' ? role : role.toLocaleLowerCase(getLocale());
   }
   // A param the server left out (a body-parser refusal names no field) is not shown as "{field}".
   return t(`error.code.${code}` as MessageKey, values).replace(/\{\w+\}/g, '…');

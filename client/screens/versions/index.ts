@@ -1,5 +1,6 @@
 import type { PartySummary } from '../../../shared/protocol.ts';
 import { downloadsMenu } from '../../components/downloads.ts';
+import type { AppContext } from '../../lib/context.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { agreementApi, errorMessage, type DocumentMe, type VersionSummary } from '../../lib/agreementApi.ts';
 import { formatDateTime, formatNumber, t } from '../../i18n/index.ts';
@@ -58,8 +59,8 @@ function writeCompareState(state: CompareState): void {
   history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
 }
 
-export function versionsScreen(root: HTMLElement, documentId: string): { destroy(): void } {
-  const page = agreementPage(root, documentId, 'versions', t('agreement.versions.pageTitle'));
+export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: string): { destroy(): void } {
+  const page = agreementPage(root, ctx, documentId, 'versions', t('agreement.versions.pageTitle'));
   const abort = new AbortController();
   let destroyed = false;
   let me: DocumentMe | undefined;
