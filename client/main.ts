@@ -44,7 +44,7 @@ function route(root: HTMLElement, ctx: AppContext, signinNotice?: SignInNotice):
   const path = window.location.pathname;
   if (path === '/' || path === '/index.html') return homeScreen(root, ctx, signinNotice ? { signinNotice } : {});
   if (path === '/admin' || path === '/admin/') return adminScreen(root, ctx);
-  const agreementView = agreementRoute(root, path);
+  const agreementView = agreementRoute(root, path, ctx);
   if (agreementView) return agreementView;
   const match = /^\/d\/([^/]+)\/?$/.exec(path);
   if (!match) return notFoundScreen(root, ctx, 'page');

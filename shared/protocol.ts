@@ -158,12 +158,77 @@ export const ErrorCode = {
    * or observer of a party), and a global secretariat account takes no other role (409; issue 20).
    */
   SecretariatHoldsNoSeat: 'secretariat_holds_no_seat',
+  // Issue 21: every refusal a person can meet has a code of its own, the page words it from code + params.
+  /** A declaration with that id exists already (409; params: id). */
+  DocumentExists: 'document_exists',
+  /** The declaration has a party with that id already (409; params: party). */
+  PartyExists: 'party_exists',
+  /** An id that is not 1–64 letters, digits, "-" or "_" (400; params: id). */
+  InvalidId: 'invalid_id',
+  /** Two parties of a new declaration have the same id (400). */
+  DuplicatePartyIds: 'duplicate_party_ids',
+  /** The declaration has no version with that number (404; params: n). */
+  VersionNotFound: 'version_not_found',
+  /** The head's party signed this version already: a signature is not changed (409; params: n). */
+  AlreadySigned: 'already_signed',
+  /**
+   * A version cannot be signed: pairs not agreed by every party with the version's text (409;
+   * params: n, pairs: [{ number (¶ in the version), party (its name, in both languages) }], more).
+   */
+  PairsNotAgreed: 'pairs_not_agreed',
+  /** The pair's text changed since the page computed the hash approved (409). */
+  TextChanged: 'text_changed',
+  /** The party has no approval or reservation of that pair (404). */
+  ApprovalNotFound: 'approval_not_found',
+  /** The party has not agreed the structure (404). */
+  StructureApprovalNotFound: 'structure_approval_not_found',
+  /** The account is no member of the declaration (404). */
+  MemberNotFound: 'member_not_found',
+  /** Unknown role (400; params: role). */
+  InvalidRole: 'invalid_role',
+  /** The secretariat speaks for no party (400). */
+  SecretariatHasNoParty: 'secretariat_has_no_party',
+  /** A head or drafter belongs to a party (400; params: role). */
+  RoleNeedsParty: 'role_needs_party',
+  /** The party has a head already (409; params: party). */
+  PartyHasHead: 'party_has_head',
+  /** The person is already a head of this declaration (409; params: name). */
+  AlreadyHead: 'already_head',
+  /** The secretariat cannot revoke itself (409). */
+  CannotRevokeSelf: 'cannot_revoke_self',
+  /** No such comment thread (404). */
+  ThreadNotFound: 'thread_not_found',
+  /** No such comment (404). */
+  CommentNotFound: 'comment_not_found',
+  /** The comment was deleted (409). */
+  CommentDeleted: 'comment_deleted',
+  /** A comment's anchor selects nothing or cannot be resolved (400). */
+  InvalidAnchor: 'invalid_anchor',
+  /** A comment's quote is not the anchored text (400). */
+  QuoteMismatch: 'quote_mismatch',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** The JSON body of every REST error and failed acknowledgement. */
+/** Every code the server may send: the page has a sentence for each in every interface language (a test checks it). */
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);
+
+/** One pair a refusal names, as people know it: its ¶ number and, where it matters, a party's name. */
+export interface ErrorPair {
+  number: number;
+  party?: { vi: string; fr: string };
+}
+
+/**
+ * What a page needs to word a refusal in its own language (never internal ids of pairs):
+ * names, numbers, a field, an action, lists of pairs or of party names.
+ */
+export interface ErrorParams {
+  [name: string]: string | number | ErrorPair[] | Array<{ vi: string; fr: string }> | undefined;
+}
+
+/** The JSON body of every REST error and failed acknowledgement. `message` is English, for logs and tools. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; params?: ErrorParams };
 }
 
 /** A party (delegation) of a document, as the API presents it. */

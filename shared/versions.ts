@@ -33,3 +33,13 @@ export interface VersionSummary {
   /** Every party it was cut for has signed: the version is final. */
   signedOff: boolean;
 }
+
+/**
+ * What still keeps a version from being signed (GET …/versions/:n/readiness): the pairs some
+ * party has not agreed with the version's text, by ¶ number in the version and the party's name,
+ * and the parties that have not agreed its structure. Both empty: the heads may sign it.
+ */
+export interface SigningReadiness {
+  pairs: Array<{ number: number; party: { vi: string; fr: string } }>;
+  structure: Array<{ vi: string; fr: string }>;
+}

@@ -1,3 +1,5 @@
+import { errorsEn } from './errors.ts';
+import { signingEn } from './signing.ts';
 import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
 import { exportEn } from './export.ts';
@@ -12,6 +14,8 @@ export const en = {
   ...signInEn,
   ...commentsEn,
   ...accountsEn,
+  ...errorsEn,
+  ...signingEn,
   'app.name': 'Accord',
   'language.choose': 'Language',
 

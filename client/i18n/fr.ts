@@ -1,3 +1,5 @@
+import { errorsFr } from './errors.ts';
+import { signingFr } from './signing.ts';
 import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
 import { exportFr } from './export.ts';
@@ -17,6 +19,8 @@ export const fr: Record<MessageKey, string> = {
   ...signInFr,
   ...commentsFr,
   ...accountsFr,
+  ...errorsFr,
+  ...signingFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',
 

@@ -1,3 +1,5 @@
+import { errorsVi } from './errors.ts';
+import { signingVi } from './signing.ts';
 import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
 import { exportVi } from './export.ts';
@@ -14,6 +16,8 @@ export const vi: Record<MessageKey, string> = {
   ...signInVi,
   ...commentsVi,
   ...accountsVi,
+  ...errorsVi,
+  ...signingVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
 

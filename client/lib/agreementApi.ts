@@ -4,17 +4,17 @@ import type { DiffPart, PairChange } from '../../shared/diff.ts';
 import type { PairText } from '../../shared/model/types.ts';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
-import type { SignatureView, VersionSummary } from '../../shared/versions.ts';
+import type { SignatureView, SigningReadiness, VersionSummary } from '../../shared/versions.ts';
 
-export type { SignatureView, VersionSummary };
-import { ErrorCode } from '../../shared/protocol.ts';
-import { t, type MessageKey } from '../i18n/index.ts';
+export type { SignatureView, SigningReadiness, VersionSummary };
+import { t } from '../i18n/index.ts';
+import { errorText } from './errorText.ts';
 import { ApiError, request, type RequestOptions } from './http.ts';
 
 /**
  * The agreement part of the REST API (server/routes/agreement.ts): approvals,
  * the status matrix, versions, signatures and diffs. Every failure is an
- * ApiError carrying the server's own message, which the page shows as is.
+ * ApiError, worded in the interface language from its code and params.
  */
 
 /** The person as one declaration sees them (GET /api/documents/:id → me). */
@@ -58,16 +58,10 @@ function send<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, option
   return request<T>(method, path, options);
 }
 
-/** Refusals the page words itself, in the interface language (the others show the server's message). */
-const CODE_MESSAGES: Partial<Record<string, MessageKey>> = {
-  [ErrorCode.ChainBroken]: 'agreement.error.chainBroken',
-  [ErrorCode.PartyNotRequired]: 'agreement.error.partyNotRequired',
-};
-
-/** The message to show for any failure. */
+/** The message to show for any failure: a refusal worded from its code and params, in the interface language. */
 export function errorMessage(error: unknown): string {
-  const worded = error instanceof ApiError ? CODE_MESSAGES[error.code] : undefined;
-  if (worded) return t(worded);
+  const worded = error instanceof ApiError ? errorText(error.code, error.params) : undefined;
+  if (worded) return worded;
   if (error instanceof Error && error.message) return error.message;
   return t('agreement.error.unknown');
 }
@@ -110,6 +104,10 @@ export const agreementApi = {
   },
   async cutVersion(id: string): Promise<VersionSummary> {
     return (await send<{ version: VersionSummary }>('POST', `${doc(id)}/versions`, { body: {} })).version;
+  },
+  /** What keeps a version from being signed (nothing: it can be signed). */
+  readiness(id: string, number: number, signal?: AbortSignal): Promise<SigningReadiness> {
+    return send('GET', `${doc(id)}/versions/${number}/readiness`, { signal });
   },
   async sign(id: string, number: number): Promise<VersionSummary> {
     return (await send<{ version: VersionSummary }>('POST', `${doc(id)}/versions/${number}/signatures`, { body: {} })).version;

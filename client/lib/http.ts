@@ -1,18 +1,22 @@
-import type { ErrorBody } from '../../shared/protocol.ts';
+import type { ErrorBody, ErrorParams } from '../../shared/protocol.ts';
 import { t } from '../i18n/index.ts';
+import { errorText } from './errorText.ts';
 
 /**
  * JSON over HTTP to the Accord API. Every failure becomes an ApiError whose
- * message is the server's own (it explains what went wrong) or, when the
- * server said nothing readable, a sentence from the catalogue.
+ * message is worded by the page in its language from the server's code and
+ * params (errorText.ts); the server's English message only for a code this
+ * page does not know, and a sentence from the catalogue when the server said
+ * nothing readable.
  */
 
-/** A failed API call: the HTTP status (0: no answer) and the server's error code and message. */
+/** A failed API call: the HTTP status (0: no answer), the server's error code, its params and the message to show. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly params: ErrorParams = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -57,7 +61,10 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
     // Not JSON: reported below.
   }
   if (!response.ok) {
-    if (isErrorBody(body)) throw new ApiError(response.status, body.error.code, body.error.message);
+    if (isErrorBody(body)) {
+      const params = typeof body.error.params === 'object' && body.error.params !== null ? body.error.params : {};
+      throw new ApiError(response.status, body.error.code, errorText(body.error.code, params) ?? body.error.message, params);
+    }
     throw new ApiError(response.status, 'http_error', t('error.http', { status: String(response.status) }));
   }
   if (body === undefined) throw new ApiError(response.status, 'bad_response', t('error.badResponse'));

@@ -134,7 +134,7 @@ export class ApprovalService {
     if (!content) throw pairNotFound(documentId, pairId);
     const hash = pairHash(content);
     if (hash !== input.hash) {
-      throw new HttpError(409, ErrorCode.Conflict, 'The text of this pair changed while you were reading it: review the new text, then approve again.');
+      throw new HttpError(409, ErrorCode.TextChanged, 'The text of this pair changed while you were reading it: review the new text, then approve again.');
     }
     const stored = await this.store.setApproval({
       documentId,
@@ -157,7 +157,7 @@ export class ApprovalService {
   async withdraw(access: DocumentAccess, pairId: string): Promise<ApprovalView[]> {
     const documentId = access.document.id;
     if (!(await this.store.removeApproval(documentId, pairId, access.member!.partyId!))) {
-      throw new HttpError(404, ErrorCode.NotFound, `Your party has not approved or reserved pair "${pairId}".`);
+      throw new HttpError(404, ErrorCode.ApprovalNotFound, `Your party has not approved or reserved pair "${pairId}".`);
     }
     const approvals = await this.pairApprovals(documentId, pairId);
     this.publishApprovals(documentId, pairId, approvals);
@@ -170,7 +170,7 @@ export class ApprovalService {
    */
   async changesSince(documentId: string, pairId: string, partyId: string) {
     const approval = (await this.store.listApprovals(documentId)).find((a) => a.pairId === pairId && a.partyId === partyId);
-    if (!approval) throw new HttpError(404, ErrorCode.NotFound, `Party "${partyId}" has not approved or reserved pair "${pairId}".`);
+    if (!approval) throw new HttpError(404, ErrorCode.ApprovalNotFound, `Party "${partyId}" has not approved or reserved pair "${pairId}".`);
     const current = (await this.sync.readDocument(documentId, (doc) => readPairContent(doc, pairId))) ?? { vi: plainCell(''), fr: plainCell('') };
     const hash = pairHash(current);
     const approved = approval.text;

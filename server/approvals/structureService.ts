@@ -64,7 +64,7 @@ export class StructureApprovalService {
     if (hash !== input.hash) {
       throw new HttpError(
         409,
-        ErrorCode.Conflict,
+        ErrorCode.TextChanged,
         'The order or the kinds of the pairs changed while you were reading them: review the declaration as it is now, then agree again.',
       );
     }
@@ -87,7 +87,7 @@ export class StructureApprovalService {
   async withdraw(access: DocumentAccess): Promise<ApprovalView[]> {
     const documentId = access.document.id;
     if (!(await this.store.removeStructureApproval(documentId, access.member!.partyId!))) {
-      throw new HttpError(404, ErrorCode.NotFound, 'Your party has not agreed the order and kinds of the pairs.');
+      throw new HttpError(404, ErrorCode.StructureApprovalNotFound, 'Your party has not agreed the order and kinds of the pairs.');
     }
     const approvals = await this.views(documentId);
     this.approvals.publishStructureApprovals(documentId, approvals);
@@ -101,7 +101,7 @@ export class StructureApprovalService {
    */
   async changesSince(documentId: string, partyId: string): Promise<StructureChanges> {
     const approval = (await this.store.listStructureApprovals(documentId)).find((a) => a.partyId === partyId);
-    if (!approval) throw new HttpError(404, ErrorCode.NotFound, `Party "${partyId}" has not agreed the order and kinds of the pairs.`);
+    if (!approval) throw new HttpError(404, ErrorCode.StructureApprovalNotFound, `Party "${partyId}" has not agreed the order and kinds of the pairs.`);
     const read = await this.sync.readDocument(documentId, (doc) => {
       const structure = readStructure(doc);
       const changes = diffStructure(approval.structure, structure);

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../shared/protocol.ts';
 import { normalizeText } from '../../shared/text.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { resolveAnchor } from '../comments/anchors.ts';
-import { forbidden, HttpError, invalidInput, pairNotFound } from '../errors.ts';
+import { forbidden, HttpError, pairNotFound } from '../errors.ts';
 import type { DocumentAccess } from '../policies/access.ts';
 import { canChangeComment, canPostInternal, canResolveThread, canSeeThread } from '../policies/commentPolicy.ts';
 import type { StoredThread } from '../store/commentTypes.ts';
@@ -18,8 +18,8 @@ import type { Store } from '../store/types.ts';
  * ('comment' to write) and checks the comment-level rules itself.
  */
 
-const threadNotFound = (id: string) => new HttpError(404, ErrorCode.NotFound, `No comment thread "${id}" in this declaration.`);
-const commentNotFound = (id: string) => new HttpError(404, ErrorCode.NotFound, `No comment "${id}" in this declaration.`);
+const threadNotFound = (id: string) => new HttpError(404, ErrorCode.ThreadNotFound, `No comment thread "${id}" in this declaration.`);
+const commentNotFound = (id: string) => new HttpError(404, ErrorCode.CommentNotFound, `No comment "${id}" in this declaration.`);
 
 /** A thread of this document that this member may see (hidden ones are "not found"). */
 async function visibleThread(store: Store, access: DocumentAccess, threadId: string): Promise<StoredThread> {
@@ -45,10 +45,10 @@ export async function createThread(store: Store, sync: SyncServer, access: Docum
   const documentId = access.document.id;
   const state = await sync.readDocument(documentId, (doc) => (getPair(doc, input.pairId) ? resolveAnchor(doc, input.pairId, input.lang, input.anchor) : undefined));
   if (!state) throw pairNotFound(documentId, input.pairId);
-  if (!state.ok) throw invalidInput(`anchor: ${state.reason}.`);
-  if (state.detached) throw invalidInput('anchor: select at least one character to comment on.');
+  if (!state.ok) throw new HttpError(400, ErrorCode.InvalidAnchor, `anchor: ${state.reason}.`);
+  if (state.detached) throw new HttpError(400, ErrorCode.InvalidAnchor, 'anchor: select at least one character to comment on.');
   if (state.text !== normalizeText(input.quote)) {
-    throw invalidInput(`quote: "${input.quote.slice(0, 60)}" is not the anchored text "${state.text.slice(0, 60)}".`);
+    throw new HttpError(400, ErrorCode.QuoteMismatch, `quote: "${input.quote.slice(0, 60)}" is not the anchored text "${state.text.slice(0, 60)}".`);
   }
   const id = newId('t');
   await store.createThread(
@@ -82,7 +82,7 @@ async function ownComment(store: Store, access: DocumentAccess, commentId: strin
   const thread = await visibleThread(store, access, comment.threadId).catch(() => {
     throw commentNotFound(commentId);
   });
-  if (comment.deletedAt) throw new HttpError(409, ErrorCode.Conflict, 'This comment was deleted.');
+  if (comment.deletedAt) throw new HttpError(409, ErrorCode.CommentDeleted, 'This comment was deleted.');
   if (!canChangeComment(access.account.id, comment)) throw forbidden('change another person’s comment');
   return thread;
 }

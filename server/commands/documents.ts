@@ -29,11 +29,11 @@ export interface CreateDocumentRequest {
 
 /** Creates a declaration with its parties and first text. */
 export async function createDocument(store: Store, request: CreateDocumentRequest): Promise<DocumentSummary> {
-  if (!ID_PATTERN.test(request.id)) throw invalidInput(`Document id "${request.id}": use 1–64 letters, digits, "-" or "_".`);
-  if (await store.getDocument(request.id)) throw conflict(`A declaration with id "${request.id}" already exists.`);
+  if (!ID_PATTERN.test(request.id)) throw new HttpError(400, ErrorCode.InvalidId, `Document id "${request.id}": use 1–64 letters, digits, "-" or "_".`, { id: request.id });
+  if (await store.getDocument(request.id)) throw conflict(`A declaration with id "${request.id}" already exists.`, ErrorCode.DocumentExists, { id: request.id });
   const partyIds = request.parties.map((p) => p.id);
-  if (new Set(partyIds).size !== partyIds.length) throw invalidInput('Two parties have the same id.');
-  for (const id of partyIds) if (!ID_PATTERN.test(id)) throw invalidInput(`Party id "${id}": use 1–64 letters, digits, "-" or "_".`);
+  if (new Set(partyIds).size !== partyIds.length) throw new HttpError(400, ErrorCode.DuplicatePartyIds, 'Two parties have the same id.');
+  for (const id of partyIds) if (!ID_PATTERN.test(id)) throw new HttpError(400, ErrorCode.InvalidId, `Party id "${id}": use 1–64 letters, digits, "-" or "_".`, { id });
   const pairs = request.pairs ?? [{ kind: 'title', vi: request.title.vi, fr: request.title.fr }];
   await store.createDocument(
     { id: request.id, title: request.title, parties: request.parties, observersMayComment: request.observersMayComment ?? false },
@@ -45,9 +45,9 @@ export async function createDocument(store: Store, request: CreateDocumentReques
 /** Adds a party (delegation) to a declaration. */
 export async function addParty(store: Store, documentId: string, party: PartySummary, by: Actor): Promise<DocumentSummary> {
   const document = await store.getDocument(documentId);
-  if (!document) throw invalidInput(`No declaration with id "${documentId}".`);
-  if (!ID_PATTERN.test(party.id)) throw invalidInput(`Party id "${party.id}": use 1–64 letters, digits, "-" or "_".`);
-  if (document.parties.some((p) => p.id === party.id)) throw conflict(`Declaration "${documentId}" already has a party "${party.id}".`);
+  if (!document) throw invalidInput(`No declaration with id "${documentId}".`, { field: 'documentId' });
+  if (!ID_PATTERN.test(party.id)) throw new HttpError(400, ErrorCode.InvalidId, `Party id "${party.id}": use 1–64 letters, digits, "-" or "_".`, { id: party.id });
+  if (document.parties.some((p) => p.id === party.id)) throw conflict(`Declaration "${documentId}" already has a party "${party.id}".`, ErrorCode.PartyExists, { party: party.id });
   await store.addParty(documentId, party, auditActorOf(by));
   return (await store.getDocument(documentId))!;
 }
@@ -70,9 +70,9 @@ export async function removeParty(store: Store, documentId: string, partyId: str
       case 'not_found':
         throw partyNotFound(documentId, partyId);
       case 'has_signatures':
-        throw new HttpError(409, ErrorCode.PartyHasSignatures, `Party "${partyId}" has signed a version of "${documentId}": its signatures stay part of the record, so it cannot be removed.`);
+        throw new HttpError(409, ErrorCode.PartyHasSignatures, `Party "${partyId}" has signed a version of "${documentId}": its signatures stay part of the record, so it cannot be removed.`, { party: partyId });
       case 'has_approvals':
-        throw new HttpError(409, ErrorCode.PartyHasApprovals, `Party "${partyId}" has approved or reserved paragraphs of "${documentId}": its head must withdraw them before it can be removed.`);
+        throw new HttpError(409, ErrorCode.PartyHasApprovals, `Party "${partyId}" has approved or reserved paragraphs of "${documentId}": its head must withdraw them before it can be removed.`, { party: partyId });
       case 'has_structure_approval':
         throw new HttpError(
           409,
@@ -80,7 +80,7 @@ export async function removeParty(store: Store, documentId: string, partyId: str
           `Party "${partyId}" has agreed the order and kinds of the paragraphs of "${documentId}": its head must withdraw that agreement before it can be removed.`,
         );
       case 'has_internal_comments':
-        throw new HttpError(409, ErrorCode.PartyHasInternalComments, `Party "${partyId}" has internal comment threads in "${documentId}": it cannot be removed (a party added again with its id would read them).`);
+        throw new HttpError(409, ErrorCode.PartyHasInternalComments, `Party "${partyId}" has internal comment threads in "${documentId}": it cannot be removed (a party added again with its id would read them).`, { party: partyId });
     }
   }
   return { document: (await store.getDocument(documentId))!, revokedAccountIds: outcome.revokedAccountIds };

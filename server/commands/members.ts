@@ -2,7 +2,7 @@ import { newId } from '../../shared/ids.ts';
 import type { AuditActor } from '../../shared/audit.ts';
 import { isRole, type Role } from '../../shared/roles.ts';
 import { hashToken, newToken } from '../auth/tokens.ts';
-import { conflict, documentNotFound, invalidInput, HttpError } from '../errors.ts';
+import { conflict, documentNotFound, HttpError } from '../errors.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import { invitationIssuesLink, mayHoldMembership, mayIssueSignInLink, OPERATOR_ISSUER, type LinkIssuer } from '../policies/accountPolicy.ts';
 import type { Account, Membership } from '../store/identityTypes.ts';
@@ -58,7 +58,7 @@ export async function issueSignInToken(store: Store, accountId: string, ttlMs = 
  */
 export async function issueLinkFor(store: Store, documentId: string, accountId: string, by: Actor): Promise<string> {
   if (!(await store.getMembership(documentId, accountId))) {
-    throw new HttpError(404, ErrorCode.NotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
+    throw new HttpError(404, ErrorCode.MemberNotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
   }
   const account = (await store.getAccount(accountId))!;
   const target = { isSecretariat: account.isSecretariat, documentIds: (await store.listMembershipsOf(accountId)).map((m) => m.documentId) };
@@ -67,6 +67,7 @@ export async function issueLinkFor(store: Store, documentId: string, accountId: 
       403,
       ErrorCode.SignInLinkRefused,
       `${account.name} ${account.isSecretariat ? 'is global secretariat' : 'also belongs to declarations you do not administer'}: a sign-in link would sign you in as them there. They sign in with their own link; the global secretariat can send a new one.`,
+      { name: account.name, reason: account.isSecretariat ? 'global' : 'elsewhere' },
     );
   }
   return issueSignInToken(store, accountId, INVITE_TTL_MS, by);
@@ -86,18 +87,23 @@ export async function ensureAccount(
 
 /** Checks that a role and a party fit together in a document. */
 async function checkRoleAndParty(store: Store, documentId: string, role: Role, partyId: string | null): Promise<void> {
-  if (!isRole(role)) throw invalidInput(`Unknown role "${String(role)}": use secretariat, head, drafter or observer.`);
+  if (!isRole(role)) throw new HttpError(400, ErrorCode.InvalidRole, `Unknown role "${String(role)}": use secretariat, head, drafter or observer.`, { role: String(role) });
   const document = await store.getDocument(documentId);
   if (!document) throw documentNotFound(documentId);
-  if (role === 'secretariat' && partyId !== null) throw invalidInput('The secretariat speaks for no party: leave the party empty.');
-  if ((role === 'head' || role === 'drafter') && partyId === null) throw invalidInput(`A ${role} belongs to a party: choose one.`);
+  if (role === 'secretariat' && partyId !== null) throw new HttpError(400, ErrorCode.SecretariatHasNoParty, 'The secretariat speaks for no party: leave the party empty.');
+  if ((role === 'head' || role === 'drafter') && partyId === null) throw new HttpError(400, ErrorCode.RoleNeedsParty, `A ${role} belongs to a party: choose one.`, { role });
   if (partyId !== null && !document.parties.some((p) => p.id === partyId)) {
-    throw invalidInput(`Declaration "${documentId}" has no party "${partyId}" (parties: ${document.parties.map((p) => p.id).join(', ') || 'none'}).`);
+    throw new HttpError(
+      400,
+      ErrorCode.PartyNotFound,
+      `Declaration "${documentId}" has no party "${partyId}" (parties: ${document.parties.map((p) => p.id).join(', ') || 'none'}).`,
+      { party: partyId },
+    );
   }
   if (role === 'head' && partyId !== null) {
     const heads = (await store.listMemberships(documentId)).filter((m) => m.role === 'head' && m.partyId === partyId);
     if (heads.length > 0) {
-      throw conflict(`Party "${partyId}" already has a head; revoke or change that membership first.`);
+      throw conflict(`Party "${partyId}" already has a head; revoke or change that membership first.`, ErrorCode.PartyHasHead, { party: partyId });
     }
   }
 }
@@ -110,7 +116,7 @@ async function checkSeparation(store: Store, documentId: string, account: Accoun
   const why = account.isSecretariat
     ? `${account.name} is global secretariat: they administer every declaration and take no other role in one`
     : `${account.name} is a member of the secretariat of this declaration, which holds no seat of a party`;
-  throw new HttpError(409, ErrorCode.SecretariatHoldsNoSeat, `${why}. A party's seat is held by that delegation's own people.`);
+  throw new HttpError(409, ErrorCode.SecretariatHoldsNoSeat, `${why}. A party's seat is held by that delegation's own people.`, { name: account.name });
 }
 
 export interface InviteRequest {
@@ -140,7 +146,7 @@ export async function inviteMember(store: Store, request: InviteRequest, by: Act
   const existing = request.email ? await store.findAccountByEmail(request.email) : undefined;
   await checkSeparation(store, request.documentId, existing, request);
   if (existing && request.role === 'head' && (await store.getMembership(request.documentId, existing.id))?.role === 'head') {
-    throw conflict(`${existing.name} is already a head of this declaration.`);
+    throw conflict(`${existing.name} is already a head of this declaration.`, ErrorCode.AlreadyHead, { name: existing.name });
   }
   const account = existing ?? (await ensureAccount(store, { name: request.name, email: request.email }));
   const membership = await store.setMembership(
@@ -156,6 +162,6 @@ export async function inviteMember(store: Store, request: InviteRequest, by: Act
 export async function revokeMember(store: Store, documentId: string, accountId: string, by: Actor): Promise<void> {
   if (!(await store.getDocument(documentId))) throw documentNotFound(documentId);
   if (!(await store.removeMembership(documentId, accountId, auditActorOf(by)))) {
-    throw new HttpError(404, ErrorCode.NotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
+    throw new HttpError(404, ErrorCode.MemberNotFound, `Account "${accountId}" is not a member of declaration "${documentId}".`);
   }
 }

@@ -33,7 +33,7 @@ function refusal(logger: Logger, what: string): Options['handler'] {
     res
       .status(429)
       .set('Retry-After', String(seconds))
-      .json({ error: { code: ErrorCode.RateLimited, message: `Too many ${what}; try again in ${seconds} s.` } });
+      .json({ error: { code: ErrorCode.RateLimited, message: `Too many ${what}; try again in ${seconds} s.`, params: { seconds } } });
   };
 }
 

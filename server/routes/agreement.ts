@@ -108,6 +108,13 @@ export function agreementRouter(store: Store, approvals: ApprovalService, struct
     res.json({ version: { ...VersionService.parse(version), hash: version.hash } });
   });
 
+  // What keeps a version from being signed, shown before a head tries (the signature is still checked on POST).
+  router.get('/documents/:documentId/versions/:number/readiness', async (req, res) => {
+    const { documentId, number } = parse(VersionParams, req.params);
+    await authorize(store, req.account, documentId, 'read');
+    res.json(await versions.readiness(documentId, number));
+  });
+
   router.post('/documents/:documentId/versions/:number/signatures', async (req, res) => {
     const { documentId, number } = parse(VersionParams, req.params);
     const access = await authorize(store, req.account, documentId, 'sign');

@@ -43,7 +43,8 @@ export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalidInput(`${issue?.path.join('.') || 'input'}: ${issue?.message ?? 'invalid'}`);
+    const field = issue?.path.join('.') || 'input';
+    throw invalidInput(`${field}: ${issue?.message ?? 'invalid'}`, { field });
   }
   return result.data;
 }

@@ -42,7 +42,7 @@ export function membersRouter(store: Store, membershipChanged: MembershipChanged
     const { documentId, accountId } = parse(MemberParams, req.params);
     const access = await authorize(store, req.account, documentId, 'manage_members');
     if (accountId === access.account.id) {
-      throw new HttpError(409, ErrorCode.Conflict, 'You cannot revoke yourself; ask another member of the secretariat.');
+      throw new HttpError(409, ErrorCode.CannotRevokeSelf, 'You cannot revoke yourself; ask another member of the secretariat.');
     }
     await revokeMember(store, documentId, accountId, { account: access.account });
     await membershipChanged(documentId, accountId);

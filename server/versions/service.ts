@@ -1,8 +1,8 @@
 import { readAllPairContents } from '../../shared/canonicalText.ts';
 import type { VersionPair } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
-import { ErrorCode } from '../../shared/protocol.ts';
-import type { VersionSummary } from '../../shared/versions.ts';
+import { ErrorCode, type PartySummary } from '../../shared/protocol.ts';
+import type { SigningReadiness, VersionSummary } from '../../shared/versions.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -20,7 +20,7 @@ export type { VersionSummary, VerificationReport };
 export { verifyChain };
 
 const versionNotFound = (documentId: string, number: number) =>
-  new HttpError(404, ErrorCode.NotFound, `Declaration "${documentId}" has no version ${number}.`);
+  new HttpError(404, ErrorCode.VersionNotFound, `Declaration "${documentId}" has no version ${number}.`, { n: number });
 
 const chainBroken = (documentId: string) =>
   new HttpError(
@@ -28,6 +28,28 @@ const chainBroken = (documentId: string) =>
     ErrorCode.ChainBroken,
     `The chain of versions and signatures of "${documentId}" does not end where its signed head says: rows were deleted or added outside Accord. Nothing more is recorded until it is repaired; run \`accord verify --document ${documentId}\`.`,
   );
+
+/** A pair of a version one of its parties has not agreed with the version's text. */
+interface MissingAgreement {
+  number: number;
+  pairId: string;
+  party: PartySummary;
+}
+
+/** At most this many pairs are named in a refusal (the page names them all before, from readiness()). */
+const NAMED_PAIRS = 10;
+
+/** The refusal of a signature while pairs are not agreed: English for logs, ¶ numbers and party names for the page. */
+function pairsNotAgreed(number: number, missing: MissingAgreement[]): HttpError {
+  const named = missing.slice(0, NAMED_PAIRS);
+  const more = missing.length - named.length;
+  return new HttpError(
+    409,
+    ErrorCode.PairsNotAgreed,
+    `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${named.map((m) => `${m.pairId} (${m.party.id})`).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
+    { n: number, pairs: named.map((m) => ({ number: m.number, party: m.party.name })), more },
+  );
+}
 
 /** How often an append is tried again when another one moved the chain head meanwhile. */
 const APPEND_ATTEMPTS = 5;
@@ -175,27 +197,14 @@ export class VersionService {
           409,
           ErrorCode.PartyNotRequired,
           `Version ${number} was cut for ${version.requiredParties.map((p) => `"${p.id}"`).join(', ') || 'no party'}: your party "${partyId}" is not among them. Sign a version cut since it joined.`,
+          { n: number },
         );
       }
       const existing = (await this.store.listSignatures(documentId)).find((s) => s.version === number && s.partyId === partyId);
-      if (existing) throw new HttpError(409, ErrorCode.Conflict, `Your party already signed version ${number}; a signature cannot be changed.`);
-      const approvals = await this.store.listApprovals(documentId);
-      const missing: string[] = [];
+      if (existing) throw new HttpError(409, ErrorCode.AlreadySigned, `Your party already signed version ${number}; a signature cannot be changed.`, { n: number });
       const { pairs } = VersionService.parse(version);
-      for (const pair of pairs) {
-        const hash = pairHash(pair);
-        for (const party of version.requiredParties) {
-          const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
-          if (!ok) missing.push(`${pair.id} (${party.id})`);
-        }
-      }
-      if (missing.length > 0) {
-        throw new HttpError(
-          409,
-          ErrorCode.Conflict,
-          `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`,
-        );
-      }
+      const missing = await this.pairsNotAgreed(version, pairs);
+      if (missing.length > 0) throw pairsNotAgreed(number, missing);
       const structureMissing = await partiesWithoutAgreedStructure(this.store, documentId, version.requiredParties, pairs);
       if (structureMissing.length > 0) throw structureNotAgreed(number, structureMissing);
       const signedAt = new Date().toISOString();
@@ -206,6 +215,33 @@ export class VersionService {
       };
     });
     return signature;
+  }
+
+  /** The pairs of a version some party it was cut for has not agreed with exactly its text, in reading order. */
+  private async pairsNotAgreed(version: StoredVersion, pairs: VersionPair[]): Promise<MissingAgreement[]> {
+    const approvals = await this.store.listApprovals(version.documentId);
+    const missing: MissingAgreement[] = [];
+    pairs.forEach((pair, index) => {
+      const hash = pairHash(pair);
+      for (const party of version.requiredParties) {
+        const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
+        if (!ok) missing.push({ number: index + 1, pairId: pair.id, party });
+      }
+    });
+    return missing;
+  }
+
+  /**
+   * What still keeps a version from being signed, before anyone tries: the pairs not agreed by
+   * every party (¶ numbers in the version, party names) and the parties that have not agreed its
+   * structure. Both empty: it can be signed.
+   */
+  async readiness(documentId: string, number: number): Promise<SigningReadiness> {
+    const version = await this.get(documentId, number);
+    const { pairs } = VersionService.parse(version);
+    const missing = await this.pairsNotAgreed(version, pairs);
+    const structure = await partiesWithoutAgreedStructure(this.store, documentId, version.requiredParties, pairs);
+    return { pairs: missing.map((m) => ({ number: m.number, party: m.party.name })), structure: structure.map((p) => p.name) };
   }
 
   /** Checks the whole chain, its signed heads and every signature; names every problem found. */

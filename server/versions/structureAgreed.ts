@@ -33,5 +33,6 @@ export function structureNotAgreed(number: number, parties: PartySummary[]): Htt
     409,
     ErrorCode.StructureNotAgreed,
     `Version ${number} cannot be signed until every party has agreed the order and kinds of its pairs; not yet agreed by: ${names}.`,
+    { n: number, parties: parties.map((p) => p.name) },
   );
 }

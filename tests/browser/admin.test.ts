@@ -17,8 +17,8 @@ import { api } from '../helpers/auth.ts';
 /**
  * The secretariat's admin page, driven like a person would: invite someone
  * through the form, hand over the link it shows, and that link signs the
- * person in — in another browser — with the role chosen. Refused input shows
- * the server's words and changes nothing.
+ * person in — in another browser — with the role chosen. Refused input is
+ * worded in the interface language from the server's code, and changes nothing.
  */
 
 const DOC = 'vn-fr-2023';
@@ -58,9 +58,9 @@ describe('the admin page', () => {
     await invite(section, { name: 'Phạm Quốc Bảo', email: 'bao@example.org', role: 'drafter', party: '' });
     const error = section.locator('[data-testid="invite-error"]');
     await error.waitFor();
-    expect(await error.textContent()).toBe('A drafter belongs to a party: choose one.');
+    expect(await error.textContent()).toBe('A drafter speaks for a party: choose one.');
     await invite(section, { name: 'Phạm Quốc Bảo', email: 'not an email', role: 'drafter', party: 'vn' });
-    await eventually(() => error.textContent(), (text) => text === 'email: must be an email address', 'the email refusal');
+    await eventually(() => error.textContent(), (text) => text === 'This is not valid: the email address. Nothing was changed.', 'the email refusal');
     expect(await memberNames(section)).toEqual(before);
     // The typed name is kept, so the person only corrects what was refused.
     expect(await section.locator('[data-testid="invite-name"]').inputValue()).toBe('Phạm Quốc Bảo');
@@ -155,7 +155,7 @@ describe('the admin page', () => {
     await addParty('hanoi', 'Thành phố Hà Nội', 'Ville de Hà Nội');
     const error = section.locator('[data-testid="party-error"]');
     await error.waitFor();
-    expect(await error.textContent()).toBe(`Declaration "${OTHER_DOC}" already has a party "hanoi".`);
+    expect(await error.textContent()).toBe('This declaration already has a party with the id “hanoi”.');
     expect(await parties()).toEqual(['hanoi', 'toulouse']);
 
     await addParty('yenbai', 'Tỉnh Yên Bái', 'Province de Yên Bái');
@@ -189,6 +189,26 @@ describe('the admin page', () => {
     await lan.page.locator('[data-testid="fatal-error"]').waitFor();
     expect(await lan.page.locator('[data-testid="fatal-error"]').textContent()).toContain('This page is for the secretariat');
     forgetHttpErrors(ha, 400, 409); // the refused delegation and declaration
+  });
+
+  it('says in French that a declaration with that id already exists, and creates nothing', async () => {
+    const ha = await signIn(suite.browser, suite.server, DEMO.secretariat, { locale: 'fr-FR' });
+    people.push(ha);
+    const page = ha.page;
+    await page.goto(`${suite.server.url}/admin`);
+    await panel(page, DOC).waitFor();
+    const count = await page.locator('[data-testid="admin-document"]').count();
+    const create = page.locator('[data-testid="create-document-form"]');
+    await create.locator('[data-testid="new-document-id"]').fill(DOC);
+    await create.locator('[data-testid="new-document-title-vi"]').fill('Tuyên bố chung');
+    await create.locator('[data-testid="new-document-title-fr"]').fill('Déclaration commune');
+    await create.locator('[data-testid="create-document"]').click();
+    const error = page.locator('[data-testid="create-document-error"]');
+    await error.waitFor();
+    expect(await error.textContent()).toBe(`Une déclaration avec l’identifiant «\u00A0${DOC}\u00A0» existe déjà\u00A0: choisissez un autre identifiant.`);
+    expect(await page.locator('[data-testid="admin-document"]').count()).toBe(count);
+    await create.screenshot({ path: artifactPath('admin-document-exists-fr.png') });
+    forgetHttpErrors(ha, 409);
   });
 
   it('lines up the inputs of a form row: same top, same height, whether or not a field has a hint under it', async () => {

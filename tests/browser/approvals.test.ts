@@ -10,7 +10,7 @@ import { SOCKET_IO_PATH, SYNC_PATH } from '../../shared/protocol.ts';
  * page — without a reload — shows the approval stale and, on demand, exactly
  * the words that changed; a reservation needs a reason. Then the status
  * matrix (live) and the versions page: the secretariat cuts a version, the
- * list shows it, a head's signature is refused with the server's reason, and
+ * list shows it, a head reads why it cannot be signed yet (¶ numbers, parties), and
  * the version compares with the draft word by word.
  *
  * Screenshots: test-artifacts/approval-stale.png, test-artifacts/versions.png.
@@ -167,15 +167,15 @@ describe('approvals, live stale status and versions in the browser', () => {
     ]);
     expect(await page.locator('[data-testid="sign-version"]').count()).toBe(0); // the secretariat does not sign
 
-    // A head tries to sign: the server refuses and the page says why.
+    // A head is not offered to sign yet: the page says why where the button is, before anyone confirms.
     await frHead.page.goto(`${suite.server.url}/d/${DOC}/versions`);
     await frHead.page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
     expect(await frHead.page.locator('[data-testid="cut-version"]').count()).toBe(0);
-    frHead.page.once('dialog', (dialog) => void dialog.accept());
-    await frHead.page.locator('[data-testid="sign-version"]').click();
-    const refusal = frHead.page.locator('[data-testid="versions-message"]');
-    await refusal.waitFor({ state: 'visible' });
-    expect(await refusal.textContent()).toMatch(/cannot be signed until every pair is agreed by every party/);
+    const blockers = frHead.page.locator('[data-testid="version-item"][data-number="1"] [data-testid="sign-blockers"]');
+    await blockers.waitFor();
+    expect(await frHead.page.locator('[data-testid="sign-version"]').isDisabled()).toBe(true);
+    expect(await blockers.textContent()).toMatch(/^This version cannot be signed yet\..*¶ \d+: not yet agreed by Partie (vietnamienne|française)/);
+    expect(await blockers.textContent()).not.toMatch(/digital|environment|\((vn|fr)\)/);
 
     // The drafter edits the draft; version 1 against the draft shows that change, word by word.
     await placeCaret(vnDrafter.page, 'digital', 'vi', 'start');

@@ -12,8 +12,8 @@ import { artifactPath, browserSuite, openDeclaration, sessionCookie, signIn, typ
  * client) deletes an agreed clause, turns an operative pair into preamble and
  * moves another. The French head, whose page is in French, sees the
  * structure stale on the declaration page and in the status matrix, the
- * progress no longer complete, the signature of a version cut since refused
- * in French; opens "Ce qui a changé" and reads the changes in ¶ numbers and
+ * progress no longer complete, the signature of a version cut since not offered,
+ * why said in French; opens "Ce qui a changé" and reads the changes in ¶ numbers and
  * kinds; agrees the new structure there; once the Vietnamese head has too,
  * the progress reads all agreed again on both screens.
  *
@@ -85,7 +85,7 @@ describe('the structure is agreed too, in the browser', () => {
       drafter.provider.destroy();
     }
 
-    // A version cut now cannot be signed: the page says why, in French.
+    // A version cut now cannot be signed: the page says why, in French, before the head tries.
     const cut = await fetch(`${server.url}/api/documents/${DOC}/versions`, {
       method: 'POST',
       headers: { cookie: await sessionCookie(server, DEMO.secretariat), origin: server.url, 'content-type': 'application/json' },
@@ -93,13 +93,14 @@ describe('the structure is agreed too, in the browser', () => {
     });
     const number = ((await cut.json()) as { version: { number: number } }).version.number;
     const versions = await frHead.context.newPage();
-    versions.on('dialog', (dialog) => void dialog.accept());
     await versions.goto(`${server.url}/d/${DOC}/versions`);
-    await versions.locator(`[data-testid="version-item"][data-number="${number}"] [data-testid="sign-version"]`).click();
-    await versions.locator('[data-testid="versions-message"]:not([hidden])').waitFor();
-    expect(await versions.locator('[data-testid="versions-message"]').textContent()).toBe(
-      `La version ${number} ne peut pas encore être signée${NBSP}: chaque partie doit d’abord approuver l’ordre et la nature de ses paires (voir la vue État).`,
+    const item = versions.locator(`[data-testid="version-item"][data-number="${number}"]`);
+    await item.locator('[data-testid="sign-blocker-structure"]').waitFor();
+    expect(await item.locator('[data-testid="sign-version"]').isDisabled()).toBe(true);
+    expect(await item.locator('[data-testid="sign-blocker-structure"]').textContent()).toBe(
+      `L’ordre et la nature de ses paires ne sont pas encore approuvés par${NBSP}: Partie vietnamienne, Partie française.`,
     );
+    expect(await item.locator('[data-testid="sign-blocker-pair"]').count()).toBe(0);
     await versions.close();
     // The browser logs the refused request.
     frHead.errors.splice(0, frHead.errors.length, ...frHead.errors.filter((e) => !/status of 409/.test(e)));

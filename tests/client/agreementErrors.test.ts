@@ -7,7 +7,7 @@ import { ErrorCode } from '../../shared/protocol.ts';
 describe('the agreement pages’ refusals', () => {
   afterEach(() => setLocale('en', { remember: false }));
 
-  it('words a broken chain and a signature the version does not need in the interface language, from their codes', () => {
+  it('words a broken chain, a signature the version does not need and one given already in the interface language, from their codes', () => {
     const broken = new ApiError(409, ErrorCode.ChainBroken, 'The chain of versions and signatures of "x" does not end where its signed head says');
     const notRequired = new ApiError(409, ErrorCode.PartyNotRequired, 'Version 1 was cut for "vn", "fr"');
     expect(errorMessage(broken)).toMatch(/^The record of versions and signatures of this declaration has been altered outside Accord/);
@@ -16,7 +16,9 @@ describe('the agreement pages’ refusals', () => {
     expect(errorMessage(broken)).toMatch(/^Le registre des versions et des signatures de cette déclaration a été modifié hors d’Accord/);
     setLocale('vi', { remember: false });
     expect(errorMessage(notRequired)).toBe('Phiên bản này được lập trước khi đoàn của bạn tham gia: đoàn của bạn ký các phiên bản lập sau đó.');
-    // Any other refusal: the server's own words.
-    expect(errorMessage(new ApiError(409, ErrorCode.Conflict, 'Your party already signed version 2.'))).toBe('Your party already signed version 2.');
+    // Every refusal is worded from its code and params, not the server's English.
+    expect(errorMessage(new ApiError(409, ErrorCode.AlreadySigned, 'Your party already signed version 2.', { n: 2 }))).toBe('Đoàn của bạn đã ký phiên bản 2; chữ ký không thể thay đổi.');
+    // A code this page does not know (a newer server): the server's own words.
+    expect(errorMessage(new ApiError(409, 'something_new', 'Something new happened.'))).toBe('Something new happened.');
   });
 });

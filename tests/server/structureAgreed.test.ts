@@ -341,7 +341,7 @@ describe('the structure is agreed too: which pairs, in which order, of which kin
     expect((await s.changesFor('fr')).changes.map(({ text, ...c }) => c)).toEqual([{ type: 'added', id, kind: 'operative', to: 5 }]);
     const number = await s.cut();
     // The words are not agreed either: the signature is refused for them first.
-    expect((await s.sign('frHead', number)).body.error.code).toBe('conflict');
+    expect((await s.sign('frHead', number)).body.error.code).toBe('pairs_not_agreed');
     // Once both halves' words are agreed, the structure still holds it back.
     await agreePairs(s);
     await signRefused(s, number);

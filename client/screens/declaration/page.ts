@@ -23,6 +23,7 @@ import { CloseCode, type DocumentSummary } from '../../../shared/protocol.ts';
 import { getLocale, t, type MessageKey } from '../../i18n/index.ts';
 import { connectionStatus } from './connectionStatus.ts';
 import { identityBadge } from './identityBadge.ts';
+import { followPairAnchor } from './pairAnchor.ts';
 import { presence, type RemoteUser } from './presence.ts';
 import { createRow, type Row } from './row.ts';
 import { cursorRouter } from './cursorRouting.ts';
@@ -306,12 +307,24 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   const onStructure = (): void => reconcile();
   order.observe(onStructure);
   paragraphs.observe(onStructure);
+  // `#p5` in the address (a Status row's link): open at that ¶ once the rows hold the server's text.
+  const anchor = followPairAnchor((n) => (ids[n - 1] ? rows.get(ids[n - 1]!)?.element : undefined));
+  let anchorState: 'waiting' | 'settling' | 'done' = 'waiting';
   const onSync = (): void => {
     reconcile();
+    if (anchorState === 'waiting' && session.provider.synced) {
+      anchorState = 'settling';
+      anchor.reveal();
+    }
     // The rows now hold the server's text and those in view have their editors: say so
     // (`data-ready` on the list), for anyone waiting to type, e.g. tests and the browser bench.
     lazy.whenSettled(() => {
       if (session.provider.synced && !failed) list.dataset.ready = 'true';
+      // The rows above it have their real heights now: the linked ¶ is where the first scroll meant.
+      if (anchorState === 'settling' && !failed) {
+        anchorState = 'done';
+        anchor.reveal();
+      }
     });
   };
   session.provider.on('sync', onSync);
@@ -369,6 +382,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       order.unobserve(onStructure);
       paragraphs.unobserve(onStructure);
       session.provider.off('sync', onSync);
+      anchor.destroy();
       lazy.destroy();
       for (const row of rows.values()) row.destroy();
       rows.clear();

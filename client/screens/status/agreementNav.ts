@@ -1,7 +1,10 @@
 import type { DocumentSummary } from '../../../shared/protocol.ts';
+import { accountBar } from '../../components/accountBar.ts';
+import type { AppContext } from '../../lib/context.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
-import { t } from '../../i18n/index.ts';
+import { getLocale, t } from '../../i18n/index.ts';
 import '../declaration/approvals/approvals.css';
+import './agreementPage.css';
 
 /**
  * The three views of a declaration — its text, the status of approvals, its
@@ -42,11 +45,16 @@ export interface AgreementPage {
   showDocument(summary: DocumentSummary): void;
 }
 
-/** Header (brand, the declaration's titles, the tabs) and an empty main. */
-export function agreementPage(root: HTMLElement, documentId: string, current: AgreementView, pageTitle: string): AgreementPage {
+/** The declaration's title for the tab: Vietnamese in the Vietnamese interface, French otherwise (as the declaration page). */
+export function tabTitle(summary: Pick<DocumentSummary, 'title'>): string {
+  return summary.title[getLocale() === 'vi' ? 'vi' : 'fr'];
+}
+
+/** Header (brand, the declaration's titles, the person's account bar, the tabs) and an empty main. */
+export function agreementPage(root: HTMLElement, ctx: AppContext, documentId: string, current: AgreementView, pageTitle: string): AgreementPage {
   const titleVi = h('h1', { class: 'doc-title__vi', text: documentId, attrs: { lang: 'vi' } });
   const titleFr = h('p', { class: 'doc-title__fr', attrs: { lang: 'fr' } });
-  const aside = h('div', { class: 'page-header__status' });
+  const aside = h('div', { class: 'agreement-header__live' });
   const main = h('main', { class: 'page-main container agreement-main' });
   replaceChildren(
     root,
@@ -58,7 +66,7 @@ export function agreementPage(root: HTMLElement, documentId: string, current: Ag
         { class: 'page-header__top container' },
         h('a', { class: 'brand', text: t('app.name'), attrs: { href: '/', title: t('agreement.nav.home') } }),
         h('div', { class: 'doc-title' }, titleVi, titleFr),
-        aside,
+        h('div', { class: 'page-header__status agreement-header__side' }, aside, accountBar(ctx)),
       ),
       h('div', { class: 'page-header__bar container agreement-bar-row' }, agreementNav(documentId, current)),
     ),
@@ -71,7 +79,7 @@ export function agreementPage(root: HTMLElement, documentId: string, current: Ag
     showDocument(summary) {
       titleVi.textContent = summary.title.vi;
       titleFr.textContent = summary.title.fr;
-      document.title = `${pageTitle} — ${summary.title.fr} — ${t('app.name')}`;
+      document.title = `${pageTitle} — ${tabTitle(summary)} — ${t('app.name')}`;
     },
   };
 }

@@ -5,8 +5,10 @@ import { liveApprovals, type LiveState } from '../../lib/liveApprovals.ts';
 import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
 import { partyName, statusChip } from '../declaration/approvals/statusChip.ts';
 import { structureChangesPanel, type StructureChangesPanel } from '../declaration/approvals/structureChanges.ts';
+import { pairHref } from '../declaration/pairAnchor.ts';
 import { agreementPage } from './agreementNav.ts';
 import { auditList } from '../../components/auditList.ts';
+import type { AppContext } from '../../lib/context.ts';
 import './status.css';
 
 /**
@@ -44,8 +46,8 @@ export function liveIndicator(): { element: HTMLElement; render(state: LiveState
   };
 }
 
-export function statusScreen(root: HTMLElement, documentId: string): { destroy(): void } {
-  const page = agreementPage(root, documentId, 'status', t('agreement.status.pageTitle'));
+export function statusScreen(root: HTMLElement, ctx: AppContext, documentId: string): { destroy(): void } {
+  const page = agreementPage(root, ctx, documentId, 'status', t('agreement.status.pageTitle'));
   const live = liveApprovals(documentId);
   const abort = new AbortController();
   const indicator = liveIndicator();
@@ -159,13 +161,18 @@ export function statusScreen(root: HTMLElement, documentId: string): { destroy()
       return h(
         'tr',
         { attrs: { 'data-testid': 'matrix-row', 'data-pair-id': id, 'data-all-agreed': all ? 'true' : 'false' } },
-        h('td', { class: 'matrix__num', text: formatNumber(i + 1) }),
+        h('td', { class: 'matrix__num' }, h('a', { class: 'matrix__num-link', text: formatNumber(i + 1), attrs: { href: pairHref(documentId, i + 1), 'aria-label': t('signing.openPair', { number: i + 1 }) } })),
         h(
           'th',
           { class: 'matrix__pair', attrs: { scope: 'row' } },
-          h('span', { class: 'matrix__kind', text: text ? t(KIND_KEY[text.kind] ?? 'agreement.kind.operative') : '' }),
-          h('span', { class: 'matrix__snippet', text: text ? snippet(text.vi) : id, attrs: { lang: 'vi' } }),
-          text ? h('span', { class: 'matrix__snippet matrix__snippet--fr', text: snippet(text.fr), attrs: { lang: 'fr' } }) : null,
+          // The row opens the declaration at its pair (#p5, declaration/pairAnchor.ts).
+          h(
+            'a',
+            { class: 'matrix__pair-link', attrs: { href: pairHref(documentId, i + 1), 'data-testid': 'matrix-pair-link', title: t('signing.openPair', { number: i + 1 }) } },
+            h('span', { class: 'matrix__kind', text: text ? t(KIND_KEY[text.kind] ?? 'agreement.kind.operative') : '' }),
+            h('span', { class: 'matrix__snippet', text: text ? snippet(text.vi) : '…', attrs: { lang: 'vi' } }),
+            text ? h('span', { class: 'matrix__snippet matrix__snippet--fr', text: snippet(text.fr), attrs: { lang: 'fr' } }) : null,
+          ),
         ),
         ...statuses.map((s) =>
           h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, statusChip({ party: s.party, status: s.status, approval: s.approval })),

@@ -1,4 +1,5 @@
 import { ID_PATTERN } from '../../../shared/limits.ts';
+import type { AppContext } from '../../lib/context.ts';
 import { versionsScreen } from '../versions/index.ts';
 import { statusScreen } from './index.ts';
 
@@ -8,7 +9,7 @@ import { statusScreen } from './index.ts';
  *   /d/<documentId>/versions   versions, signatures, comparisons
  * Returns the screen, or undefined when the path is not one of them.
  */
-export function agreementRoute(root: HTMLElement, path: string): { destroy(): void } | undefined {
+export function agreementRoute(root: HTMLElement, path: string, ctx: AppContext): { destroy(): void } | undefined {
   const match = /^\/d\/([^/]+)\/(status|versions)\/?$/.exec(path);
   if (!match) return undefined;
   let id = '';
@@ -18,5 +19,5 @@ export function agreementRoute(root: HTMLElement, path: string): { destroy(): vo
     return undefined;
   }
   if (!ID_PATTERN.test(id)) return undefined;
-  return match[2] === 'status' ? statusScreen(root, id) : versionsScreen(root, id);
+  return match[2] === 'status' ? statusScreen(root, ctx, id) : versionsScreen(root, ctx, id);
 }

@@ -1,19 +1,22 @@
-import { ErrorCode, type PartySummary } from '../../../shared/protocol.ts';
+import type { PartySummary } from '../../../shared/protocol.ts';
 import { downloadsMenu } from '../../components/downloads.ts';
+import type { AppContext } from '../../lib/context.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { agreementApi, errorMessage, type DocumentMe, type VersionSummary } from '../../lib/agreementApi.ts';
-import { ApiError } from '../../lib/http.ts';
 import { formatDateTime, formatNumber, t } from '../../i18n/index.ts';
 import { partyName } from '../declaration/approvals/statusChip.ts';
 import { agreementPage } from '../status/agreementNav.ts';
 import { renderChanges, summaryLine, type DiffLayout } from './diffView.ts';
+import { canSign, readinessPanel, type Readiness } from './signingReadiness.ts';
 import './versions.css';
 
 /**
  * Versions (`/d/<id>/versions`): the chain of immutable versions (number,
  * time, hash, predecessor, signatures, signed off); the secretariat cuts a
- * version, each party's head signs one (the server refuses until every pair
- * is agreed by every party, and says which are not); and any two versions, or
+ * version, each party's head signs one — offered only once every pair is agreed
+ * by every party and the structure too: until then the head reads, where the
+ * button is, which ¶ and which parties (signingReadiness.ts), and the server
+ * refuses all the same, saying which; and any two versions, or
  * a version and the live draft, compared side by side or inline.
  *
  * The comparison is in the address (?from=1&to=draft&view=inline), so it can
@@ -56,8 +59,8 @@ function writeCompareState(state: CompareState): void {
   history.replaceState(null, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
 }
 
-export function versionsScreen(root: HTMLElement, documentId: string): { destroy(): void } {
-  const page = agreementPage(root, documentId, 'versions', t('agreement.versions.pageTitle'));
+export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: string): { destroy(): void } {
+  const page = agreementPage(root, ctx, documentId, 'versions', t('agreement.versions.pageTitle'));
   const abort = new AbortController();
   let destroyed = false;
   let me: DocumentMe | undefined;
@@ -65,6 +68,8 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
   let versions: VersionSummary[] = [];
   let busy = false;
   let loaded = false;
+  /** Per version this head may sign: what keeps it from being signed, asked of the server. */
+  const readiness = new Map<number, Readiness>();
   const compare = readCompareState();
 
   const message = h('div', { class: 'agreement-message', attrs: { role: 'alert', 'data-testid': 'versions-message', hidden: true } });
@@ -135,9 +140,9 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
     const party = parties.find((p) => p.id === me?.partyId);
     if (!window.confirm(t('agreement.versions.signConfirm', { n: version.number, party: party ? partyName(party) : '' }))) return Promise.resolve();
     return run(async () => {
+      // A refusal (an approval withdrawn meanwhile) is worded from its code: ¶ numbers and party names.
       const updated = await agreementApi.sign(documentId, version.number).catch((error: unknown) => {
-        // A stable code the page says in its own language (the other refusals carry the server's list of pairs).
-        if (error instanceof ApiError && error.code === ErrorCode.StructureNotAgreed) throw new Error(t('structure.signRefused', { n: version.number }));
+        void checkReadiness([version.number]);
         throw error;
       });
       versions = versions.map((v) => (v.number === updated.number ? updated : v));
@@ -145,13 +150,41 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
     });
   };
 
+  // ------------------------------------------------------------ readiness
+  const maySign = (version: VersionSummary): boolean => {
+    const myParty = me?.partyId ?? null;
+    return !!me?.actions.includes('sign') && !!myParty && version.requiredParties.some((p) => p.id === myParty) && !version.signatures.some((s) => s.partyId === myParty);
+  };
+  async function checkReadiness(numbers = versions.filter(maySign).map((v) => v.number)): Promise<void> {
+    await Promise.all(
+      numbers.map(async (number) => {
+        if (!readiness.has(number)) readiness.set(number, { state: 'loading' });
+        try {
+          readiness.set(number, { state: 'known', readiness: await agreementApi.readiness(documentId, number, abort.signal) });
+        } catch (error) {
+          if (abort.signal.aborted) return;
+          readiness.set(number, { state: 'failed', reason: errorMessage(error) });
+        }
+      }),
+    );
+    if (!destroyed) render();
+  }
+  // Approvals change on other pages: asked again whenever the head comes back to this one.
+  const onVisible = (): void => {
+    if (document.visibilityState === 'visible' && loaded) void checkReadiness();
+  };
+  document.addEventListener('visibilitychange', onVisible);
+
   // ------------------------------------------------------------ list
   function versionItem(version: VersionSummary): HTMLElement {
     const previous = version.prevHash ? versions.find((v) => v.hash === version.prevHash) : undefined;
     const myParty = me?.partyId ?? null;
     // The parties it was cut for, as they were named then (a party added later signs later versions only).
     const needsMine = version.requiredParties.some((p) => p.id === myParty);
-    const maySign = !!me?.actions.includes('sign') && !!myParty && needsMine && !version.signatures.some((s) => s.partyId === myParty);
+    const signable = maySign(version);
+    const ready = readiness.get(version.number);
+    const blockersId = `sign-blockers-${version.number}`;
+    const blockers = signable ? readinessPanel(documentId, ready, blockersId) : null;
     const signatures = version.requiredParties.map((party) => {
       const signature = version.signatures.find((s) => s.partyId === party.id);
       return h(
@@ -204,7 +237,15 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
       h(
         'div',
         { class: 'version__actions' },
-        maySign ? button(t('agreement.versions.sign'), () => void sign(version), { 'data-testid': 'sign-version' }, 'btn--primary') : null,
+        signable
+          ? h('button', {
+              class: 'btn btn--primary btn--small',
+              text: t('agreement.versions.sign'),
+              // Not offered until it can be signed: the reasons are right below it.
+              attrs: { type: 'button', disabled: busy || !canSign(ready), 'data-testid': 'sign-version', 'aria-describedby': blockers ? blockersId : undefined },
+              on: { click: () => void sign(version) },
+            })
+          : null,
         me?.actions.includes('sign') && myParty && !needsMine
           ? h('span', { class: 'version__note muted', text: t('agreement.versions.notForYourParty'), attrs: { 'data-testid': 'not-for-your-party' } })
           : null,
@@ -213,6 +254,7 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
           : null,
         button(t('agreement.versions.compareDraft'), () => setCompare(version.number, 'draft'), { 'data-testid': 'compare-draft' }),
         me?.actions.includes('export') ? downloadsMenu(documentId, version.number) : null,
+        blockers,
       ),
     );
   }
@@ -373,6 +415,7 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
       page.showDocument(answer.document);
       render();
       void loadDiff();
+      void checkReadiness();
     },
     (error: unknown) => {
       if (destroyed || abort.signal.aborted) return;
@@ -385,6 +428,7 @@ export function versionsScreen(root: HTMLElement, documentId: string): { destroy
     destroy() {
       destroyed = true;
       abort.abort();
+      document.removeEventListener('visibilitychange', onVisible);
       diffAbort?.abort();
       clearTimeout(doneTimer);
     },

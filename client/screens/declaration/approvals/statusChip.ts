@@ -61,8 +61,9 @@ export interface ChipOptions {
 export function statusChip(options: ChipOptions): HTMLElement {
   const { party, status, approval } = options;
   const detail = approvalDetail(status, approval, options.subject);
+  const withReason = status === 'reserved' && !!approval?.reason;
   const text =
-    status === 'reserved' && approval?.reason
+    withReason && approval?.reason
       ? t('agreement.status.reservedBecause', { reason: approval.reason })
       : status === 'stale' && options.subject === 'structure'
         ? t('structure.status.stale')
@@ -70,7 +71,8 @@ export function statusChip(options: ChipOptions): HTMLElement {
   const chip = h(
     'span',
     {
-      class: `chip chip--${status}`,
+      // A reservation's reason is read in full, wrapping (a hover tooltip is out of reach on a touch screen).
+      class: `chip chip--${status}${withReason ? ' chip--reason' : ''}`,
       attrs: {
         'data-testid': 'approval-chip',
         'data-party': party.id,
@@ -80,7 +82,7 @@ export function statusChip(options: ChipOptions): HTMLElement {
     },
     options.withParty ? h('span', { class: 'chip__party', text: partyName(party) }) : null,
     h('span', { class: 'chip__glyph', text: STATUS_GLYPH[status], attrs: { 'aria-hidden': 'true' } }),
-    h('span', { class: 'chip__status', text }),
+    h('span', { class: 'chip__status', text, attrs: withReason ? { 'data-testid': 'chip-reason' } : {} }),
     options.extra ?? null,
   );
   return chip;
