@@ -101,6 +101,24 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
     expect(caret.caretTop).toBeGreaterThanOrEqual(caret.headerBottom);
   });
 
+  it('on a phone a reader\'s header fits the width and folds while they scroll down the text, all of it back when they scroll up', async () => {
+    const { page } = await suite.member('observer@demo.accord', { viewport: PHONE, locale });
+    await openDeclaration(page, suite.server.url, DOC);
+    await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
+    // The read-only badge ran past the screen's edge in Vietnamese.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    const badge = (await page.locator('[data-testid="read-only-badge"]').boundingBox())!;
+    expect(badge.x + badge.width).toBeLessThanOrEqual(PHONE.width);
+
+    await page.mouse.move(PHONE.width / 2, PHONE.height * 0.75);
+    await page.mouse.wheel(0, 400);
+    await eventually(() => headerHeight(page), (h) => h <= PHONE.height / 4, 'the folded header while scrolling down');
+    expect(await page.locator('[data-testid="read-only-badge"]').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath(`small-screens-phone-reading-${lang}.png`) });
+    await page.mouse.wheel(0, -100);
+    await eventually(() => headerHeight(page), (h) => h > PHONE.height / 4, 'the whole header after scrolling up');
+  });
+
   it('on a phone the status matrix shows every party of every pair on the screen', async () => {
     const page = await drafter(locale, PHONE, lang);
     await page.goto(`${suite.server.url}/d/${DOC}/status`);
