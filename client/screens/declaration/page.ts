@@ -31,6 +31,7 @@ import { cellHistories } from './cellHistory.ts';
 import { lazyRows } from './lazyRows.ts';
 import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
+import { compactHeader } from './compactHeader.ts';
 import { declarationApprovals } from './approvals/index.ts';
 import { createComments } from './comments/index.ts';
 
@@ -136,6 +137,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     scrollMargin.top = height + 16;
     document.documentElement.style.setProperty('--header-height', `${height}px`);
   };
+  // On a small screen the header folds while someone types (compactHeader.ts).
+  const folding = compactHeader(header, list);
   const headerObserver = new ResizeObserver(measureHeader);
   headerObserver.observe(header);
   measureHeader();
@@ -376,6 +379,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   return {
     destroy() {
       headerObserver.disconnect();
+      folding.destroy();
       root.classList.remove('is-read-only', 'is-failed');
       clearTimeout(noticeTimer);
       window.removeEventListener('beforeunload', beforeUnload);

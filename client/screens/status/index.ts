@@ -1,4 +1,5 @@
 import type { ApprovalStatus } from '../../../shared/approvals.ts';
+import type { PartySummary } from '../../../shared/protocol.ts';
 import { h, replaceChildren } from '../../lib/dom.ts';
 import { agreementApi, errorMessage, type PairText } from '../../lib/agreementApi.ts';
 import { liveApprovals, type LiveState } from '../../lib/liveApprovals.ts';
@@ -10,6 +11,7 @@ import { agreementPage } from './agreementNav.ts';
 import { auditList } from '../../components/auditList.ts';
 import type { AppContext } from '../../lib/context.ts';
 import './status.css';
+import './matrixStacked.css';
 
 /**
  * The status matrix (`/d/<id>/status`): every pair against every party, each
@@ -150,7 +152,7 @@ export function statusScreen(root: HTMLElement, ctx: AppContext, documentId: str
                 on: { click: () => openStructureChanges(s.party.id) },
               })
             : null;
-        return h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, statusChip({ party: s.party, status: s.status, approval: s.approval, subject: 'structure', extra }));
+        return h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, cellParty(s.party), statusChip({ party: s.party, status: s.status, approval: s.approval, subject: 'structure', extra }));
       }),
       h('td', { class: 'matrix__all' }, structureAgreed ? h('span', { class: 'matrix__tick', text: '✓', attrs: { title: t('structure.progress.agreed') } }) : null),
     );
@@ -175,7 +177,7 @@ export function statusScreen(root: HTMLElement, ctx: AppContext, documentId: str
           ),
         ),
         ...statuses.map((s) =>
-          h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, statusChip({ party: s.party, status: s.status, approval: s.approval })),
+          h('td', { class: 'matrix__cell', attrs: { 'data-party': s.party.id, 'data-status': s.status } }, cellParty(s.party), statusChip({ party: s.party, status: s.status, approval: s.approval })),
         ),
         h('td', { class: 'matrix__all' }, all ? h('span', { class: 'matrix__tick', text: '✓', attrs: { title: t('agreement.status.agreedByAll') } }) : null),
       );
@@ -246,6 +248,11 @@ export function statusScreen(root: HTMLElement, ctx: AppContext, documentId: str
       live.destroy();
     },
   };
+}
+
+/** The party's name in its cell, shown where the columns are stacked (a phone: status.css); the column heading names it otherwise. */
+function cellParty(party: PartySummary): HTMLElement {
+  return h('span', { class: 'matrix__cell-party', text: partyName(party), attrs: { 'aria-hidden': 'true' } });
 }
 
 function legend(): HTMLElement {
