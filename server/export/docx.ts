@@ -72,7 +72,7 @@ function parallelTable(model: ExportModel): Table {
       new TableRow({
         cantSplit: false,
         children: [
-          cell([para(String(pair.number), { size: 18 })], 6),
+          cell([para(pair.number === null ? '' : String(pair.number), { size: 18 })], 6),
           cell(paragraphsOf(pair.vi, { bold: pair.kind === 'title', lang: 'vi-VN' }), 47),
           cell(paragraphsOf(pair.fr, { bold: pair.kind === 'title', lang: 'fr-FR' }), 47),
         ],
@@ -86,7 +86,7 @@ function parallelTable(model: ExportModel): Table {
 }
 
 function single(model: ExportModel, lang: 'vi' | 'fr'): Paragraph[] {
-  return model.pairs.flatMap((pair) => paragraphsOf(pair[lang], { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR', prefix: `${pair.number}. ` }));
+  return model.pairs.flatMap((pair) => paragraphsOf(pair[lang], { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR', prefix: pair.number === null ? undefined : `${pair.number}. ` }));
 }
 
 /** Renders the export model as a DOCX file in the given layout. */

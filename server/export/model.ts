@@ -22,7 +22,8 @@ export interface ExportModel {
   title: { vi: string; fr: string };
   /** A version's parties are those it was cut for; the draft's, the document's today. */
   parties: PartySummary[];
-  pairs: Array<VersionPair & { number: number }>;
+  /** Only operative paragraphs are numbered (1, 2, 3…, as a declaration is filed): the title, preamble and closing have no number. */
+  pairs: Array<VersionPair & { number: number | null }>;
   version: { number: number; createdAt: string; hash: string } | null;
   signedOff: boolean;
   /** A version's: one line per party it was cut for, in their order (the draft has none). */
@@ -60,7 +61,7 @@ export async function buildExportModel(
     title: { vi: normalizeText(title.vi), fr: normalizeText(title.fr) },
     parties,
     // Pairs come canonical (NFC runs, bold and italic kept) from the version or the draft.
-    pairs: pairs.map((p, i) => ({ ...p, number: i + 1 })),
+    pairs: numberOperative(pairs),
     version: stored ? { number: stored.number, createdAt: stored.createdAt, hash: stored.hash } : null,
     signedOff: !!stored && parties.length > 0 && parties.every((p) => given.some((s) => s.partyId === p.id)),
     signOff: stored
@@ -73,6 +74,12 @@ export async function buildExportModel(
     record: { version: stored, signatures, head, publicKeyPem: versions.publicKeyPem },
     generatedAt: new Date().toISOString(),
   };
+}
+
+/** Numbers the operative paragraphs 1, 2, 3… in order; every other kind gets none. */
+export function numberOperative<P extends { kind: string }>(pairs: readonly P[]): Array<P & { number: number | null }> {
+  let next = 0;
+  return pairs.map((p) => ({ ...p, number: p.kind === 'operative' ? ++next : null }));
 }
 
 /** The watermark of anything not signed off. */
