@@ -33,7 +33,7 @@ function model(): ExportModel {
     }),
     version: { number: 7, createdAt: new Date().toISOString(), hash: 'f'.repeat(64) },
     signedOff: false,
-    signOff: jointDeclaration.parties.map((p) => ({ partyName: `${p.name.vi} / ${p.name.fr}`, signature: null })),
+    signOff: jointDeclaration.parties.map((p) => ({ partyName: `${p.name.vi} / ${p.name.fr}`, party: p.name, signature: null })),
     attestation: { format: 'accord-attestation-v1', documentId: 'bench-200', version: null, signatures: [], head: null, keyFingerprint: '0'.repeat(64) },
     record: { version: null, signatures: [], head: null, publicKeyPem: '' },
     generatedAt: new Date().toISOString(),

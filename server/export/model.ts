@@ -13,6 +13,8 @@ export type Layout = (typeof LAYOUTS)[number];
 /** One line of the sign-off block: a party the version needs, and its head's signature once given. */
 export interface SignOffLine {
   partyName: string;
+  /** The party's name in each language (the signature blocks for handwritten signatures). */
+  party: { vi: string; fr: string };
   signature: { headName: string; signedAt: string; fingerprint: string } | null;
 }
 
@@ -67,7 +69,7 @@ export async function buildExportModel(
     signOff: stored
       ? parties.map((p) => {
           const s = given.find((x) => x.partyId === p.id);
-          return { partyName: name(p), signature: s ? { headName: s.signerName, signedAt: s.signedAt, fingerprint: signatureFingerprint(s.signature) } : null };
+          return { partyName: name(p), party: { vi: normalizeText(p.name.vi), fr: normalizeText(p.name.fr) }, signature: s ? { headName: s.signerName, signedAt: s.signedAt, fingerprint: signatureFingerprint(s.signature) } : null };
         })
       : [],
     attestation: buildAttestation(document.id, stored, signatures, head ?? undefined, versions.keyFingerprint),

@@ -4,7 +4,9 @@ import { FONTS } from './fonts.ts';
 import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
 import { DRAFT_WATERMARK, exportDate, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 import { drawLines, layoutCell, type LaidOutCell } from './pdfText.ts';
+import { drawSignatureBlocks } from './pdfSignatures.ts';
 import { drawOutlinedText } from './pdfWatermark.ts';
+import { signatureBlocks } from './signatureBlocks.ts';
 
 /**
  * The PDF export (pdfkit): A4, fonts embedded, numbered pairs, version and
@@ -163,8 +165,9 @@ function drawSequential(doc: Doc, model: ExportModel): void {
   drawSingle(doc, model, 'fr');
 }
 
-function drawSignOff(doc: Doc, model: ExportModel): void {
-  if (doc.y + 120 > BOTTOM) newPage(doc, false);
+function drawSignOff(doc: Doc, model: ExportModel, layout: Layout): void {
+  // The electronic sign-off and the first row of handwritten signature blocks stay on one page.
+  if (doc.y + (model.signOff.length > 0 ? 280 : 120) > BOTTOM) newPage(doc, false);
   doc.y += 10;
   doc.moveTo(MARGIN.left, doc.y).lineTo(PAGE.width - MARGIN.right, doc.y).strokeColor(RULE).lineWidth(0.6).stroke();
   doc.y += 10;
@@ -176,6 +179,13 @@ function drawSignOff(doc: Doc, model: ExportModel): void {
   for (const line of lines) {
     doc.text(line, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
     doc.moveDown(0.3);
+  }
+  // Beside the electronic sign-off, a version's blocks for handwritten signatures (the draft has none).
+  const blocks = signatureBlocks(model, layout);
+  if (blocks.length > 0) {
+    doc.y += 14;
+    const frame = { left: MARGIN.left, width: CONTENT_WIDTH, top: MARGIN.top, bottom: BOTTOM, ink: INK, muted: MUTED, rule: RULE };
+    drawSignatureBlocks(doc, blocks, frame, () => newPage(doc, false));
   }
   // Below the block, apart from it: the chain head this file was exported at (accord verify --against).
   doc.moveDown(0.6);
@@ -231,7 +241,7 @@ export function renderPdf(model: ExportModel, layout: Layout): Promise<Buffer> {
   if (layout === 'parallel') drawParallel(doc, model);
   else if (layout === 'vi' || layout === 'fr') drawSingle(doc, model, layout);
   else drawSequential(doc, model);
-  drawSignOff(doc, model);
+  drawSignOff(doc, model, layout);
   decoratePages(doc, model);
   doc.end();
   return done;
