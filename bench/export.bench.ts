@@ -33,7 +33,7 @@ function model(): ExportModel {
     }),
     version: { number: 7, createdAt: new Date().toISOString(), hash: 'f'.repeat(64) },
     signedOff: false,
-    signOff: jointDeclaration.parties.map((p) => ({ partyName: `${p.name.vi} / ${p.name.fr}`, signature: null })),
+    signOff: jointDeclaration.parties.map((p) => ({ partyName: `${p.name.vi} / ${p.name.fr}`, party: p.name, signature: null })),
     attestation: { format: 'accord-attestation-v1', documentId: 'bench-200', version: null, signatures: [], head: null, keyFingerprint: '0'.repeat(64) },
     record: { version: null, signatures: [], head: null, publicKeyPem: '' },
     generatedAt: new Date().toISOString(),
@@ -70,7 +70,7 @@ for (const [format, layout] of [['pdf', 'parallel'], ['pdf', 'vi'], ['docx', 'pa
 /** The same 200 pairs as one HTML page, the way a browser would print them. */
 function html(m: ExportModel): string {
   const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const rows = m.pairs.map((p) => `<tr><td class="n">${p.number}</td><td lang="vi">${esc(cellText(p.vi))}</td><td lang="fr">${esc(cellText(p.fr))}</td></tr>`).join('');
+  const rows = m.pairs.map((p) => `<tr><td class="n">${p.number ?? ''}</td><td lang="vi">${esc(cellText(p.vi))}</td><td lang="fr">${esc(cellText(p.fr))}</td></tr>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(m.title.vi)}</title><style>
 @page { size: A4; margin: 18mm 16mm; }
 body { font-family: 'DejaVu Serif'; font-size: 10.5pt; line-height: 1.35; }

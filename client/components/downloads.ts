@@ -8,6 +8,9 @@ const CHOICES: Array<{ format: 'pdf' | 'docx' | 'json'; layout: 'parallel' | 'vi
   { format: 'pdf', layout: 'fr', label: 'export.pdfFr' },
   { format: 'pdf', layout: 'sequential', label: 'export.pdfSequential' },
   { format: 'docx', layout: 'parallel', label: 'export.docx' },
+  { format: 'docx', layout: 'vi', label: 'export.docxVi' },
+  { format: 'docx', layout: 'fr', label: 'export.docxFr' },
+  { format: 'docx', layout: 'sequential', label: 'export.docxSequential' },
   // The record itself (text, seal, signatures, chain head), for `accord verify --against` and anyone checking it.
   { format: 'json', layout: 'parallel', label: 'export.json' },
 ];

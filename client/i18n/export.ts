@@ -7,7 +7,10 @@ export const exportEn = {
   'export.pdfVi': 'PDF, Vietnamese',
   'export.pdfFr': 'PDF, French',
   'export.pdfSequential': 'PDF, one language after the other',
-  'export.docx': 'Word (DOCX)',
+  'export.docx': 'Word (DOCX), side by side',
+  'export.docxVi': 'Word (DOCX), Vietnamese',
+  'export.docxFr': 'Word (DOCX), French',
+  'export.docxSequential': 'Word (DOCX), one language after the other',
   'export.json': 'The record, to check it (JSON)',
 } as const;
 
@@ -18,7 +21,10 @@ export const exportFr: Record<keyof typeof exportEn, string> = {
   'export.pdfVi': 'PDF, vietnamien',
   'export.pdfFr': 'PDF, français',
   'export.pdfSequential': 'PDF, une langue après l’autre',
-  'export.docx': 'Word (DOCX)',
+  'export.docx': 'Word (DOCX), côte à côte',
+  'export.docxVi': 'Word (DOCX), vietnamien',
+  'export.docxFr': 'Word (DOCX), français',
+  'export.docxSequential': 'Word (DOCX), une langue après l’autre',
   'export.json': 'Le dossier, pour le vérifier (JSON)',
 };
 
@@ -29,6 +35,9 @@ export const exportVi: Record<keyof typeof exportEn, string> = {
   'export.pdfVi': 'PDF, tiếng Việt',
   'export.pdfFr': 'PDF, tiếng Pháp',
   'export.pdfSequential': 'PDF, lần lượt từng ngôn ngữ',
-  'export.docx': 'Word (DOCX)',
+  'export.docx': 'Word (DOCX), song ngữ đối chiếu',
+  'export.docxVi': 'Word (DOCX), tiếng Việt',
+  'export.docxFr': 'Word (DOCX), tiếng Pháp',
+  'export.docxSequential': 'Word (DOCX), lần lượt từng ngôn ngữ',
   'export.json': 'Hồ sơ để kiểm chứng (JSON)',
 };

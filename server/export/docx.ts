@@ -4,6 +4,7 @@ import {
   Document,
   Footer,
   Header,
+  HeadingLevel,
   Packer,
   PageNumber,
   Paragraph,
@@ -15,6 +16,7 @@ import {
 } from 'docx';
 import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
+import { watermarkParagraph } from './docxWatermark.ts';
 import { DRAFT_WATERMARK, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 
 /**
@@ -72,7 +74,7 @@ function parallelTable(model: ExportModel): Table {
       new TableRow({
         cantSplit: false,
         children: [
-          cell([para(String(pair.number), { size: 18 })], 6),
+          cell([para(pair.number === null ? '' : String(pair.number), { size: 18 })], 6),
           cell(paragraphsOf(pair.vi, { bold: pair.kind === 'title', lang: 'vi-VN' }), 47),
           cell(paragraphsOf(pair.fr, { bold: pair.kind === 'title', lang: 'fr-FR' }), 47),
         ],
@@ -86,19 +88,34 @@ function parallelTable(model: ExportModel): Table {
 }
 
 function single(model: ExportModel, lang: 'vi' | 'fr'): Paragraph[] {
-  return model.pairs.flatMap((pair) => paragraphsOf(pair[lang], { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR', prefix: `${pair.number}. ` }));
+  // Only operative paragraphs carry a number ("1. "), as in the PDF.
+  return model.pairs.flatMap((pair) => paragraphsOf(pair[lang], { bold: pair.kind === 'title', lang: lang === 'vi' ? 'vi-VN' : 'fr-FR', prefix: pair.number === null ? undefined : `${pair.number}. ` }));
+}
+
+/** The heading of one language's part in the sequential layout, as in the PDF: a Word heading, so it shows in the navigation pane. */
+function languageHeading(lang: 'vi' | 'fr'): Paragraph[] {
+  return [
+    new Paragraph({
+      heading: HeadingLevel.HEADING_2,
+      keepNext: true,
+      spacing: { before: 360, after: 160 },
+      border: { bottom: { style: BorderStyle.SINGLE, size: 4, color: 'C9CED6', space: 2 } },
+      children: [new TextRun({ text: lang === 'vi' ? 'Tiếng Việt' : 'Français', bold: true, size: 24, font: FONT, color: '1D2430', language: { value: lang === 'vi' ? 'vi-VN' : 'fr-FR' } })],
+    }),
+  ];
 }
 
 /** Renders the export model as a DOCX file in the given layout. */
 export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> {
   const titles = layout === 'vi' ? [model.title.vi] : layout === 'fr' ? [model.title.fr] : [model.title.vi, model.title.fr];
+  const partyName = (p: ExportModel['parties'][number]) => (layout === 'vi' ? p.name.vi : layout === 'fr' ? p.name.fr : `${p.name.vi} / ${p.name.fr}`);
   const header = [
     ...titles.map((t) => para(t, { bold: true, size: 30, align: AlignmentType.CENTER })),
-    para(model.parties.map((p) => `${p.name.vi} / ${p.name.fr}`).join('  ·  '), { size: 18, align: AlignmentType.CENTER }),
+    para(model.parties.map(partyName).join('  ·  '), { size: 18, align: AlignmentType.CENTER }),
     para(versionLine(model), { size: 18, align: AlignmentType.CENTER }),
   ];
   const body: Array<Paragraph | Table> =
-    layout === 'parallel' ? [parallelTable(model)] : layout === 'sequential' ? [...single(model, 'vi'), ...single(model, 'fr')] : single(model, layout);
+    layout === 'parallel' ? [parallelTable(model)] : layout === 'sequential' ? [...languageHeading('vi'), ...single(model, 'vi'), ...languageHeading('fr'), ...single(model, 'fr')] : single(model, layout);
   const { heading, lines } = signOffLines(model);
   const signOff = [
     para(heading, { bold: true }),
@@ -113,7 +130,8 @@ export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> 
     customProperties: [{ name: 'AccordAttestation', value: encodeAttestation(model.attestation) }],
     sections: [
       {
-        headers: model.signedOff ? undefined : { default: new Header({ children: [para(DRAFT_WATERMARK, { bold: true, size: 18, align: AlignmentType.CENTER })] }) },
+        // Not signed off: Word's own kind of watermark, a shape behind the text of every page (docxWatermark.ts).
+        headers: model.signedOff ? undefined : { default: new Header({ children: [watermarkParagraph(DRAFT_WATERMARK)] }) },
         footers: {
           default: new Footer({
             children: [

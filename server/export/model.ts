@@ -13,6 +13,8 @@ export type Layout = (typeof LAYOUTS)[number];
 /** One line of the sign-off block: a party the version needs, and its head's signature once given. */
 export interface SignOffLine {
   partyName: string;
+  /** The party's name in each language (the signature blocks for handwritten signatures). */
+  party: { vi: string; fr: string };
   signature: { headName: string; signedAt: string; fingerprint: string } | null;
 }
 
@@ -22,7 +24,8 @@ export interface ExportModel {
   title: { vi: string; fr: string };
   /** A version's parties are those it was cut for; the draft's, the document's today. */
   parties: PartySummary[];
-  pairs: Array<VersionPair & { number: number }>;
+  /** Only operative paragraphs are numbered (1, 2, 3…, as a declaration is filed): the title, preamble and closing have no number. */
+  pairs: Array<VersionPair & { number: number | null }>;
   version: { number: number; createdAt: string; hash: string } | null;
   signedOff: boolean;
   /** A version's: one line per party it was cut for, in their order (the draft has none). */
@@ -60,19 +63,25 @@ export async function buildExportModel(
     title: { vi: normalizeText(title.vi), fr: normalizeText(title.fr) },
     parties,
     // Pairs come canonical (NFC runs, bold and italic kept) from the version or the draft.
-    pairs: pairs.map((p, i) => ({ ...p, number: i + 1 })),
+    pairs: numberOperative(pairs),
     version: stored ? { number: stored.number, createdAt: stored.createdAt, hash: stored.hash } : null,
     signedOff: !!stored && parties.length > 0 && parties.every((p) => given.some((s) => s.partyId === p.id)),
     signOff: stored
       ? parties.map((p) => {
           const s = given.find((x) => x.partyId === p.id);
-          return { partyName: name(p), signature: s ? { headName: s.signerName, signedAt: s.signedAt, fingerprint: signatureFingerprint(s.signature) } : null };
+          return { partyName: name(p), party: { vi: normalizeText(p.name.vi), fr: normalizeText(p.name.fr) }, signature: s ? { headName: s.signerName, signedAt: s.signedAt, fingerprint: signatureFingerprint(s.signature) } : null };
         })
       : [],
     attestation: buildAttestation(document.id, stored, signatures, head ?? undefined, versions.keyFingerprint),
     record: { version: stored, signatures, head, publicKeyPem: versions.publicKeyPem },
     generatedAt: new Date().toISOString(),
   };
+}
+
+/** Numbers the operative paragraphs 1, 2, 3… in order; every other kind gets none. */
+export function numberOperative<P extends { kind: string }>(pairs: readonly P[]): Array<P & { number: number | null }> {
+  let next = 0;
+  return pairs.map((p) => ({ ...p, number: p.kind === 'operative' ? ++next : null }));
 }
 
 /** The watermark of anything not signed off. */

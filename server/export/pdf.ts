@@ -4,6 +4,9 @@ import { FONTS } from './fonts.ts';
 import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
 import { DRAFT_WATERMARK, exportDate, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 import { drawLines, layoutCell, type LaidOutCell } from './pdfText.ts';
+import { drawSignatureBlocks } from './pdfSignatures.ts';
+import { drawOutlinedText } from './pdfWatermark.ts';
+import { signatureBlocks } from './signatureBlocks.ts';
 
 /**
  * The PDF export (pdfkit): A4, fonts embedded, numbered pairs, version and
@@ -65,7 +68,8 @@ function newPage(doc: Doc, withColumnHeads: boolean): void {
   if (withColumnHeads) columnHeads(doc);
 }
 
-function drawNumber(doc: Doc, number: number, y: number): void {
+function drawNumber(doc: Doc, number: number | null, y: number): void {
+  if (number === null) return; // only operative paragraphs are numbered
   setText(doc, 'sans', 8.5, MUTED);
   doc.text(String(number), MARGIN.left, y + 1.5, { width: NUMBER_WIDTH - 6, lineBreak: false });
 }
@@ -141,8 +145,29 @@ function drawSingle(doc: Doc, model: ExportModel, lang: 'vi' | 'fr'): void {
   }
 }
 
-function drawSignOff(doc: Doc, model: ExportModel): void {
-  if (doc.y + 120 > BOTTOM) newPage(doc, false);
+/** The heading of one language's part in the sequential layout ("Tiếng Việt", "Français"). */
+function languageHeading(doc: Doc, lang: 'vi' | 'fr'): void {
+  // Kept with the first lines under it: a heading never ends a page.
+  if (doc.y + 20 + 3 * (TEXT.size + TEXT.lineGap + 3) > BOTTOM) newPage(doc, false);
+  const y = doc.y;
+  setText(doc, 'sansBold', 11);
+  doc.text(lang === 'vi' ? 'Tiếng Việt' : 'Français', MARGIN.left, y, { width: CONTENT_WIDTH, lineBreak: false });
+  doc.moveTo(MARGIN.left, y + 16).lineTo(PAGE.width - MARGIN.right, y + 16).strokeColor(RULE).lineWidth(0.6).stroke();
+  doc.y = y + 24;
+}
+
+/** Both languages one after the other, each under its heading; the French follows on the same page when there is room. */
+function drawSequential(doc: Doc, model: ExportModel): void {
+  languageHeading(doc, 'vi');
+  drawSingle(doc, model, 'vi');
+  doc.y += 12;
+  languageHeading(doc, 'fr');
+  drawSingle(doc, model, 'fr');
+}
+
+function drawSignOff(doc: Doc, model: ExportModel, layout: Layout): void {
+  // The electronic sign-off and the first row of handwritten signature blocks stay on one page.
+  if (doc.y + (model.signOff.length > 0 ? 280 : 120) > BOTTOM) newPage(doc, false);
   doc.y += 10;
   doc.moveTo(MARGIN.left, doc.y).lineTo(PAGE.width - MARGIN.right, doc.y).strokeColor(RULE).lineWidth(0.6).stroke();
   doc.y += 10;
@@ -154,6 +179,13 @@ function drawSignOff(doc: Doc, model: ExportModel): void {
   for (const line of lines) {
     doc.text(line, MARGIN.left, doc.y, { width: CONTENT_WIDTH });
     doc.moveDown(0.3);
+  }
+  // Beside the electronic sign-off, a version's blocks for handwritten signatures (the draft has none).
+  const blocks = signatureBlocks(model, layout);
+  if (blocks.length > 0) {
+    doc.y += 14;
+    const frame = { left: MARGIN.left, width: CONTENT_WIDTH, top: MARGIN.top, bottom: BOTTOM, ink: INK, muted: MUTED, rule: RULE };
+    drawSignatureBlocks(doc, blocks, frame, () => newPage(doc, false));
   }
   // Below the block, apart from it: the chain head this file was exported at (accord verify --against).
   doc.moveDown(0.6);
@@ -172,12 +204,11 @@ function decoratePages(doc: Doc, model: ExportModel): void {
     // Footer text outside the margins must not add pages: no line break, fixed position.
     doc.text(pageNumber, MARGIN.left, PAGE.height - 40, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
     if (!model.signedOff) {
-      doc.save();
-      doc.rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] });
-      doc.font('sansBold').fontSize(38).fillColor('#b4233c').fillOpacity(0.1);
-      // Wider than the page: rotated, the line runs corner to corner.
-      doc.text(DRAFT_WATERMARK, -150, PAGE.height / 2 - 19, { width: PAGE.width + 300, align: 'center', lineBreak: false });
-      doc.restore();
+      // In words, in the header band above the text (searchable, read aloud)…
+      setText(doc, 'sansBold', 7.5, '#b4233c');
+      doc.text(DRAFT_WATERMARK, MARGIN.left, 30, { width: CONTENT_WIDTH, align: 'center', lineBreak: false });
+      // …and across the page as outlines, not text: its letters stay out of the columns' text.
+      drawOutlinedText(doc, DRAFT_WATERMARK, { face: 'sansBold', size: 38, cx: PAGE.width / 2, cy: PAGE.height / 2, angle: -35, color: '#b4233c', opacity: 0.1 });
     }
   }
 }
@@ -209,12 +240,8 @@ export function renderPdf(model: ExportModel, layout: Layout): Promise<Buffer> {
   drawHeader(doc, model, layout);
   if (layout === 'parallel') drawParallel(doc, model);
   else if (layout === 'vi' || layout === 'fr') drawSingle(doc, model, layout);
-  else {
-    drawSingle(doc, model, 'vi');
-    newPage(doc, false);
-    drawSingle(doc, model, 'fr');
-  }
-  drawSignOff(doc, model);
+  else drawSequential(doc, model);
+  drawSignOff(doc, model, layout);
   decoratePages(doc, model);
   doc.end();
   return done;

@@ -235,7 +235,9 @@ describe('export: PDF and DOCX', () => {
       ),
     );
     expect(rows[0]!.slice(1)).toEqual(['Tiếng Việt', 'Français']);
-    expect(rows.slice(1).map((r) => ({ n: r[0], vi: r[1], fr: r[2] }))).toEqual(pairs.map((p, i) => ({ n: String(i + 1), vi: p.vi, fr: p.fr })));
+    // Only operative paragraphs are numbered, 1, 2, 3…: the title, preamble and closing have no number.
+    let operative = 0;
+    expect(rows.slice(1).map((r) => ({ n: r[0], vi: r[1], fr: r[2] }))).toEqual(pairs.map((p) => ({ n: p.kind === 'operative' ? String(++operative) : '', vi: p.vi, fr: p.fr })));
   });
 
   it('lets only members export, never includes comments, and refuses bad options', async () => {
