@@ -204,7 +204,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     for (const u of users) {
       if (!u.at) continue;
       const list = byPair.get(u.at.pairId) ?? [];
-      if (!list.some((x) => x.clientId === u.clientId)) list.push(u);
+      if (!list.some((x) => x.clientId === u.clientId || (u.accountId !== undefined && x.accountId === u.accountId))) list.push(u);
       byPair.set(u.at.pairId, list);
     }
     for (const [id, row] of rows) row.showPeople(byPair.get(id) ?? []);
