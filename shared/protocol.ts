@@ -102,6 +102,11 @@ export interface PresenceUser {
   partyId: string | null;
 }
 
+/** Close reason of a sync connection whose member was removed from the declaration (with CloseCode.Forbidden). */
+export const REVOKED_REASON = 'membership revoked';
+/** Reason of a refusal to someone who is not a member of the declaration (with CloseCode.Forbidden). */
+export const NOT_MEMBER_REASON = 'not a member of this declaration';
+
 /** Reason sent (y-protocols auth message) when a read-only connection tries to write. */
 export const READ_ONLY_REASON = 'read-only: this connection may read the document but not change it';
 
@@ -206,6 +211,8 @@ export const ErrorCode = {
   InvalidAnchor: 'invalid_anchor',
   /** A comment's quote is not the anchored text (400). */
   QuoteMismatch: 'quote_mismatch',
+  /** A comment's body is longer than limits.maxCommentLength characters (after trimming): nothing was stored (400). */
+  CommentTooLong: 'comment_too_long',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -2,6 +2,7 @@ import { errorsEn } from './errors.ts';
 import { signingEn } from './signing.ts';
 import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
+import { findEn } from './find.ts';
 import { exportEn } from './export.ts';
 import { signInEn } from './signIn.ts';
 import { approvalsEn } from './approvals.ts';
@@ -13,6 +14,7 @@ export const en = {
   ...exportEn,
   ...signInEn,
   ...commentsEn,
+  ...findEn,
   ...accountsEn,
   ...errorsEn,
   ...signingEn,

@@ -2,6 +2,7 @@ import { errorsFr } from './errors.ts';
 import { signingFr } from './signing.ts';
 import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
+import { findFr } from './find.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
@@ -18,6 +19,7 @@ export const fr: Record<MessageKey, string> = {
   ...exportFr,
   ...signInFr,
   ...commentsFr,
+  ...findFr,
   ...accountsFr,
   ...errorsFr,
   ...signingFr,

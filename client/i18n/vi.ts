@@ -2,6 +2,7 @@ import { errorsVi } from './errors.ts';
 import { signingVi } from './signing.ts';
 import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
+import { findVi } from './find.ts';
 import { exportVi } from './export.ts';
 import { signInVi } from './signIn.ts';
 import { approvalsVi } from './approvals.ts';
@@ -15,6 +16,7 @@ export const vi: Record<MessageKey, string> = {
   ...exportVi,
   ...signInVi,
   ...commentsVi,
+  ...findVi,
   ...accountsVi,
   ...errorsVi,
   ...signingVi,

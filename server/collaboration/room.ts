@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { limits } from '../../shared/limits.ts';
-import { CloseCode, READ_ONLY_REASON, SyncMessageType } from '../../shared/protocol.ts';
+import { CloseCode, READ_ONLY_REASON, REVOKED_REASON, SyncMessageType } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectionContext } from './hooks.ts';
 import { admitAwareness } from './awarenessPolicy.ts';
@@ -772,7 +772,7 @@ export class Room {
         this.restampPresence(socket, member);
       } else {
         this.leave(socket);
-        socket.close(CloseCode.Forbidden, 'membership revoked');
+        socket.close(CloseCode.Forbidden, REVOKED_REASON);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { memberColor } from '../../shared/colors.ts';
 import { ID_PATTERN } from '../../shared/limits.ts';
-import { CloseCode } from '../../shared/protocol.ts';
+import { CloseCode, NOT_MEMBER_REASON } from '../../shared/protocol.ts';
 import { TRUST_NO_PROXY, isCrossSite, type TrustProxy } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { isAllowed, loadAccess, type DocumentAccess } from '../policies/access.ts';
@@ -23,7 +23,7 @@ export function sessionHooks(store: Store, trust: TrustProxy = TRUST_NO_PROXY): 
       if (!account) throw new SyncRejection(CloseCode.Unauthorized, 'sign in first: no valid session');
       const access = ID_PATTERN.test(documentId) ? await loadAccess(store, account, documentId) : undefined;
       if (!access) throw new SyncRejection(CloseCode.DocumentNotFound, `document not found: ${documentId.slice(0, 64)}`);
-      if (!access.member) throw new SyncRejection(CloseCode.Forbidden, 'not a member of this declaration');
+      if (!access.member) throw new SyncRejection(CloseCode.Forbidden, NOT_MEMBER_REASON);
       const sessionId = sessionIdOf(request);
       return { ...connectionContextOf(access), ...(sessionId ? { sessionId } : {}) };
     },

@@ -12,7 +12,7 @@ export async function presentThreads(store: Store, doc: Y.Doc, threads: StoredTh
   // Read the document before any await: callers may release it once this returns a promise.
   const detached = new Map(
     threads.map((t) => {
-      const state = resolveAnchor(doc, t.pairId, t.lang, { start: t.anchorStart, end: t.anchorEnd });
+      const state = resolveAnchor(doc, t.pairId, t.lang, { start: t.anchorStart, end: t.anchorEnd }, t.quote);
       return [t.id, !state.ok || state.detached];
     }),
   );

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { THREAD_STATUSES, VISIBILITIES } from '../../shared/comments.ts';
+import { textIncludes } from '../../shared/find.ts';
 import { limits } from '../../shared/limits.ts';
 import { LANGS } from '../../shared/model/index.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
@@ -10,6 +11,8 @@ import { authorize } from '../policies/access.ts';
 import { canSeeThread } from '../policies/commentPolicy.ts';
 import type { Store } from '../store/types.ts';
 import { parse } from './context.ts';
+import { HttpError } from '../errors.ts';
+import { ErrorCode } from '../../shared/protocol.ts';
 import { DocumentParams, Id } from './schemas.ts';
 
 /** Told when a thread changed, to push it live to those allowed to see it. */
@@ -22,6 +25,13 @@ const Body = z
   .trim()
   .min(1, 'a comment cannot be empty')
   .max(limits.maxCommentLength, `at most ${limits.maxCommentLength} characters`);
+/** A body over the limit is refused with a code of its own, so the page can say so in its language. */
+function refuseLongBody(input: unknown): void {
+  const body = (input as { body?: unknown } | null)?.body;
+  if (typeof body === 'string' && body.trim().length > limits.maxCommentLength) {
+    throw new HttpError(400, ErrorCode.CommentTooLong, `body: a comment holds at most ${limits.maxCommentLength} characters (this one has ${body.trim().length})`);
+  }
+}
 const EncodedPosition = z.string().min(1).max(limits.maxAnchorLength).regex(/^[A-Za-z0-9+/=]+$/, 'base64');
 
 const NewThreadBody = z.strictObject({
@@ -74,9 +84,10 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
     );
     let threads = await present(documentId, visible);
     if (filters.q) {
-      // Search runs on what this member may see only.
-      const needle = filters.q.normalize('NFC').toLocaleLowerCase();
-      threads = threads.filter((t) => t.quote.toLocaleLowerCase().includes(needle) || t.comments.some((c) => c.body.toLocaleLowerCase().includes(needle)));
+      // Search runs on what this member may see only; quotes and bodies are compared as the query is,
+      // NFC or NFD alike and whatever the case (shared/find.ts): a body typed in NFD is found too.
+      const q = filters.q;
+      threads = threads.filter((t) => textIncludes(t.quote, q) || t.comments.some((c) => textIncludes(c.body, q)));
     }
     res.json({ threads });
   });
@@ -84,6 +95,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
   router.post('/documents/:documentId/threads', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
     const access = await authorize(store, req.account, documentId, 'comment');
+    refuseLongBody(req.body);
     const input = parse(NewThreadBody, req.body);
     const threadId = await createThread(store, sync, access, input);
     res.status(201).json({ thread: await announce(documentId, threadId) });
@@ -92,6 +104,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
   router.post('/documents/:documentId/threads/:threadId/comments', async (req, res) => {
     const { documentId, threadId } = parse(ThreadParams, req.params);
     const access = await authorize(store, req.account, documentId, 'comment');
+    refuseLongBody(req.body);
     const { body } = parse(CommentBody, req.body);
     await replyToThread(store, access, threadId, body);
     res.status(201).json({ thread: await announce(documentId, threadId) });
@@ -108,6 +121,7 @@ export function commentsRouter(store: Store, sync: SyncServer, notifier: Comment
   router.patch('/documents/:documentId/comments/:commentId', async (req, res) => {
     const { documentId, commentId } = parse(CommentParams, req.params);
     const access = await authorize(store, req.account, documentId, 'comment');
+    refuseLongBody(req.body);
     const { body } = parse(CommentBody, req.body);
     const thread = await editComment(store, access, commentId, body);
     await notifier.threadChanged(documentId, thread.id);

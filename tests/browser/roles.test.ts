@@ -164,7 +164,8 @@ describe('signed out', () => {
       async (lan) => {
         const panel = lan.page.locator('[data-testid="fatal-error"]');
         await panel.waitFor({ timeout: 20_000 });
-        expect(await panel.textContent()).toContain('You are not allowed to open this declaration (4403)');
+        expect(await panel.textContent()).toContain('You are not (or no longer) a member of this declaration');
+        expect(await panel.textContent()).not.toContain('4403');
       },
     );
   });

@@ -34,6 +34,7 @@ import { toolbar } from './toolbar.ts';
 import { compactHeader } from './compactHeader.ts';
 import { declarationApprovals } from './approvals/index.ts';
 import { createComments } from './comments/index.ts';
+import { createFindBar } from './find/findBar.ts';
 
 /**
  * The declaration page (`/d/<documentId>`) once the server has said who the
@@ -91,6 +92,15 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   });
 
   const onActivity = (view: EditorView): void => tools?.track(view);
+  const list = h('div', { class: 'rows', attrs: { 'data-testid': 'pair-list' } });
+  const find = createFindBar({
+    doc,
+    editable,
+    list,
+    rowElement: (id) => rows.get(id)?.element,
+    pairNumber: (id) => (ids.indexOf(id) < 0 ? undefined : ids.indexOf(id) + 1),
+    notify: (message) => showNotice(message),
+  });
 
   const people = presence({
     awareness,
@@ -113,7 +123,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       h('div', { class: 'doc-title' }, titleVi, titleFr, parties),
       h('div', { class: 'page-header__status' }, connection.element, identity.element),
     ),
-    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others, comments.tools, agreement.bar),
+    h('div', { class: 'page-header__bar container' }, tools?.element ?? null, notice, people.others, find.button, comments.tools, agreement.bar),
+    find.element,
     h(
       'div',
       { class: 'columns container', attrs: { 'aria-hidden': 'true' } },
@@ -124,7 +135,6 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     ),
   );
 
-  const list = h('div', { class: 'rows', attrs: { 'data-testid': 'pair-list' } });
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, t('declaration.loading'));
   const main = h('main', { class: 'page-main container' }, agreement.structure, list, status);
   root.classList.toggle('is-read-only', !editable);
@@ -208,7 +218,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     for (const u of users) {
       if (!u.at) continue;
       const list = byPair.get(u.at.pairId) ?? [];
-      if (!list.some((x) => x.clientId === u.clientId)) list.push(u);
+      if (!list.some((x) => x.clientId === u.clientId || (u.accountId !== undefined && x.accountId === u.accountId))) list.push(u);
       byPair.set(u.at.pairId, list);
     }
     for (const [id, row] of rows) row.showPeople(byPair.get(id) ?? []);
@@ -337,6 +347,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     if (failed) return;
     failed = true;
     comments.destroy();
+    find.destroy();
+    find.element.hidden = find.button.hidden = true;
     lazy.destroy();
     for (const row of rows.values()) row.destroy();
     rows.clear();
@@ -395,6 +407,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       cursors.destroy();
       agreement.destroy();
       comments.destroy();
+      find.destroy();
       connection.destroy();
       session.destroy();
     },

@@ -22,6 +22,8 @@ const MAX_SHOWN_NAME = 80;
 
 export interface RemoteUser {
   clientId: number;
+  /** The signed-in account the server stamped on the state (absent on states it has not stamped). */
+  accountId?: string;
   name: string;
   color: string;
   /** The pair and language their cursor is in, when they are in a cell. */
@@ -65,9 +67,26 @@ export function remoteUsers(awareness: Awareness, doc: Y.Doc): RemoteUser[] {
     const name = typeof user.name === 'string' && user.name.trim() ? user.name.trim().slice(0, MAX_SHOWN_NAME) : t('presence.someone');
     const color = typeof user.color === 'string' && COLOR_RE.test(user.color) ? user.color : '#777777';
     const at = locateCursor(doc, (state as { cursor?: unknown }).cursor);
-    users.push(at ? { clientId, name, color, at } : { clientId, name, color });
+    const accountId = typeof (user as { accountId?: unknown }).accountId === 'string' ? (user as { accountId: string }).accountId : undefined;
+    const entry: RemoteUser = { clientId, name, color, ...(accountId ? { accountId } : {}) };
+    users.push(at ? { ...entry, at } : entry);
   });
   return users.sort((a, b) => a.name.localeCompare(b.name) || a.clientId - b.clientId);
+}
+
+/**
+ * One entry per person: the pages of one account (two tabs, two windows) are
+ * one person in the list. The entry kept is the first (by client id) whose
+ * cursor is in a cell, else the first page.
+ */
+export function distinctPeople(users: readonly RemoteUser[]): RemoteUser[] {
+  const byPerson = new Map<string, RemoteUser>();
+  for (const user of users) {
+    const key = user.accountId !== undefined ? `a:${user.accountId}` : `c:${user.clientId}`;
+    const kept = byPerson.get(key);
+    if (!kept || (!kept.at && user.at)) byPerson.set(key, user);
+  }
+  return users.filter((u) => byPerson.get(u.accountId !== undefined ? `a:${u.accountId}` : `c:${u.clientId}`) === u);
 }
 
 export interface PresenceOptions {
@@ -97,12 +116,14 @@ export function presence(options: PresenceOptions): Presence {
   const others = h('ul', { class: 'people', attrs: { 'data-testid': 'presence-list', 'aria-label': t('presence.label') } });
   let shown: string | undefined;
   const render = (): void => {
-    const users = remoteUsers(awareness, doc);
+    const pages = remoteUsers(awareness, doc);
+    // Every page's cursor is shown in its row; the list names each person once.
+    const users = distinctPeople(pages);
     // Every character someone types moves their cursor (an awareness change), mostly within the same
     // pair: rebuilding the list each time made the sticky header restyle, lay out and repaint on every
     // keystroke of anyone. Touch the DOM only when what it shows changes.
     const key = users.map((u) => `${u.clientId}\u0000${u.name}\u0000${u.color}\u0000${u.at ? `${options.pairNumber(u.at.pairId)}${u.at.lang}` : ''}`).join('\n');
-    if (key === shown) return options.onChange?.(users);
+    if (key === shown) return options.onChange?.(pages);
     shown = key;
     others.dataset.count = String(users.length);
     if (users.length === 0) {
@@ -129,7 +150,7 @@ export function presence(options: PresenceOptions): Presence {
         }),
       );
     }
-    options.onChange?.(users);
+    options.onChange?.(pages);
   };
 
   // Awareness 'change' fires for real changes only (not the 15 s keep-alive renewals).

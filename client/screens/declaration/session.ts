@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as authProtocol from 'y-protocols/auth';
-import { CloseCode, FATAL_CLOSE_CODES, MessageType, SYNC_PATH } from '../../../shared/protocol.ts';
+import { CloseCode, FATAL_CLOSE_CODES, MessageType, NOT_MEMBER_REASON, REVOKED_REASON, SYNC_PATH } from '../../../shared/protocol.ts';
 import { ApiError, getDocument } from '../../lib/api.ts';
 import { t } from '../../i18n/index.ts';
 import { takeOverSending } from './outbox.ts';
@@ -61,7 +61,9 @@ export function describeFatalClose(close: FatalClose): string {
     case CloseCode.Unauthorized:
       return t('sync.closed.unauthorized', { code });
     case CloseCode.Forbidden:
-      return t('sync.closed.forbidden', { code });
+      // Said in words: a withdrawn membership (the open connection was closed), else not a member (refused).
+      if (close.reason === REVOKED_REASON) return t('sync.closed.revoked');
+      return close.reason === NOT_MEMBER_REASON || /not a member/i.test(close.reason) ? t('sync.closed.notMember') : t('sync.closed.forbidden', { code });
     case CloseCode.MalformedMessage:
       return t('sync.closed.malformed', { code });
     case CloseCode.ContentNotAllowed:

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import type { Node as PmNode } from 'prosemirror-model';
 import { TextSelection, type EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { anchorOfRange, decodeAnchorPosition } from '../../../../shared/anchors.ts';
+import { anchorOfRange, decodeAnchorPosition, retypedRange } from '../../../../shared/anchors.ts';
 import type { Anchor } from '../../../../shared/comments.ts';
 import { paragraphXmlText } from '../../../../shared/model/index.ts';
 
@@ -57,8 +57,11 @@ function livesIn(type: Y.AbstractType<unknown>, fragment: Y.XmlFragment): boolea
   return current !== null;
 }
 
-/** Resolves an anchor against the live Y.Doc, in the cell (`fragment`) it belongs to. */
-export function resolveRange(doc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor): CellRange {
+/**
+ * Resolves an anchor against the live Y.Doc, in the cell (`fragment`) it belongs to.
+ * With the thread's quote, words retyped in place keep their thread (shared/anchors.ts: retypedRange).
+ */
+export function resolveRange(doc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor, quote?: string): CellRange {
   const startRel = decode(anchor.start);
   const endRel = decode(anchor.end);
   if (!startRel || !endRel) return { state: 'detached' };
@@ -68,11 +71,12 @@ export function resolveRange(doc: Y.Doc, fragment: Y.XmlFragment, anchor: Anchor
   const type = start.type;
   if (!(type instanceof Y.XmlText) || end.type !== type) return { state: 'detached' };
   if (!livesIn(type as unknown as Y.AbstractType<unknown>, fragment)) return { state: 'detached' };
-  if (start.index >= end.index) return { state: 'detached' };
   const element = type.parent;
   const paragraph = element ? fragment.toArray().indexOf(element as Y.XmlElement) : -1;
   if (paragraph < 0) return { state: 'detached' };
-  return { state: 'live', text: type, paragraph, from: start.index, to: end.index };
+  const { from, to } = retypedRange(doc, { start: startRel, end: endRel }, xmlTextString(type), { from: start.index, to: end.index }, quote);
+  if (from >= to) return { state: 'detached' };
+  return { state: 'live', text: type, paragraph, from, to };
 }
 
 /** The text an anchor covers now ('' when detached or unknown). */

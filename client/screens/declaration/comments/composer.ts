@@ -3,6 +3,7 @@ import type { Lang } from '../../../../shared/model/index.ts';
 import { h } from '../../../lib/dom.ts';
 import { t } from '../../../i18n/index.ts';
 import { autoGrow, errorMessage, icon } from './dom.ts';
+import { lengthGuard } from './lengthGuard.ts';
 import { langName, SUBMIT_SHORTCUT } from './rules.ts';
 
 /**
@@ -45,9 +46,10 @@ export function createComposer(options: ComposerOptions): Composer {
 
   const body = h('textarea', {
     class: 'comments-textarea composer__body',
-    attrs: { rows: 3, placeholder: t('comments.new.placeholder'), 'aria-label': t('comments.new.placeholder'), 'data-testid': 'comment-body-input', maxlength: 5000 },
+    attrs: { rows: 3, placeholder: t('comments.new.placeholder'), 'aria-label': t('comments.new.placeholder'), 'data-testid': 'comment-body-input' },
   });
   autoGrow(body);
+  const length = lengthGuard(body);
   const error = h('p', { class: 'composer__error', attrs: { role: 'alert', hidden: true, 'data-testid': 'composer-error' } });
   const submit = h('button', {
     class: 'comments-button comments-button--primary',
@@ -79,12 +81,13 @@ export function createComposer(options: ComposerOptions): Composer {
       shared,
     ),
     body,
+    length.element,
     error,
     h('div', { class: 'comments-buttons' }, h('span', { class: 'composer__hint', text: t('comments.new.hint', { shortcut: SUBMIT_SHORTCUT }) }), cancel, submit),
   );
 
   body.addEventListener('input', () => {
-    submit.disabled = body.value.trim() === '';
+    submit.disabled = body.value.trim() === '' || !length.fits();
   });
   element.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') {
@@ -99,7 +102,7 @@ export function createComposer(options: ComposerOptions): Composer {
   element.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = body.value.trim();
-    if (!text || sending) return;
+    if (!text || sending || !length.fits()) return;
     const visibility = (element.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? 'shared') as Visibility;
     sending = true;
     submit.disabled = true;

@@ -64,7 +64,7 @@ export function commentPlugins(source: HighlightSource, pairId: string, lang: La
     const flash = source.flashThreadId();
     for (const thread of source.threads(pairId, lang)) {
       if (thread.status !== 'open') continue;
-      const range = resolveRange(source.doc, fragment, thread.anchor);
+      const range = resolveRange(source.doc, fragment, thread.anchor, thread.quote);
       if (range.state !== 'live') continue;
       const at = toEditorRange(state.doc, range);
       if (!at) continue;

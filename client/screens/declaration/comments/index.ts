@@ -101,7 +101,7 @@ export function createComments(options: CommentsOptions): Comments {
     let range = ranges.get(thread.id);
     if (!range) {
       const fragment = getPair(doc, thread.pairId)?.cell(thread.lang);
-      if (fragment) range = resolveRange(doc, fragment, thread.anchor);
+      if (fragment) range = resolveRange(doc, fragment, thread.anchor, thread.quote);
       // No such pair: deleted (once the page has the text), else not known yet.
       else range = readOrder(doc).length > 0 ? { state: 'detached' } : { state: 'unknown' };
       ranges.set(thread.id, range);
@@ -358,7 +358,7 @@ export function createComments(options: CommentsOptions): Comments {
     options.openCell?.(thread.pairId, thread.lang);
     const view = viewsOf(thread.pairId, thread.lang).find((v) => !v.isDestroyed);
     const fragment = view ? fragmentOf(view) : undefined;
-    const range = view && fragment ? resolveRange(doc, fragment, thread.anchor) : undefined;
+    const range = view && fragment ? resolveRange(doc, fragment, thread.anchor, thread.quote) : undefined;
     const at = view && range?.state === 'live' ? toEditorRange(view.state.doc, range) : null;
     if (!view || !at) {
       options.notify(t('comments.error.notFound'));

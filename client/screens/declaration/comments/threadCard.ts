@@ -4,6 +4,7 @@ import { h, replaceChildren } from '../../../lib/dom.ts';
 import { formatDateTime, t } from '../../../i18n/index.ts';
 import type { Me } from './api.ts';
 import { autoGrow, errorMessage, icon, placeChildren } from './dom.ts';
+import { lengthGuard } from './lengthGuard.ts';
 import { canChange, canResolve, canWrite, delegationIndex, delegationName, delegationTag, langName, SUBMIT_SHORTCUT } from './rules.ts';
 
 /**
@@ -76,20 +77,22 @@ function commentItem(threadId: string, initial: CommentView, ctx: CardContext, s
   const buildEditForm = (): HTMLFormElement => {
     const box = h('textarea', {
       class: 'comments-textarea',
-      attrs: { rows: 2, 'data-testid': 'comment-edit-body', 'aria-label': t('comments.edit'), maxlength: 5000 },
+      attrs: { rows: 2, 'data-testid': 'comment-edit-body', 'aria-label': t('comments.edit') },
     });
     autoGrow(box);
+    const length = lengthGuard(box, (fits) => (save.disabled = !fits));
     const save = h('button', { class: 'comments-button comments-button--primary', text: t('comments.save'), attrs: { type: 'submit', 'data-testid': 'comment-save' } });
     const form = h(
       'form',
       { class: 'comment__edit' },
       box,
+      length.element,
       h('div', { class: 'comments-buttons' }, textButton('comment-edit-cancel', t('comments.cancel'), 'comments-button', () => setMode('view')), save),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = box.value.trim();
-      if (!text) return;
+      if (!text || !length.fits()) return;
       void busy([save], showError, () => ctx.editComment(threadId, comment.id, text)).then((ok) => ok && setMode('view'));
     });
     box.addEventListener('keydown', (event) => {
@@ -213,9 +216,10 @@ export function createThreadCard(initial: ThreadView, ctx: CardContext): ThreadC
   // ---------------------------------------------------------------- reply, resolve
   const replyBox = h('textarea', {
     class: 'comments-textarea',
-    attrs: { rows: 1, placeholder: t('comments.reply.placeholder'), 'aria-label': t('comments.reply.placeholder'), 'data-testid': 'reply-body', maxlength: 5000 },
+    attrs: { rows: 1, placeholder: t('comments.reply.placeholder'), 'aria-label': t('comments.reply.placeholder'), 'data-testid': 'reply-body' },
   });
   autoGrow(replyBox);
+  const replyLength = lengthGuard(replyBox);
   const replyButton = h('button', {
     class: 'comments-button comments-button--primary',
     text: t('comments.reply.submit'),
@@ -243,9 +247,9 @@ export function createThreadCard(initial: ThreadView, ctx: CardContext): ThreadC
       },
     },
   });
-  const replyForm = h('form', { class: 'thread__reply' }, replyBox, h('div', { class: 'comments-buttons' }, cancelReply, replyButton));
+  const replyForm = h('form', { class: 'thread__reply' }, replyBox, replyLength.element, h('div', { class: 'comments-buttons' }, cancelReply, replyButton));
   const syncReplyButton = (): void => {
-    replyButton.disabled = replyBox.value.trim() === '';
+    replyButton.disabled = replyBox.value.trim() === '' || !replyLength.fits();
     replyForm.classList.toggle('has-text', replyBox.value !== '');
   };
   replyBox.addEventListener('input', syncReplyButton);
@@ -258,7 +262,7 @@ export function createThreadCard(initial: ThreadView, ctx: CardContext): ThreadC
   replyForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = replyBox.value.trim();
-    if (!text) return;
+    if (!text || !replyLength.fits()) return;
     void busy([replyButton], showError, () => ctx.reply(id, text)).then((ok) => {
       if (!ok) return;
       replyBox.value = '';
