@@ -28,7 +28,7 @@ export const findEn = {
   'sync.closed.notMember': 'You are not (or no longer) a member of this declaration, so this page cannot open it. Ask the secretariat if you think this is a mistake.',
   'comments.length.count': '{count} / {max} characters',
   'comments.length.over': 'This comment is {over} characters too long (at most {max}). Shorten it to send it.',
-  'error.comment_too_long': 'A comment can hold at most {max} characters. Nothing was sent.',
+  'error.code.comment_too_long': 'A comment can hold at most {max} characters. Nothing was sent.',
 };
 
 export const findFr: Record<keyof typeof findEn, string> = {
@@ -57,7 +57,7 @@ export const findFr: Record<keyof typeof findEn, string> = {
     'Vous n’êtes pas (ou plus) membre de cette déclaration\u00a0: cette page ne peut pas l’ouvrir. Adressez-vous au secrétariat si vous pensez qu’il s’agit d’une erreur.',
   'comments.length.count': '{count} / {max} caractères',
   'comments.length.over': 'Ce commentaire dépasse de {over} caractères la limite ({max} au plus). Raccourcissez-le pour l’envoyer.',
-  'error.comment_too_long': 'Un commentaire compte au plus {max} caractères. Rien n’a été envoyé.',
+  'error.code.comment_too_long': 'Un commentaire compte au plus {max} caractères. Rien n’a été envoyé.',
 };
 
 export const findVi: Record<keyof typeof findEn, string> = {
@@ -86,5 +86,5 @@ export const findVi: Record<keyof typeof findEn, string> = {
     'Bạn không (hoặc không còn) là thành viên của bản tuyên bố này nên trang này không thể mở. Hãy liên hệ ban thư ký nếu bạn cho rằng đây là nhầm lẫn.',
   'comments.length.count': '{count} / {max} ký tự',
   'comments.length.over': 'Bình luận này dài quá {over} ký tự (tối đa {max}). Hãy rút ngắn để gửi.',
-  'error.comment_too_long': 'Một bình luận chỉ được tối đa {max} ký tự. Chưa có gì được gửi.',
+  'error.code.comment_too_long': 'Một bình luận chỉ được tối đa {max} ký tự. Chưa có gì được gửi.',
 };

@@ -34,7 +34,7 @@ export function autoGrow(textarea: HTMLTextAreaElement): void {
 
 /** The sentence to show for a failed request. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError && error.code === ErrorCode.CommentTooLong) return t('error.comment_too_long', { max: limits.maxCommentLength });
+  if (error instanceof ApiError && error.code === ErrorCode.CommentTooLong) return t('error.code.comment_too_long', { max: limits.maxCommentLength });
   if (error instanceof ApiError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
