@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifactPath, browserSuite, cell, eventually, openDeclaration } from './helpers.ts';
+import { artifactPath, browserSuite, cell, eventually, followLink, openDeclaration, signInLink } from './helpers.ts';
 
 /**
  * A phone (390×844) and a laptop's short screen (1280×720), in each interface
@@ -136,5 +136,32 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
       expect(c.right, `the ${c.party} cell's right edge`).toBeLessThanOrEqual(PHONE.width);
       expect(c.shown, `the ${c.party} party named in its cell`).toBe(true);
     }
+  });
+});
+
+describe('small screens, by touch', () => {
+  it('on a touch phone a swipe up the text folds the header and a swipe down brings all of it back', async () => {
+    const context = await suite.browser.newContext({ viewport: PHONE, hasTouch: true, isMobile: true, deviceScaleFactor: 1, locale: 'fr-FR' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => void (message.type() === 'error' && errors.push(`console: ${message.text()}`)));
+    suite.people.push({ context, errors });
+    await followLink(page, await signInLink(suite.server, 'observer@demo.accord'));
+    await openDeclaration(page, suite.server.url, DOC);
+    await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
+    expect(await headerHeight(page)).toBeGreaterThan(PHONE.height / 4);
+
+    // A finger on the screen, moved up then down: touch events as the phone sends them.
+    const cdp = await context.newCDPSession(page);
+    const swipe = async (fromY: number, toY: number): Promise<void> => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: PHONE.width / 2, y: fromY }] });
+      for (let i = 1; i <= 10; i++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: PHONE.width / 2, y: fromY + ((toY - fromY) * i) / 10 }] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    };
+    await swipe(700, 300);
+    await eventually(() => headerHeight(page), (h) => h <= PHONE.height / 4, 'the folded header after a swipe up');
+    await swipe(300, 420);
+    await eventually(() => headerHeight(page), (h) => h > PHONE.height / 4, 'the whole header after a swipe down');
   });
 });
