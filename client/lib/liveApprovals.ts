@@ -1,6 +1,7 @@
 import { progressOf, statusOf, type ApprovalStatus, type ApprovalView, type StructureApprovals } from '../../shared/approvals.ts';
 import type { DocumentSummary, PartySummary, ServerToClientEvents } from '../../shared/protocol.ts';
 import { agreementApi, errorMessage, type DocumentMe, type Progress } from './agreementApi.ts';
+import { errorText } from './errorText.ts';
 import { acquireSocket, connectShared } from './realtimeSocket.ts';
 
 /**
@@ -179,7 +180,7 @@ export function liveApprovals(documentId: string): LiveApprovals {
     socket.emit('document:join', { documentId }, (reply) => {
       if (destroyed) return;
       if (!reply.ok) {
-        failure = reply.error.message;
+        failure = errorText(reply.error.code, reply.error.params) ?? reply.error.message;
         setState('failed');
         return;
       }
@@ -194,8 +195,8 @@ export function liveApprovals(documentId: string): LiveApprovals {
     });
   };
   lease.on('disconnect', () => setState(current === 'failed' ? 'failed' : 'offline'));
-  lease.on('connect_error', (error: Error & { data?: { message?: string } }) => {
-    failure = error.data?.message ?? error.message;
+  lease.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+    failure = (error.data?.code ? errorText(error.data.code) : undefined) ?? error.data?.message ?? error.message;
     setState('offline');
   });
 

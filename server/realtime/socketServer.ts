@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import { ID_PATTERN, limits } from '../../shared/limits.ts';
-import { ErrorCode, type ClientToServerEvents, type ErrorBody, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
+import { ErrorCode, type ClientToServerEvents, type ErrorBody, type ErrorParams, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
 import { TRUST_NO_PROXY, isCrossSite, type TrustProxy } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
@@ -30,8 +30,8 @@ const roomOf = (documentId: string) => `document:${documentId}`;
 /** How long joins and leaves are gathered before followers are told their number. */
 const ANNOUNCE_AFTER_MS = 50;
 
-function failure(code: ErrorCode, message: string): { ok: false } & ErrorBody {
-  return { ok: false, error: { code, message } };
+function failure(code: ErrorCode, message: string, params?: ErrorParams): { ok: false } & ErrorBody {
+  return { ok: false, error: { code, message, ...(params ? { params } : {}) } };
 }
 
 /**
@@ -129,7 +129,7 @@ export function createSocketServer(
       if (!parsed.success) return ack(failure(ErrorCode.InvalidInput, 'document:join needs { documentId } with a valid id'));
       const access = await loadAccess(store, socket.data.account, parsed.data.documentId);
       if (!access) return ack(failure(ErrorCode.DocumentNotFound, `No declaration with id "${parsed.data.documentId}".`));
-      if (!access.member) return ack(failure(ErrorCode.Forbidden, `You are not a member of declaration "${access.document.id}".`));
+      if (!access.member) return ack(failure(ErrorCode.Forbidden, `You are not a member of declaration "${access.document.id}".`, { reason: 'member' }));
       socket.data.roles[access.document.id] = access.member;
       await socket.join(roomOf(access.document.id));
       ack({ ok: true, document: access.document });

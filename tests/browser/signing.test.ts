@@ -136,7 +136,9 @@ describe('signing, the agreement views and reservations people can read', () => 
     await page.locator(`[data-testid="matrix-row"][data-pair-id="${pair.pairId}"]`).scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifactPath('reservation-reason-phone.png') });
 
+    // The declaration page, opened at that ¶ (a row out of view is not laid out: its chip has no size).
     await page.goto(`${server.url}/d/${DOC}#p4`);
+    await page.locator(`[data-testid="pair-row"][data-pair-id="${pair.pairId}"][data-linked="true"]`).waitFor();
     await fullyShown(`[data-testid="pair-row"][data-pair-id="${pair.pairId}"] [data-testid="approval-chip"][data-party="vn"] [data-testid="chip-reason"]`);
   });
 });

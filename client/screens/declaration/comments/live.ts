@@ -1,6 +1,7 @@
 import type { ThreadView } from '../../../../shared/comments.ts';
 import type { ServerToClientEvents } from '../../../../shared/protocol.ts';
 import { acquireSocket, connectShared } from '../../../lib/realtimeSocket.ts';
+import { errorText } from '../../../lib/errorText.ts';
 
 /**
  * Live comment threads: joins the declaration's socket.io room on the page's
@@ -26,7 +27,7 @@ export function followThreads(options: LiveOptions): LiveThreads {
   const join = (): void => {
     lease.socket.emit('document:join', { documentId: options.documentId }, (reply) => {
       if (reply.ok) options.onJoined();
-      else options.onRefused(reply.error.message);
+      else options.onRefused(errorText(reply.error.code, reply.error.params) ?? reply.error.message);
     });
   };
   lease.on('thread:changed', ({ documentId, thread }: Parameters<ServerToClientEvents['thread:changed']>[0]) => {
