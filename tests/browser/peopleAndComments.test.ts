@@ -53,7 +53,7 @@ describe('people and comments', () => {
     await body.fill('ý'.repeat(5001));
     expect((await body.inputValue()).length).toBe(5001);
     expect(await length.getAttribute('data-over')).toBe('true');
-    expect(await length.textContent()).toBe('5,001 / 5,000 characters — This comment is 1 characters too long (at most 5,000). Shorten it to send it.');
+    expect(await length.textContent()).toBe('5,001 / 5,000 characters — This comment is too long by 1 (at most 5,000 characters). Shorten it to send it.');
     expect(await submit.isDisabled()).toBe(true);
     await page.screenshot({ path: artifactPath('comment-too-long.png') });
     // Ctrl+Enter does not send it either.
