@@ -27,7 +27,7 @@ export const findEn = {
   'sync.closed.revoked': 'Your membership of this declaration was withdrawn: this page can no longer show it or send edits. Ask the secretariat if you think this is a mistake.',
   'sync.closed.notMember': 'You are not (or no longer) a member of this declaration, so this page cannot open it. Ask the secretariat if you think this is a mistake.',
   'comments.length.count': '{count} / {max} characters',
-  'comments.length.over': 'This comment is {over} characters too long (at most {max}). Shorten it to send it.',
+  'comments.length.over': 'This comment is too long by {over} (at most {max} characters). Shorten it to send it.',
   'error.code.comment_too_long': 'A comment can hold at most {max} characters. Nothing was sent.',
 };
 
@@ -56,7 +56,7 @@ export const findFr: Record<keyof typeof findEn, string> = {
   'sync.closed.notMember':
     'Vous n’êtes pas (ou plus) membre de cette déclaration\u00a0: cette page ne peut pas l’ouvrir. Adressez-vous au secrétariat si vous pensez qu’il s’agit d’une erreur.',
   'comments.length.count': '{count} / {max} caractères',
-  'comments.length.over': 'Ce commentaire dépasse de {over} caractères la limite ({max} au plus). Raccourcissez-le pour l’envoyer.',
+  'comments.length.over': 'Ce commentaire dépasse la limite de {over} (au plus {max} caractères). Raccourcissez-le pour l’envoyer.',
   'error.code.comment_too_long': 'Un commentaire compte au plus {max} caractères. Rien n’a été envoyé.',
 };
 
@@ -85,6 +85,6 @@ export const findVi: Record<keyof typeof findEn, string> = {
   'sync.closed.notMember':
     'Bạn không (hoặc không còn) là thành viên của bản tuyên bố này nên trang này không thể mở. Hãy liên hệ ban thư ký nếu bạn cho rằng đây là nhầm lẫn.',
   'comments.length.count': '{count} / {max} ký tự',
-  'comments.length.over': 'Bình luận này dài quá {over} ký tự (tối đa {max}). Hãy rút ngắn để gửi.',
+  'comments.length.over': 'Bình luận này vượt quá giới hạn {over} ký tự (tối đa {max} ký tự). Hãy rút ngắn để gửi.',
   'error.code.comment_too_long': 'Một bình luận chỉ được tối đa {max} ký tự. Chưa có gì được gửi.',
 };

@@ -119,10 +119,11 @@ export function presence(options: PresenceOptions): Presence {
     const pages = remoteUsers(awareness, doc);
     // Every page's cursor is shown in its row; the list names each person once.
     const users = distinctPeople(pages);
+    const pagesOf = (u: RemoteUser): number => (u.accountId === undefined ? 1 : pages.filter((p) => p.accountId === u.accountId).length);
     // Every character someone types moves their cursor (an awareness change), mostly within the same
     // pair: rebuilding the list each time made the sticky header restyle, lay out and repaint on every
     // keystroke of anyone. Touch the DOM only when what it shows changes.
-    const key = users.map((u) => `${u.clientId}\u0000${u.name}\u0000${u.color}\u0000${u.at ? `${options.pairNumber(u.at.pairId)}${u.at.lang}` : ''}`).join('\n');
+    const key = users.map((u) => `${u.clientId}\u0000${pagesOf(u)}\u0000${u.name}\u0000${u.color}\u0000${u.at ? `${options.pairNumber(u.at.pairId)}${u.at.lang}` : ''}`).join('\n');
     if (key === shown) return options.onChange?.(pages);
     shown = key;
     others.dataset.count = String(users.length);
@@ -140,7 +141,7 @@ export function presence(options: PresenceOptions): Presence {
               : u.name;
           const item = h(
             'li',
-            { class: 'person', attrs: { 'data-testid': 'present-user', title } },
+            { class: 'person', attrs: { 'data-testid': 'present-user', 'data-pages': pagesOf(u), title } },
             h('span', { class: 'person__dot', attrs: { 'aria-hidden': 'true' } }),
             h('span', { class: 'person__name', text: u.name }),
             where ? h('span', { class: 'person__where', text: where }) : null,
