@@ -11,7 +11,7 @@ describe('downloading the declaration from the page', () => {
   const suite = browserSuite({ keepPeople: true });
   const { people } = suite;
 
-  it('offers the draft and each version as PDF (side by side, one language, sequential) and DOCX', async () => {
+  it('offers the draft and each version as PDF and DOCX, each side by side, in one language or one after the other', async () => {
     const secretariat = await signIn(suite.browser, suite.server, 'secretariat@demo.accord');
     people.push(secretariat);
     const { page } = secretariat;
@@ -46,6 +46,22 @@ describe('downloading the declaration from the page', () => {
     expect(word.name).toBe('vn-fr-2023-v1-parallel.docx');
     const xml = execFileSync('unzip', ['-p', word.path, 'word/document.xml'], { encoding: 'utf8' });
     expect(xml).toContain('Ý thức rõ về những thay đổi môi trường');
+
+    // Word in every layout the PDF has: one language, and one language after the other under a heading each.
+    const frenchWord = await download('1', 'download-docx-fr');
+    expect(frenchWord.name).toBe('vn-fr-2023-v1-fr.docx');
+    const frenchXml = execFileSync('unzip', ['-p', frenchWord.path, 'word/document.xml'], { encoding: 'utf8' });
+    expect(frenchXml).toContain('Pleinement conscientes des changements environnementaux');
+    expect(frenchXml).not.toContain('Ý thức rõ');
+    const sequential = await download('1', 'download-docx-sequential');
+    expect(sequential.name).toBe('vn-fr-2023-v1-sequential.docx');
+    const sequentialXml = execFileSync('unzip', ['-p', sequential.path, 'word/document.xml'], { encoding: 'utf8' });
+    const at = (text: string) => sequentialXml.indexOf(text);
+    expect(at('>Tiếng Việt<')).toBeGreaterThan(0);
+    expect(at('Ý thức rõ')).toBeGreaterThan(at('>Tiếng Việt<'));
+    expect(at('>Français<')).toBeGreaterThan(at('Ý thức rõ'));
+    expect(at('Pleinement conscientes')).toBeGreaterThan(at('>Français<'));
+    expect(await page.locator('[data-testid="downloads"][data-version="1"] [data-testid="download-docx-vi"]').count()).toBe(1);
 
     await page.locator('[data-testid="downloads"][data-version="1"] summary').click();
     await page.screenshot({ path: artifactPath('downloads.png') });

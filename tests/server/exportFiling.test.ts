@@ -157,18 +157,24 @@ describe('exports a protocol office would file', () => {
   it('draws the draft watermark on every page, outside the text layer: no letter of it in the French column’s text', async () => {
     const file = await download('format=pdf&layout=parallel&version=draft');
     const pages = pageCount(file);
+    const columns: string[] = [];
     for (let n = 1; n <= pages; n++) {
       // The body of the page, under the header band (which names the draft in words, above the columns).
       const body = text(file, ['-layout', '-f', String(n), '-l', String(n), '-r', '72', '-x', '0', '-y', '45', '-W', '596', '-H', '740']);
+      // The French column (x 331.6–563.2), as `pdftotext -layout` reads it.
       const french = text(file, ['-layout', '-f', String(n), '-l', String(n), '-r', '72', '-x', '320', '-y', '45', '-W', '276', '-H', '740']);
-      for (const piece of ['DRAFT', 'DỰ', 'THẢO', 'PROJET']) {
-        expect(body, `page ${n}: ${piece}`).not.toContain(piece);
-        expect(french, `page ${n}: ${piece}`).not.toContain(piece);
-      }
+      columns.push(french.replace(/^\s*FRANÇAIS\s*$/mu, '')); // the column's head, on every page
+      for (const piece of ['DRAFT', 'DỰ', 'THẢO', 'PROJET']) expect(body, `page ${n}: ${piece}`).not.toContain(piece);
+      // No stray letters of it either ("T", "J E", "RO", "Ả O" on lines of their own, as they were).
+      const stray = french.split('\n').filter((line) => /^[\s/A-ZĐỰẢ]+$/u.test(line) && line.trim() !== '' && line.trim() !== 'FRANÇAIS');
+      expect(stray, `page ${n}`).toEqual([]);
       // Yet it is there to see: the middle of the page is tinted with the watermark's red.
       const ppm = execFileSync('pdftoppm', ['-f', String(n), '-l', String(n), '-r', '24', '-x', '40', '-y', '100', '-W', '120', '-H', '80', file]);
       expect(reddish(ppm), `page ${n}`).toBeGreaterThan(50);
     }
+    // Read on its own, the column is the French text, paragraph after paragraph.
+    const column = flat(columns.join('\n'));
+    for (const p of PAIRS) expect(column, p.id).toContain(flat(p.fr.replace(/[\u00A0\u202F]/g, ' ')));
     // A signed-off version has none.
     const signed = await download('format=pdf&layout=parallel&version=1');
     expect(reddish(execFileSync('pdftoppm', ['-f', '1', '-l', '1', '-r', '24', '-x', '40', '-y', '100', '-W', '120', '-H', '80', signed]))).toBe(0);
