@@ -94,6 +94,10 @@ describe('signing, the agreement views and reservations people can read', () => 
     await observer.page.goto(`${server.url}/d/${DOC}/status`);
     await observer.page.locator('[data-testid="matrix-row"]').first().waitFor();
     await observer.page.waitForFunction((title) => document.title === `Status — ${title} — Accord`, TITLE.fr);
+    // The bar's language chooser works here too: the view comes back in French.
+    await observer.page.locator('header [data-testid="language-select"]').selectOption('fr');
+    await observer.page.waitForFunction((title) => document.title === `État — ${title} — Accord`, TITLE.fr);
+    await expect.poll(() => observer.page.locator('[data-testid="status-progress"]').textContent()).toMatch(/paires sur \d+ approuvées/);
 
     // The sixth row opens the declaration scrolled to ¶ 6, marked.
     await page.goto(`${server.url}/d/${DOC}/status`);
@@ -126,14 +130,21 @@ describe('signing, the agreement views and reservations people can read', () => 
     const fullyShown = async (selector: string): Promise<void> => {
       const el = page.locator(selector);
       await el.waitFor();
-      expect(await el.textContent()).toBe(`Bảo lưu: ${reason}`);
-      // Not cut with an ellipsis: the text wraps inside the chip.
-      expect(await el.evaluate((node) => node.scrollWidth <= node.clientWidth && getComputedStyle(node).whiteSpace !== 'nowrap')).toBe(true);
-      expect(await el.evaluate((node) => node.getBoundingClientRect().height)).toBeGreaterThan(40); // several lines
+      // Not cut with an ellipsis: the text wraps inside the chip, on several lines (read again if a live change rebuilt it meanwhile).
+      const seen = () =>
+        el
+          .evaluate((node) => ({
+            text: node.textContent,
+            fits: node.scrollWidth <= node.clientWidth && getComputedStyle(node).whiteSpace !== 'nowrap',
+            lines: node.getBoundingClientRect().height > 40,
+          }))
+          .catch(() => undefined);
+      await expect.poll(seen).toEqual({ text: `Bảo lưu: ${reason}`, fits: true, lines: true });
     };
     await page.goto(`${server.url}/d/${DOC}/status`);
     await fullyShown(`[data-testid="matrix-row"][data-pair-id="${pair.pairId}"] td[data-party="vn"] [data-testid="chip-reason"]`);
-    await page.locator(`[data-testid="matrix-row"][data-pair-id="${pair.pairId}"]`).scrollIntoViewIfNeeded();
+    // The matrix is rebuilt on every live change: scroll to whichever row element is there now.
+    await expect.poll(() => page.locator(`[data-testid="matrix-row"][data-pair-id="${pair.pairId}"]`).scrollIntoViewIfNeeded().then(() => true, () => false)).toBe(true);
     await page.screenshot({ path: artifactPath('reservation-reason-phone.png') });
 
     // The declaration page, opened at that ¶ (a row out of view is not laid out: its chip has no size).
