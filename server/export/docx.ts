@@ -16,7 +16,9 @@ import {
 } from 'docx';
 import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
+import { signatureTable } from './docxSignatures.ts';
 import { watermarkParagraph } from './docxWatermark.ts';
+import { signatureBlocks } from './signatureBlocks.ts';
 import { DRAFT_WATERMARK, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 
 /**
@@ -120,6 +122,8 @@ export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> 
   const signOff = [
     para(heading, { bold: true }),
     ...lines.map((line) => para(line, { size: 18 })),
+    // Beside the electronic sign-off, a version's blocks for handwritten signatures, as in the PDF.
+    ...signatureTable(signatureBlocks(model, layout)),
     // Apart from the block: the chain head this file was exported at (accord verify --against).
     para(attestationLine(model.attestation), { size: 14 }),
   ];
