@@ -9,7 +9,7 @@ import { anchorOfRange } from '../../shared/anchors.ts';
 import { insertPair, readAllPairs } from '../../shared/model/index.ts';
 import { inviteMember, OPERATOR, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
-import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { DEMO, api, settleSockets, followSignInLink, signInAll } from '../helpers/auth.ts';
 import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
@@ -127,6 +127,7 @@ describe('export: PDF and DOCX', () => {
   });
 
   const download = async (who: keyof typeof DEMO, query: string) => {
+    await settleSockets(); // after long pdftotext runs
     const res = await fetch(`${server.url}/api/documents/${DOC}/export?${query}`, { headers: { cookie: cookies[who] } });
     return { res, bytes: await res.arrayBuffer() };
   };

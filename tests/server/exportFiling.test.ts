@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
 import type { VersionSummary } from '../../shared/versions.ts';
 import { agreeEverything, cutVersion, signVersion } from '../helpers/agreement.ts';
-import { DEMO, api, signInAll } from '../helpers/auth.ts';
+import { DEMO, api, settleSockets, signInAll } from '../helpers/auth.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
 
 /**
@@ -74,6 +74,7 @@ describe('exports a protocol office would file', () => {
   });
 
   const download = async (query: string): Promise<string> => {
+    await settleSockets(); // after long pdftotext runs
     const res = await fetch(`${server.url}/api/documents/${DOC}/export?${query}`, { headers: { cookie: cookies.observer } });
     expect(res.status, query).toBe(200);
     const file = path.join(tmp, `${query.replace(/\W+/g, '-')}.${query.includes('docx') ? 'docx' : 'pdf'}`);
