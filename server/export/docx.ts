@@ -25,7 +25,9 @@ import { DRAFT_WATERMARK, signOffLines, versionLine, type ExportModel, type Layo
  * The DOCX export (the `docx` package), for delegations that continue in
  * Word: same content as the PDF, bold and italic as Word's own (<w:b/>,
  * <w:i/>); the parallel layout is a table of three columns (number,
- * Vietnamese, French), one row per pair.
+ * Vietnamese, French), one row per pair; one language, or both one after the
+ * other under a heading each, as the PDF. Only operative paragraphs are
+ * numbered; a draft has Word's kind of watermark (docxWatermark.ts).
  */
 
 const FONT = 'Times New Roman';
