@@ -16,14 +16,18 @@ import {
 } from 'docx';
 import type { CanonicalCell } from '../../shared/canonicalText.ts';
 import { attestationLine, encodeAttestation } from '../versions/attestation.ts';
+import { signatureTable } from './docxSignatures.ts';
 import { watermarkParagraph } from './docxWatermark.ts';
+import { signatureBlocks } from './signatureBlocks.ts';
 import { DRAFT_WATERMARK, signOffLines, versionLine, type ExportModel, type Layout } from './model.ts';
 
 /**
  * The DOCX export (the `docx` package), for delegations that continue in
  * Word: same content as the PDF, bold and italic as Word's own (<w:b/>,
  * <w:i/>); the parallel layout is a table of three columns (number,
- * Vietnamese, French), one row per pair.
+ * Vietnamese, French), one row per pair; one language, or both one after the
+ * other under a heading each, as the PDF. Only operative paragraphs are
+ * numbered; a draft has Word's kind of watermark (docxWatermark.ts).
  */
 
 const FONT = 'Times New Roman';
@@ -120,6 +124,8 @@ export function renderDocx(model: ExportModel, layout: Layout): Promise<Buffer> 
   const signOff = [
     para(heading, { bold: true }),
     ...lines.map((line) => para(line, { size: 18 })),
+    // Beside the electronic sign-off, a version's blocks for handwritten signatures, as in the PDF.
+    ...signatureTable(signatureBlocks(model, layout)),
     // Apart from the block: the chain head this file was exported at (accord verify --against).
     para(attestationLine(model.attestation), { size: 14 }),
   ];

@@ -10,11 +10,13 @@ import { signatureBlocks } from './signatureBlocks.ts';
 
 /**
  * The PDF export (pdfkit): A4, fonts embedded, numbered pairs, version and
- * hash, sign-off block, DRAFT watermark on every page of anything not signed
- * off, "n / N" page numbers. The text keeps its bold and italic, in DejaVu's
- * own faces (pdfText.ts). In the parallel layout each pair is one row:
- * a row that does not fit moves to the next page, and a row longer than a page
- * is split at a line so both languages continue side by side.
+ * hash, sign-off block and a version's blocks for handwritten signatures,
+ * DRAFT watermark (outlines, not text) on every page of anything not signed
+ * off, "n / N" page numbers; only operative paragraphs are numbered. The
+ * text keeps its bold and italic, in DejaVu's own faces (pdfText.ts). In the
+ * parallel layout each pair is one row: a row that does not fit moves to the
+ * next page, and a row longer than a page is split at a line so both
+ * languages continue side by side.
  */
 
 const PAGE = { width: 595.28, height: 841.89 };
@@ -184,7 +186,7 @@ function drawSignOff(doc: Doc, model: ExportModel, layout: Layout): void {
   const blocks = signatureBlocks(model, layout);
   if (blocks.length > 0) {
     doc.y += 14;
-    const frame = { left: MARGIN.left, width: CONTENT_WIDTH, top: MARGIN.top, bottom: BOTTOM, ink: INK, muted: MUTED, rule: RULE };
+    const frame = { left: MARGIN.left, width: CONTENT_WIDTH, top: MARGIN.top, bottom: BOTTOM, ink: INK, muted: MUTED };
     drawSignatureBlocks(doc, blocks, frame, () => newPage(doc, false));
   }
   // Below the block, apart from it: the chain head this file was exported at (accord verify --against).

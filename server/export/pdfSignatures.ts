@@ -17,7 +17,6 @@ export interface Frame {
   top: number;
   ink: string;
   muted: string;
-  rule: string;
 }
 
 const GAP = 28;

@@ -44,9 +44,20 @@ export function printedSignInLinks(output: string): Map<string, string> {
   return links;
 }
 
+/**
+ * Lets the event loop read what sockets received while the test was busy
+ * (a long `execFileSync`): a kept-alive connection the server closed in the
+ * meantime is then known closed, and fetch does not send on it (ECONNRESET).
+ */
+export async function settleSockets(): Promise<void> {
+  // Two turns of the loop: the second one's poll phase reads what arrived during the first.
+  for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** fetch with a session cookie and, for writes, our own Origin. */
 export function api(baseUrl: string, cookie: string | undefined) {
   return async (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    await settleSockets();
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
     if (cookie) headers.cookie = cookie;
     if (init.json !== undefined) {

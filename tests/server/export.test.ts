@@ -9,7 +9,7 @@ import { anchorOfRange } from '../../shared/anchors.ts';
 import { insertPair, readAllPairs } from '../../shared/model/index.ts';
 import { inviteMember, OPERATOR, signInUrl } from '../../server/commands/members.ts';
 import { HANOI_TOULOUSE_ID } from '../../server/demo/hanoiToulouse.ts';
-import { DEMO, api, followSignInLink, signInAll } from '../helpers/auth.ts';
+import { DEMO, api, settleSockets, followSignInLink, signInAll } from '../helpers/auth.ts';
 import { agreeStructure } from '../helpers/agreement.ts';
 import { connectProvider, synced } from '../helpers/clients.ts';
 import { firstXmlText } from '../helpers/docs.ts';
@@ -127,6 +127,7 @@ describe('export: PDF and DOCX', () => {
   });
 
   const download = async (who: keyof typeof DEMO, query: string) => {
+    await settleSockets(); // after long pdftotext runs
     const res = await fetch(`${server.url}/api/documents/${DOC}/export?${query}`, { headers: { cookie: cookies[who] } });
     return { res, bytes: await res.arrayBuffer() };
   };
@@ -226,7 +227,9 @@ describe('export: PDF and DOCX', () => {
     expect(res.headers.get('content-type')).toContain('wordprocessingml');
     const file = save('v1.docx', bytes);
     const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
-    const rows = [...xml.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((row) =>
+    // The first table (the signature blocks are another, after the text).
+    const table = xml.slice(xml.indexOf('<w:tbl>'), xml.indexOf('</w:tbl>'));
+    const rows = [...table.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((row) =>
       [...row[1]!.matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((cell) =>
         [...cell[1]!.matchAll(/<w:p>([\s\S]*?)<\/w:p>|<w:p [\s\S]*?<\/w:p>/g)]
           .map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''))

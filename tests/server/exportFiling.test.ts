@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jointDeclaration } from '../../server/demo/jointDeclaration.ts';
 import type { VersionSummary } from '../../shared/versions.ts';
 import { agreeEverything, cutVersion, signVersion } from '../helpers/agreement.ts';
-import { DEMO, api, signInAll } from '../helpers/auth.ts';
+import { DEMO, api, settleSockets, signInAll } from '../helpers/auth.ts';
 import { REPO_ROOT, startTestServer } from '../helpers/server.ts';
 
 /**
@@ -74,6 +74,7 @@ describe('exports a protocol office would file', () => {
   });
 
   const download = async (query: string): Promise<string> => {
+    await settleSockets(); // after long pdftotext runs
     const res = await fetch(`${server.url}/api/documents/${DOC}/export?${query}`, { headers: { cookie: cookies.observer } });
     expect(res.status, query).toBe(200);
     const file = path.join(tmp, `${query.replace(/\W+/g, '-')}.${query.includes('docx') ? 'docx' : 'pdf'}`);
@@ -93,14 +94,15 @@ describe('exports a protocol office would file', () => {
       expect(Math.abs(first!.y - numbers[0]!.y) < 3 && first!.page === numbers[0]!.page, layout).toBe(true);
     }
     const table = part(await download('format=docx&layout=parallel&version=1'), 'word/document.xml');
-    const rows = [...table.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((r) => paragraphs(r[1]!)[0]);
+    const text = table.slice(table.indexOf('<w:tbl>'), table.indexOf('</w:tbl>'));
+    const rows = [...text.matchAll(/<w:tr>([\s\S]*?)<\/w:tr>/g)].map((r) => paragraphs(r[1]!)[0]);
     expect(rows.slice(1)).toEqual(PAIRS.map((p) => (p.kind === 'operative' ? String(OPERATIVE.indexOf(p) + 1) : '')));
     const french = paragraphs(part(await download('format=docx&layout=fr&version=1'), 'word/document.xml'));
     expect(french.filter((p) => /^\d+\. /.test(p))).toEqual(OPERATIVE.map((p, i) => `${i + 1}. ${p.fr}`));
     expect(french).toContain(PAIRS[0]!.fr);
   });
 
-  it('gives a signed version’s PDF a block per party for handwritten signatures: party, place and date to write, a line, the head’s name', async () => {
+  it('gives a signed version’s PDF and DOCX a block per party for handwritten signatures: party, place and date to write, a line, the head’s name', async () => {
     const signedAt = (party: string) => new Date(v1.signatures.find((s) => s.partyId === party)!.signedAt);
     const vn = signedAt('vn');
     const fr = signedAt('fr');
@@ -130,6 +132,17 @@ describe('exports a protocol office would file', () => {
     // The draft has no one to sign yet: no block.
     const draft = flat(text(await download('format=pdf&layout=parallel&version=draft'), ['-raw']));
     expect(draft).not.toContain('Fait à');
+
+    // The DOCX has the same blocks, two parties to a row of a table after the electronic sign-off.
+    const xml = part(await download('format=docx&layout=parallel&version=1'), 'word/document.xml');
+    const tables = [...xml.matchAll(/<w:tbl>[\s\S]*?<\/w:tbl>/g)].map((t) => t[0]);
+    const signing = tables.at(-1)!;
+    expect(xml.indexOf(signing)).toBeGreaterThan(xml.indexOf('Đã ký / Signé par toutes les parties'));
+    const cells = [...signing.matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => paragraphs(c[1]!).filter(Boolean));
+    expect(cells).toEqual([
+      ['Phía Việt Nam', 'Partie vietnamienne', `Làm tại ………………, ${viDate(vn)}`, `Fait à ………………, ${frDate(vn)}`, 'Trần Minh Đức', 'Chữ ký / Signature'],
+      ['Phía Pháp', 'Partie française', `Làm tại ………………, ${viDate(fr)}`, `Fait à ………………, ${frDate(fr)}`, 'Claire Dubois', 'Chữ ký / Signature'],
+    ]);
 
     const dir = path.join(REPO_ROOT, 'test-artifacts');
     fs.mkdirSync(dir, { recursive: true });
