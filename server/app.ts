@@ -90,11 +90,11 @@ function errorHandler(logger: Logger) {
 }
 
 /** Serves the built client, or explains how to build it. */
-function clientRoutes(): express.Router {
+function clientRoutes(sourceMaps: boolean): express.Router {
   const router = express.Router();
-  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set.
+  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set (config.sourceMaps).
   router.use((req, _res, next) => {
-    if (req.path.endsWith('.map') && process.env.ACCORD_SOURCE_MAPS !== '1') throw routeNotFound(req.method, req.originalUrl);
+    if (req.path.endsWith('.map') && !sourceMaps) throw routeNotFound(req.method, req.originalUrl);
     next();
   });
   if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
@@ -134,7 +134,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const sync = new SyncServer(store, options.hooks ?? sessionHooks(store, trust), logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     ...options.limits,
-  });
+  }, trust);
   app.use(securityHeaders());
   app.use([SIGN_IN_PATH, '/api/sign-in'], signInLimit(logger, rates));
   app.use(express.json({ limit: limits.maxJsonBodyBytes }));
@@ -190,7 +190,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
   });
-  app.use(clientRoutes());
+  app.use(clientRoutes(config.sourceMaps));
   // Pages answer GET only: any other method on a page path gets the API's JSON 404, not express's HTML one.
   app.use((req) => {
     throw routeNotFound(req.method, req.originalUrl);
