@@ -33,6 +33,7 @@ import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { signInRouter } from './routes/signIn.ts';
+import { MembershipSweep } from './auth/membershipSweep.ts';
 import { sweepEndedSessions } from './auth/sessionSweep.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
@@ -180,12 +181,15 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     everyMs: limits.sessionSweepMs,
     logger,
   });
-  applyMembership = async (documentId, accountId) => {
+  // Changes made here apply at once; those the CLI makes from its own process, within limits.sessionSweepMs.
+  const memberships = new MembershipSweep(store, async (documentId, accountId) => {
     const account = await store.getAccount(accountId);
     const access = account ? await loadAccess(store, account, documentId) : undefined;
     await sync.reauthorize(documentId, accountId, access?.member ? connectionContextOf(access) : null);
     await reauthorize(documentId, accountId, access?.member ?? null);
-  };
+  }, logger);
+  await memberships.start(limits.sessionSweepMs);
+  applyMembership = (documentId, accountId) => memberships.applyNow(documentId, accountId);
   app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
@@ -221,6 +225,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     close() {
       closed ??= (async () => {
         stopSweep();
+        memberships.stop();
         await sync.close();
         await io.close(); // also closes httpServer
         httpServer.closeAllConnections();
