@@ -33,6 +33,7 @@ import { VersionService } from './versions/service.ts';
 import { membersRouter } from './routes/members.ts';
 import { sessionRouter } from './routes/session.ts';
 import { signInRouter } from './routes/signIn.ts';
+import { MembershipSweep } from './auth/membershipSweep.ts';
 import { sweepEndedSessions } from './auth/sessionSweep.ts';
 import { SqliteStore } from './store/sqliteStore.ts';
 import type { Store } from './store/types.ts';
@@ -90,11 +91,11 @@ function errorHandler(logger: Logger) {
 }
 
 /** Serves the built client, or explains how to build it. */
-function clientRoutes(): express.Router {
+function clientRoutes(sourceMaps: boolean): express.Router {
   const router = express.Router();
-  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set.
+  // A build made with ACCORD_SOURCE_MAPS=1 has maps; they are served only while that is set (config.sourceMaps).
   router.use((req, _res, next) => {
-    if (req.path.endsWith('.map') && process.env.ACCORD_SOURCE_MAPS !== '1') throw routeNotFound(req.method, req.originalUrl);
+    if (req.path.endsWith('.map') && !sourceMaps) throw routeNotFound(req.method, req.originalUrl);
     next();
   });
   if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
@@ -134,7 +135,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const sync = new SyncServer(store, options.hooks ?? sessionHooks(store, trust), logger, {
     compactAfterUpdates: config.compactAfterUpdates,
     ...options.limits,
-  });
+  }, trust);
   app.use(securityHeaders());
   app.use([SIGN_IN_PATH, '/api/sign-in'], signInLimit(logger, rates));
   app.use(express.json({ limit: limits.maxJsonBodyBytes }));
@@ -180,17 +181,20 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     everyMs: limits.sessionSweepMs,
     logger,
   });
-  applyMembership = async (documentId, accountId) => {
+  // Changes made here apply at once; those the CLI makes from its own process, within limits.sessionSweepMs.
+  const memberships = new MembershipSweep(store, async (documentId, accountId) => {
     const account = await store.getAccount(accountId);
     const access = account ? await loadAccess(store, account, documentId) : undefined;
     await sync.reauthorize(documentId, accountId, access?.member ? connectionContextOf(access) : null);
     await reauthorize(documentId, accountId, access?.member ?? null);
-  };
+  }, logger);
+  await memberships.start(limits.sessionSweepMs);
+  applyMembership = (documentId, accountId) => memberships.applyNow(documentId, accountId);
   app.use('/api', commentsRouter(store, sync, notifier));
   app.use('/api', (req) => {
     throw routeNotFound(req.method, req.originalUrl);
   });
-  app.use(clientRoutes());
+  app.use(clientRoutes(config.sourceMaps));
   // Pages answer GET only: any other method on a page path gets the API's JSON 404, not express's HTML one.
   app.use((req) => {
     throw routeNotFound(req.method, req.originalUrl);
@@ -221,6 +225,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     close() {
       closed ??= (async () => {
         stopSweep();
+        memberships.stop();
         await sync.close();
         await io.close(); // also closes httpServer
         httpServer.closeAllConnections();

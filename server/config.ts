@@ -12,6 +12,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCORD_DEMO: z.enum(['0', '1']).default('1'),
+  ACCORD_SOURCE_MAPS: z.enum(['0', '1']).default('0'),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).max(1_000_000).default(limits.compactAfterUpdates),
   ACCORD_KEY_FILE: z.string().min(1).optional(),
   TRUST_PROXY: z
@@ -31,6 +32,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** Load the demo declaration into an empty store on start. */
   demo: boolean;
+  /** Serve the client's source maps (a build made with ACCORD_SOURCE_MAPS=1 has them); `.map` is 404 otherwise. */
+  sourceMaps: boolean;
   /** Rows in a document's update log before it is compacted into one. */
   compactAfterUpdates: number;
   /**
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     logLevel: e.LOG_LEVEL,
     demo: e.ACCORD_DEMO === '1',
+    sourceMaps: e.ACCORD_SOURCE_MAPS === '1',
     compactAfterUpdates: e.COMPACT_AFTER_UPDATES,
     keyFile: e.ACCORD_KEY_FILE ? path.resolve(e.ACCORD_KEY_FILE) : path.join(dataDir, DEFAULT_KEY_FILE_NAME),
     keyFileSet: e.ACCORD_KEY_FILE !== undefined,

@@ -58,8 +58,9 @@ export const limits = {
   /**
    * How often the server looks up again the sessions its live connections were
    * opened with, and closes those of sessions ended by another process (the
-   * CLI's sign-out-everywhere) or expired. A session ended through the server
-   * closes its connections at once.
+   * CLI's sign-out-everywhere) or expired; and reads the membership log for
+   * changes another process made (`accord revoke`). A session ended or a
+   * membership changed through the server applies to its connections at once.
    */
   sessionSweepMs: 2_000,
   /** Open sync connections on one document (upgrade answered HTTP 503 beyond). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import proxyaddr from 'proxy-addr';
 
 /**
  * Whether a request's forwarded headers may be believed: the proxies the
@@ -12,6 +13,18 @@ export type TrustProxy = (address: string, hop: number) => boolean;
 export const TRUST_NO_PROXY: TrustProxy = () => false;
 
 type RequestLike = Pick<IncomingMessage, 'headers'> & { socket?: { remoteAddress?: string | undefined } };
+
+/**
+ * The address a request comes from, as Express's `req.ip` reads it: the
+ * socket's, or behind proxies TRUST_PROXY names the X-Forwarded-For hop past
+ * the last trusted one (one address per person, not the proxy's for everyone).
+ * A forged X-Forwarded-For from an untrusted peer is ignored.
+ */
+export function requestAddress(request: RequestLike, trust: TrustProxy = TRUST_NO_PROXY): string {
+  const socketAddress = request.socket?.remoteAddress;
+  if (socketAddress === undefined) return 'unknown'; // a socket already closed
+  return proxyaddr({ headers: request.headers, socket: { remoteAddress: socketAddress } }, trust);
+}
 
 /** The host the browser asked for: `X-Forwarded-Host` from a trusted proxy, else `Host`. */
 export function requestHost(request: RequestLike, trust: TrustProxy = TRUST_NO_PROXY): string | undefined {

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import * as Y from 'yjs';
 import { ID_PATTERN, limits, type SyncLimits } from '../../shared/limits.ts';
 import { CloseCode, SYNC_PATH } from '../../shared/protocol.ts';
+import { TRUST_NO_PROXY, requestAddress, type TrustProxy } from '../auth/origin.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/types.ts';
 import { rateWindow } from '../rateWindow.ts';
@@ -86,6 +87,8 @@ export class SyncServer {
     private readonly hooks: SyncHooks,
     private readonly logger: Logger,
     limitOverrides: Partial<SyncLimits> = {},
+    /** The proxies whose X-Forwarded-For is believed (TRUST_PROXY): the address counted and logged is the person's. */
+    private readonly trust: TrustProxy = TRUST_NO_PROXY,
   ) {
     this.limits = { ...limits, ...limitOverrides };
     this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
@@ -125,7 +128,7 @@ export class SyncServer {
    */
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const documentId = syncDocumentId(request.url) ?? '';
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = requestAddress(request, this.trust);
     // Until `ws` takes the socket over, a reset while authenticating must not be an unhandled error.
     const onSocketError = () => socket.destroy();
     socket.on('error', onSocketError);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ID_PATTERN, limits } from '../../shared/limits.ts';
 import { ErrorCode, type ClientToServerEvents, type ErrorBody, type ErrorParams, type JoinReply, type ServerToClientEvents } from '../../shared/protocol.ts';
 import type { Logger } from '../logger.ts';
-import { TRUST_NO_PROXY, isCrossSite, type TrustProxy } from '../auth/origin.ts';
+import { TRUST_NO_PROXY, isCrossSite, requestAddress, type TrustProxy } from '../auth/origin.ts';
 import { accountOfRequest, sessionIdOf } from '../auth/sessions.ts';
 import { loadAccess } from '../policies/access.ts';
 import type { Account } from '../store/identityTypes.ts';
@@ -75,7 +75,7 @@ export function createSocketServer(
   io.use(async (socket, next) => {
     const refuse = (code: ErrorCode, message: string) => next(Object.assign(new Error(message), { data: { code, message } }));
     if (isCrossSite(socket.request, trust)) {
-      logger.warn({ address: socket.request.socket.remoteAddress, origin: socket.request.headers.origin }, 'cross-site socket.io connection refused');
+      logger.warn({ address: requestAddress(socket.request, trust), origin: socket.request.headers.origin }, 'cross-site socket.io connection refused');
       return refuse(ErrorCode.Forbidden, 'Cross-site connection refused.');
     }
     const account = await accountOfRequest(store, socket.request).catch(() => undefined);

@@ -49,7 +49,11 @@ export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   return result.data;
 }
 
-/** The origin links should point to, as the person reached this server. */
+/**
+ * The origin links should point to, as the person reached this server:
+ * Express's req.protocol and req.host, which read X-Forwarded-Proto and
+ * X-Forwarded-Host only from a proxy TRUST_PROXY names (else the Host header).
+ */
 export function baseUrlOf(req: Request): string {
-  return `${req.protocol}://${req.get('host')}`;
+  return `${req.protocol}://${req.host}`;
 }

@@ -22,6 +22,12 @@ export interface Membership {
   createdAt: string;
 }
 
+/** Memberships changed since a point of the audit log, each with its last entry's sequence. */
+export interface MembershipChanges {
+  seq: number;
+  changed: Array<{ documentId: string; accountId: string; seq: number }>;
+}
+
 /** Why a sign-in token was refused. */
 export type InviteRefusal = 'unknown' | 'used' | 'expired';
 
@@ -51,6 +57,8 @@ export interface IdentityStore {
   createInvite(tokenHash: string, accountId: string, expiresAt: Date, by?: AuditActor): Promise<void>;
   /** The membership audit log of a declaration, newest first. */
   listAudit(documentId: string): Promise<AuditEntry[]>;
+  /** Where the membership log ends, and the memberships changed after entry `after` (none without it). */
+  membershipChangesSince(after: number | undefined): Promise<MembershipChanges>;
   /** Marks an invite used, atomically, and returns its account; or why it cannot be used. */
   consumeInvite(tokenHash: string, now: Date): Promise<{ accountId: string } | { refused: InviteRefusal }>;
   /** Whose an invite is and until when, if it can be used now; changes nothing (a GET of the link uses nothing up). */

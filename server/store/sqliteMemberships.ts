@@ -143,6 +143,24 @@ export class SqliteMemberships {
     for (const m of this.listOf(accountId)) this.note({ documentId: m.documentId, action: 'link_issued', by, subjectId: accountId, role: m.role, partyId: m.partyId });
   }
 
+  /**
+   * Where the log ends now, and the memberships changed (invited, role
+   * changed, revoked) after entry `after`, each with its last entry: the
+   * running server applies what another process (the CLI) changed.
+   */
+  changesSince(after: number | undefined): { seq: number; changed: Array<{ documentId: string; accountId: string; seq: number }> } {
+    const head = this.db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM membership_audit').get()?.seq ?? 0;
+    if (after === undefined || head <= after) return { seq: Math.max(head, after ?? 0), changed: [] };
+    const rows = this.db
+      .prepare<[number, number], { document_id: string; subject_id: string; seq: number }>(
+        `SELECT document_id, subject_id, MAX(seq) AS seq FROM membership_audit
+         WHERE seq > ? AND seq <= ? AND subject_id IS NOT NULL AND action IN ('invited', 'role_changed', 'revoked')
+         GROUP BY document_id, subject_id`,
+      )
+      .all(after, head);
+    return { seq: head, changed: rows.map((r) => ({ documentId: r.document_id, accountId: r.subject_id, seq: r.seq })) };
+  }
+
   /** The log of one declaration, newest first. */
   audit(documentId: string): AuditEntry[] {
     return this.db

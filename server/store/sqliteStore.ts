@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import { limits } from '../../shared/limits.ts';
-import type { Account, InviteRefusal, Membership } from './identityTypes.ts';
+import type { Account, InviteRefusal, Membership, MembershipChanges } from './identityTypes.ts';
 import type { StoredComment, StoredThread } from './commentTypes.ts';
 import type { ChainHead, PartyRemoval, StoredApproval, StoredSignature, StoredStructureApproval, StoredVersion } from './agreementTypes.ts';
 import { commentOf, threadOf, type CommentRow, type ThreadRow } from './commentRows.ts';
@@ -240,6 +240,7 @@ export class SqliteStore implements Store {
   listMemberships(documentId: string): Promise<Membership[]> { return Promise.resolve(this.memberships.list(documentId)); }
   listMembershipsOf(accountId: string): Promise<Membership[]> { return Promise.resolve(this.memberships.listOf(accountId)); }
   listAudit(documentId: string): Promise<AuditEntry[]> { return Promise.resolve(this.memberships.audit(documentId)); }
+  membershipChangesSince(after: number | undefined): Promise<MembershipChanges> { return Promise.resolve(this.memberships.changesSince(after)); }
 
   async createInvite(tokenHash: string, accountId: string, expiresAt: Date, by?: AuditActor): Promise<void> {
     this.db.transaction(() => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccordServer } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
 import { ErrorCode } from '../../shared/protocol.ts';
 import { DEMO, signInAs } from '../helpers/auth.ts';
 import { rawSyncSocket } from '../helpers/clients.ts';
@@ -60,6 +61,13 @@ describe('security headers and source maps', () => {
     } finally {
       fs.rmSync(probe);
     }
+  });
+
+  it('reads ACCORD_SOURCE_MAPS as 0 (the default) or 1, and refuses to start on any other value', async () => {
+    const base = { DATA_DIR: '/tmp/accord-config-only' };
+    expect(loadConfig(base).sourceMaps).toBe(false);
+    expect(loadConfig({ ...base, ACCORD_SOURCE_MAPS: '1' }).sourceMaps).toBe(true);
+    await expect(start({ ACCORD_SOURCE_MAPS: 'yes' })).rejects.toThrow(/ACCORD_SOURCE_MAPS/);
   });
 });
 
