@@ -1,5 +1,6 @@
 import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
+import { historyFr } from './history.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
@@ -16,6 +17,7 @@ export const fr: Record<MessageKey, string> = {
   ...exportFr,
   ...signInFr,
   ...commentsFr,
+  ...historyFr,
   ...accountsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',

@@ -7,6 +7,7 @@ import { brand } from '../../components/pageHeader.ts';
 import { failurePanel } from '../../components/failurePanel.ts';
 import { ModelError, ModelErrorReason } from '../../../shared/errors.ts';
 import {
+  capturePair,
   deletePair,
   getPair,
   insertPair,
@@ -32,6 +33,8 @@ import { describeFatalClose, openSession } from './session.ts';
 import { toolbar } from './toolbar.ts';
 import { declarationApprovals } from './approvals/index.ts';
 import { createComments } from './comments/index.ts';
+import { deletedPairs } from './deletedPairs.ts';
+import { pairHistoryPanel, type PairHistoryPanel } from './pairHistoryPanel.ts';
 
 /**
  * The declaration page (`/d/<documentId>`) once the server has said who the
@@ -89,6 +92,41 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   });
 
   const onActivity = (view: EditorView): void => tools?.track(view);
+  const main = h('main', { class: 'page-main container' });
+  // Under the rows: "Recently deleted", for those who may edit (deletedPairs.ts).
+  const footer = h('div', { class: 'rows-footer' });
+  const deleted = editable
+    ? deletedPairs({
+        documentId,
+        doc,
+        parties: summary.parties,
+        host: footer,
+        notify: (message) => showNotice(message),
+        onRestored: (id) => {
+          reconcile();
+          const row = rows.get(id);
+          row?.element.scrollIntoView({ block: 'nearest' });
+          row?.element.querySelector<HTMLElement>('[data-testid="add-after"]')?.focus();
+        },
+      })
+    : null;
+  // One pair's history open at a time (pairHistoryPanel.ts).
+  let historyPanel: PairHistoryPanel | undefined;
+  const openHistory = (row: Row): void => {
+    const same = historyPanel?.pairId === row.id;
+    historyPanel?.close();
+    if (same) return;
+    const panel = pairHistoryPanel(row.element, {
+      documentId,
+      pairId: row.id,
+      number: row.number,
+      parties: summary.parties,
+      onClose: () => {
+        if (historyPanel === panel) historyPanel = undefined;
+      },
+    });
+    historyPanel = panel;
+  };
 
   const people = presence({
     awareness,
@@ -124,7 +162,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
 
   const list = h('div', { class: 'rows', attrs: { 'data-testid': 'pair-list' } });
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, t('declaration.loading'));
-  const main = h('main', { class: 'page-main container' }, agreement.structure, list, status);
+  if (deleted) footer.append(deleted.button);
+  main.append(agreement.structure, list, status, ...(deleted ? [footer, deleted.toast] : []));
   root.classList.toggle('is-read-only', !editable);
   replaceChildren(root, header, main, comments.panel);
 
@@ -179,7 +218,9 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       }
       attempt('notice.deleteFailed', () => {
         const next = ids[ids.indexOf(id) + 1] ?? ids[ids.indexOf(id) - 1];
+        const before = capturePair(doc, id);
         deletePair(doc, id);
+        if (before) deleted?.offer(before);
         reconcile();
         if (next) rows.get(next)?.element.querySelector<HTMLElement>('[data-testid="add-after"]')?.focus();
       });
@@ -256,6 +297,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
           extension: comments.rowExtension(id),
           histories,
           onEditorGone: (view) => tools?.forget(view),
+          onHistory: openHistory,
         });
         rows.set(id, row);
         lazy.add(row);
@@ -377,6 +419,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       cursors.destroy();
       agreement.destroy();
       comments.destroy();
+      deleted?.destroy();
+      historyPanel?.close();
       connection.destroy();
       session.destroy();
     },
