@@ -284,3 +284,6 @@ export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructur
 
 /** The schema version once the membership audit log exists (migration 10): tests of data from before step back past it. */
 export const SCHEMA_WITH_MEMBERSHIP_AUDIT = MIGRATIONS.indexOf(MEMBERSHIP_AUDIT_TABLE) + 1;
+
+/** The schema version once pair histories and deleted pairs are kept (migration 11): tests of data from before step back past it. */
+export const SCHEMA_WITH_PAIR_HISTORY = MIGRATIONS.indexOf(PAIR_HISTORY_TABLES) + 1;

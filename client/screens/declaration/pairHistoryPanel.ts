@@ -78,7 +78,7 @@ export function pairHistoryPanel(
     replaceChildren(
       body,
       approvalItems.length ? h('ul', { class: 'pair-history__approvals' }, ...approvalItems) : null,
-      entryItems.length ? h('ol', { class: 'pair-history__entries' }, ...entryItems) : h('p', { class: 'muted', text: t('history.empty') }),
+      entryItems.length ? h('ul', { class: 'pair-history__entries' }, ...entryItems) : h('p', { class: 'muted', text: t('history.empty') }),
     );
   };
 
