@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_MEMBERSHIP_AUDIT, SCHEMA_WITH_PAIR_HISTORY } from '../../server/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_PAIR_HISTORY } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
