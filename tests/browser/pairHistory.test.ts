@@ -11,12 +11,17 @@ import { artifactPath, browserSuite, cellText, eventually, keyboardSelect, openD
 
 const DOC = 'vn-fr-2023';
 const DEMO = {
+  frHead: 'fr-head@demo.accord',
   vnDrafter: 'vn-drafter@demo.accord',
   frDrafter: 'fr-drafter@demo.accord',
   observer: 'observer@demo.accord',
 };
 
 const suite = browserSuite();
+
+async function waitForStatus(page: Page, pairId: string, partyId: string, status: string): Promise<void> {
+  await page.waitForSelector(`[data-testid="pair-row"][data-pair-id="${pairId}"] [data-testid="approval-chip"][data-party="${partyId}"][data-status="${status}"]`);
+}
 
 async function open(email: string): Promise<Page> {
   const person = await suite.member(email);
@@ -110,5 +115,31 @@ describe('the history of a pair', () => {
     expect(shown).toContain('Lê Thị Lan');
     expect(shown).not.toContain('environment');
     await sophie.screenshot({ path: artifactPath('pair-history.png') });
+  });
+
+  it('"What changed" names the editor, and the history keeps a change made after an agreement and then undone', async () => {
+    const PAIR = 'urbanisation';
+    const claire = await open(DEMO.frHead);
+    const lan = await open(DEMO.vnDrafter);
+    await row(claire, PAIR).locator('[data-testid="approve-agree"]').click();
+    await waitForStatus(lan, PAIR, 'fr', 'agreed');
+
+    await placeCaret(lan, PAIR, 'vi', 'end');
+    await lan.keyboard.type(' X');
+    await waitForStatus(claire, PAIR, 'fr', 'stale');
+    await row(claire, PAIR).locator('[data-testid="what-changed"]').click();
+    const editors = row(claire, PAIR).locator('[data-testid="changes-editors"]');
+    await editors.waitFor();
+    expect(await editors.textContent()).toContain('Lê Thị Lan');
+
+    // Lan takes the words back out: agreed again, with the trace kept in the history.
+    await lan.keyboard.press('Backspace');
+    await lan.keyboard.press('Backspace');
+    await waitForStatus(claire, PAIR, 'fr', 'agreed');
+    await row(claire, PAIR).locator('[data-testid="pair-history-open"]').click();
+    const note = row(claire, PAIR).locator('[data-testid="history-approval"][data-party="fr"] [data-testid="history-edited-since"]');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/brought back|ramené/);
+    await claire.screenshot({ path: artifactPath('pair-history-edited-back.png') });
   });
 });
