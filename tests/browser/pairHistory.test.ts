@@ -140,6 +140,6 @@ describe('the history of a pair', () => {
     const note = row(claire, PAIR).locator('[data-testid="history-approval"][data-party="fr"] [data-testid="history-edited-since"]');
     await note.waitFor();
     expect(await note.textContent()).toMatch(/brought back|ramené/);
-    await claire.screenshot({ path: artifactPath('pair-history-edited-back.png') });
+    await row(claire, PAIR).screenshot({ path: artifactPath('pair-history-edited-back.png') });
   });
 });

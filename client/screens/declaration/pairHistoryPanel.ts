@@ -80,6 +80,7 @@ export function pairHistoryPanel(
       approvalItems.length ? h('ul', { class: 'pair-history__approvals' }, ...approvalItems) : null,
       entryItems.length ? h('ul', { class: 'pair-history__entries' }, ...entryItems) : h('p', { class: 'muted', text: t('history.empty') }),
     );
+    element.scrollIntoView({ block: 'nearest' });
   };
 
   historyApi.pairHistory(options.documentId, options.pairId, abort.signal).then(show, (error: unknown) => {
