@@ -23,6 +23,8 @@ import { securityHeaders } from './edge/securityHeaders.ts';
 import { documentsRouter } from './routes/documents.ts';
 import { ApprovalService } from './approvals/service.ts';
 import { StructureApprovalService } from './approvals/structureService.ts';
+import { historyRouter } from './routes/history.ts';
+import { HistoryService } from './history/service.ts';
 import { agreementRouter } from './routes/agreement.ts';
 import { exportRouter } from './routes/export.ts';
 import { commentsRouter } from './routes/comments.ts';
@@ -157,7 +159,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
   const approvals = new ApprovalService(store, sync);
   const versions = new VersionService(store, sync, key, heads, logger);
-  app.use('/api', agreementRouter(store, approvals, new StructureApprovalService(store, sync, approvals), versions, key));
+  const history = new HistoryService(store, sync, logger, async (documentId, pairId) => (await approvals.currentHashes(documentId)).get(pairId));
+  app.use('/api', agreementRouter(store, approvals, new StructureApprovalService(store, sync, approvals), versions, key, history));
+  app.use('/api', historyRouter(store, history));
   app.use('/api', exportRouter(store, versions));
 
   const httpServer = http.createServer(app);

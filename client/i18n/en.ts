@@ -3,6 +3,7 @@ import { signingEn } from './signing.ts';
 import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
 import { findEn } from './find.ts';
+import { historyEn } from './history.ts';
 import { exportEn } from './export.ts';
 import { signInEn } from './signIn.ts';
 import { approvalsEn } from './approvals.ts';
@@ -15,6 +16,7 @@ export const en = {
   ...signInEn,
   ...commentsEn,
   ...findEn,
+  ...historyEn,
   ...accountsEn,
   ...errorsEn,
   ...signingEn,

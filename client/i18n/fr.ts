@@ -3,6 +3,7 @@ import { signingFr } from './signing.ts';
 import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
 import { findFr } from './find.ts';
+import { historyFr } from './history.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
@@ -20,6 +21,7 @@ export const fr: Record<MessageKey, string> = {
   ...signInFr,
   ...commentsFr,
   ...findFr,
+  ...historyFr,
   ...accountsFr,
   ...errorsFr,
   ...signingFr,

@@ -3,6 +3,7 @@ import { signingVi } from './signing.ts';
 import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
 import { findVi } from './find.ts';
+import { historyVi } from './history.ts';
 import { exportVi } from './export.ts';
 import { signInVi } from './signIn.ts';
 import { approvalsVi } from './approvals.ts';
@@ -17,6 +18,7 @@ export const vi: Record<MessageKey, string> = {
   ...signInVi,
   ...commentsVi,
   ...findVi,
+  ...historyVi,
   ...accountsVi,
   ...errorsVi,
   ...signingVi,

@@ -42,6 +42,8 @@ export interface ChangesSince {
   stale: boolean;
   vi: DiffPart[];
   fr: DiffPart[];
+  /** Who typed in the pair since it was approved (its history), in the order they first did. */
+  editors?: Array<{ name: string; partyId: string | null }>;
 }
 
 /** A pair's plain text (GET …/pairs: the text identity, for snippets and search). */

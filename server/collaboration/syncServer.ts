@@ -18,6 +18,7 @@ import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
 import { refuseUpgrade } from './upgradeRefusal.ts';
 import { WsSyncSocket } from './wsSyncSocket.ts';
+import { rememberConnection } from './connectionAccounts.ts';
 
 const PING_INTERVAL_MS = 30_000;
 
@@ -257,6 +258,7 @@ export class SyncServer {
       }
       room = joined;
       clearTimeout(joinTimer);
+      rememberConnection(socket, context);
       room.join(socket, context);
       for (const bytes of queue.splice(0)) room.receive(socket, bytes);
     } catch (error) {

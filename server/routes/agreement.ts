@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { progressOf } from '../../shared/approvals.ts';
 import { diffVersions } from '../../shared/diff.ts';
 import type { ApprovalService } from '../approvals/service.ts';
+import type { HistoryService } from '../history/service.ts';
 import type { StructureApprovalService } from '../approvals/structureService.ts';
 import { authorize } from '../policies/access.ts';
 import type { ServerKey } from '../versions/serverKey.ts';
@@ -34,7 +35,14 @@ const DiffQuery = z.object({
 });
 
 /** Approvals, the status matrix, versions, signatures, diffs and verification. */
-export function agreementRouter(store: Store, approvals: ApprovalService, structure: StructureApprovalService, versions: VersionService, key: ServerKey): Router {
+export function agreementRouter(
+  store: Store,
+  approvals: ApprovalService,
+  structure: StructureApprovalService,
+  versions: VersionService,
+  key: ServerKey,
+  history?: Pick<HistoryService, 'editorsSince'>,
+): Router {
   const router = Router();
 
   router.get('/server-key', (_req, res) => {
@@ -85,7 +93,10 @@ export function agreementRouter(store: Store, approvals: ApprovalService, struct
   router.get('/documents/:documentId/pairs/:pairId/approval/:partyId/changes', async (req, res) => {
     const { documentId, pairId, partyId } = parse(ChangesParams, req.params);
     await authorize(store, req.account, documentId, 'read');
-    res.json(await approvals.changesSince(documentId, pairId, partyId));
+    const changes = await approvals.changesSince(documentId, pairId, partyId);
+    // Who typed in the pair since the approval (its history, server/history/).
+    const editors = history ? await history.editorsSince(documentId, pairId, changes.approved.at) : [];
+    res.json({ ...changes, editors });
   });
 
   router.get('/documents/:documentId/versions', async (req, res) => {

@@ -4,6 +4,7 @@ import { chainEntries, entryLink } from '../versions/chain.ts';
 import type { StoredSignature, StoredVersion } from './agreementTypes.ts';
 import { CLIENT_CLAIMS_TABLE } from './sqliteClaims.ts';
 import { MEMBERSHIP_AUDIT_TABLE } from './sqliteMemberships.ts';
+import { PAIR_HISTORY_TABLES } from './sqlitePairHistory.ts';
 
 /**
  * The SQLite schema, as numbered migrations: `PRAGMA user_version` says how
@@ -274,6 +275,8 @@ export const MIGRATIONS: Migration[] = [
   recordStructureApprovals,
   // Who changed which membership, when (server/store/sqliteMemberships.ts; issue 20).
   MEMBERSHIP_AUDIT_TABLE,
+  // Who typed in which pair, and the pairs deleted (server/store/sqlitePairHistory.ts; issue 21).
+  PAIR_HISTORY_TABLES,
 ];
 
 /** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
@@ -281,3 +284,6 @@ export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructur
 
 /** The schema version once the membership audit log exists (migration 10): tests of data from before step back past it. */
 export const SCHEMA_WITH_MEMBERSHIP_AUDIT = MIGRATIONS.indexOf(MEMBERSHIP_AUDIT_TABLE) + 1;
+
+/** The schema version once pair histories and deleted pairs are kept (migration 11): tests of data from before step back past it. */
+export const SCHEMA_WITH_PAIR_HISTORY = MIGRATIONS.indexOf(PAIR_HISTORY_TABLES) + 1;

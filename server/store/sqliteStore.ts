@@ -15,6 +15,8 @@ import { SqliteAgreement } from './sqliteAgreement.ts';
 import { UpdateLogWriter } from './updateLogWriter.ts';
 import type { NewDocument, Store, StoredUpdates } from './types.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { SqlitePairHistory } from './sqlitePairHistory.ts';
+import type { PairEdit, StoredDeletedPair } from './historyTypes.ts';
 
 interface DocumentRow {
   id: string;
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly claims: SqliteClaims;
   private readonly sessions: SqliteSessions;
   private readonly memberships: SqliteMemberships;
+  private readonly history: SqlitePairHistory;
 
   constructor(dataDir: string) {
     const file = path.join(dataDir, DATABASE_FILE);
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
     this.claims = new SqliteClaims(this.db);
     this.sessions = new SqliteSessions(this.db);
     this.memberships = new SqliteMemberships(this.db);
+    this.history = new SqlitePairHistory(this.db);
     this.statements = {
       listDocuments: this.db.prepare<[], DocumentRow>('SELECT * FROM documents ORDER BY created_at, id'),
       getDocument: this.db.prepare<[string], DocumentRow>('SELECT * FROM documents WHERE id = ?'),
@@ -346,6 +350,14 @@ export class SqliteStore implements Store {
     const at = status === 'resolved' ? new Date().toISOString() : null;
     this.db.prepare('UPDATE comment_threads SET status = ?, resolved_at = ?, resolved_by = ? WHERE id = ?').run(status, at, status === 'resolved' ? by : null, id);
   }
+
+  // ---- pair histories and deleted pairs (sqlitePairHistory.ts)
+
+  recordPairEdits(documentId: string, edits: PairEdit[]): Promise<void> { return this.history.recordPairEdits(documentId, edits); }
+  listPairEdits(documentId: string, pairId: string): Promise<PairEdit[]> { return this.history.listPairEdits(documentId, pairId); }
+  recordDeletedPair(documentId: string, deleted: StoredDeletedPair): Promise<void> { return this.history.recordDeletedPair(documentId, deleted); }
+  forgetDeletedPair(documentId: string, pairId: string): Promise<void> { return this.history.forgetDeletedPair(documentId, pairId); }
+  listDeletedPairs(documentId: string, limit: number): Promise<StoredDeletedPair[]> { return this.history.listDeletedPairs(documentId, limit); }
 
   // ---- approvals (of pairs, of the structure), versions, signatures, chain heads (sqliteAgreement.ts)
 

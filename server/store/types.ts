@@ -1,6 +1,7 @@
 import type { DocumentSummary, PartySummary } from '../../shared/protocol.ts';
 import type { AgreementStore } from './agreementTypes.ts';
 import type { CommentStore } from './commentTypes.ts';
+import type { HistoryStore } from './historyTypes.ts';
 import type { IdentityStore } from './identityTypes.ts';
 
 /** What is needed to create a document. */
@@ -27,7 +28,7 @@ export interface StoredUpdates {
  * contract. Every write is durable when its promise resolves — callers
  * acknowledge (broadcast) only after that.
  */
-export interface Store extends IdentityStore, CommentStore, AgreementStore {
+export interface Store extends IdentityStore, CommentStore, AgreementStore, HistoryStore {
   listDocuments(): Promise<DocumentSummary[]>;
   getDocument(id: string): Promise<DocumentSummary | undefined>;
   /** Creates a document with its first Yjs update, atomically. */

@@ -51,9 +51,17 @@ export function isCellParagraph(node: unknown): node is Y.XmlElement {
   return node instanceof Y.XmlElement && node.nodeName === 'paragraph';
 }
 
+/**
+ * Which items the walk reads: the live ones. The server reads a pair being
+ * deleted (server/history/deletedPairs.ts) with the items its transaction
+ * deleted counted as live, before Yjs drops their content.
+ */
+export type ItemAlive = (item: Y.Item) => boolean;
+const isAlive: ItemAlive = (item) => !item.deleted;
+
 /** The shared type an item holds, if it is a live one. */
-function liveType(item: Y.Item): Y.AbstractType<Y.YEvent<Y.AbstractType<unknown>>> | undefined {
-  return !item.deleted && item.content instanceof Y.ContentType ? item.content.type : undefined;
+function liveType(item: Y.Item, alive: ItemAlive): Y.AbstractType<Y.YEvent<Y.AbstractType<unknown>>> | undefined {
+  return alive(item) && item.content instanceof Y.ContentType ? item.content.type : undefined;
 }
 
 /**
@@ -63,7 +71,7 @@ function liveType(item: Y.Item): Y.AbstractType<Y.YEvent<Y.AbstractType<unknown>
  * off (null) for what follows, as in toDelta(); adjacent strings under the
  * same marks make one run.
  */
-function walkText(text: Y.Text, runs: WalkedRun[]): 'read' | 'dropped' | 'empties' {
+function walkText(text: Y.Text, runs: WalkedRun[], alive: ItemAlive): 'read' | 'dropped' | 'empties' {
   const before = runs.length;
   let bits = 0;
   /** Formatting of names the schema has no mark for, switched on. */
@@ -71,7 +79,7 @@ function walkText(text: Y.Text, runs: WalkedRun[]): 'read' | 'dropped' | 'emptie
   let pending = '';
   let pendingBits = 0;
   for (let item = text._start; item !== null; item = item.right) {
-    if (item.deleted) continue;
+    if (!alive(item)) continue;
     const content = item.content;
     if (content instanceof Y.ContentString) {
       if (unknown !== undefined && unknown.size > 0) {
@@ -100,13 +108,13 @@ function walkText(text: Y.Text, runs: WalkedRun[]): 'read' | 'dropped' | 'emptie
 }
 
 /** Whether the schema can build an element (so that it cannot stand inside a paragraph, which holds text only). */
-function buildsBlock(element: Y.XmlElement): boolean {
-  if (element.nodeName === 'paragraph') return walkParagraph(element) !== undefined;
+function buildsBlock(element: Y.XmlElement, alive: ItemAlive): boolean {
+  if (element.nodeName === 'paragraph') return walkParagraph(element, alive) !== undefined;
   if (element.nodeName !== 'doc') return false;
   let paragraphs = 0;
   for (let item = element._start; item !== null; item = item.right) {
-    const type = liveType(item);
-    if (!(type instanceof Y.XmlElement) || !buildsBlock(type)) continue;
+    const type = liveType(item, alive);
+    if (!(type instanceof Y.XmlElement) || !buildsBlock(type, alive)) continue;
     if (type.nodeName !== 'paragraph') return false;
     paragraphs++;
   }
@@ -118,24 +126,24 @@ function buildsBlock(element: Y.XmlElement): boolean {
  * pages typing into one empty paragraph make two); undefined when the editor
  * could not build it.
  */
-export function walkParagraph(paragraph: Y.XmlElement): WalkedParagraph | undefined {
+export function walkParagraph(paragraph: Y.XmlElement, alive: ItemAlive = isAlive): WalkedParagraph | undefined {
   const runs: WalkedRun[] = [];
   for (let item = paragraph._start; item !== null; item = item.right) {
-    const type = liveType(item);
+    const type = liveType(item, alive);
     // Y.Text too (Y.XmlText is one): y-prosemirror shows any text type in a paragraph.
     if (type instanceof Y.Text) {
-      if (walkText(type, runs) === 'empties') return [];
-    } else if (type instanceof Y.XmlElement && buildsBlock(type)) return undefined;
+      if (walkText(type, runs, alive) === 'empties') return [];
+    } else if (type instanceof Y.XmlElement && buildsBlock(type, alive)) return undefined;
   }
   return runs;
 }
 
 /** The paragraphs of a cell, as a page shows them (none for an empty fragment). */
-export function walkCell(fragment: Y.XmlFragment): WalkedParagraph[] {
+export function walkCell(fragment: Y.XmlFragment, alive: ItemAlive = isAlive): WalkedParagraph[] {
   const paragraphs: WalkedParagraph[] = [];
   for (let item = fragment._start; item !== null; item = item.right) {
-    const type = liveType(item);
-    const paragraph = isCellParagraph(type) ? walkParagraph(type) : undefined;
+    const type = liveType(item, alive);
+    const paragraph = isCellParagraph(type) ? walkParagraph(type, alive) : undefined;
     if (paragraph) paragraphs.push(paragraph);
   }
   return paragraphs;

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { MARK_BITS, walkCell, walkParagraph, type WalkedRun } from './cellWalk.ts';
+import { MARK_BITS, walkCell, walkParagraph, type ItemAlive, type WalkedRun } from './cellWalk.ts';
 import type { CellContent, CellInput, TextRun } from './types.ts';
 
 /**
@@ -34,8 +34,8 @@ export function readParagraph(element: Y.XmlElement): TextRun[] {
 }
 
 /** The whole content of a cell as paragraphs of runs: its paragraphs as a page shows them (cellWalk.ts). */
-export function readCell(fragment: Y.XmlFragment): CellContent {
-  return walkCell(fragment).map((runs) => runs.map(toTextRun));
+export function readCell(fragment: Y.XmlFragment, alive?: ItemAlive): CellContent {
+  return walkCell(fragment, alive).map((runs) => runs.map(toTextRun));
 }
 
 function toTextRun({ text, bits }: WalkedRun): TextRun {

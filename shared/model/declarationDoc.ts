@@ -292,3 +292,46 @@ export function mergeWithNext(doc: Y.Doc, id: string): void {
     paragraphsMap(doc).delete(nextId);
   });
 }
+
+/** What it takes to bring a deleted pair back: its id, kind, both cells, and where it stood. */
+export interface DeletedPair {
+  id: string;
+  kind: PairKind;
+  vi: CellContent;
+  fr: CellContent;
+  /** The pair it followed (null: it was the first). */
+  afterId: string | null;
+  /** Its 0-based place in the reading order when it was deleted. */
+  index: number;
+}
+
+/** Reads a pair as it is before being deleted (see restorePair). */
+export function capturePair(doc: Y.Doc, id: string): DeletedPair | undefined {
+  const pair = getPair(doc, id);
+  if (!pair) return undefined;
+  const visible = readOrder(doc);
+  const index = visible.indexOf(id);
+  return { id, kind: pair.kind, vi: readCell(pair.cell('vi')), fr: readCell(pair.cell('fr')), afterId: index > 0 ? visible[index - 1]! : null, index: Math.max(0, index) };
+}
+
+/**
+ * Brings a deleted pair back under its own id (so its comment threads, kept by
+ * the server per pair id, are its own again): after the pair it followed if
+ * that one is still there, else at its old place (or the end). One ordinary
+ * Yjs edit, like insertPair. Returns false (and changes nothing) when a pair
+ * with that id is there already.
+ */
+export function restorePair(doc: Y.Doc, pair: DeletedPair): boolean {
+  if (!isPairKind(pair.kind)) throw new ModelError(ModelErrorReason.InvalidKind, `Unknown pair kind "${String(pair.kind)}".`);
+  if (getPair(doc, pair.id)) return false;
+  doc.transact(() => {
+    const visible = readOrder(doc);
+    const after = pair.afterId === null ? -1 : visible.indexOf(pair.afterId);
+    const index = pair.afterId === null ? 0 : after >= 0 ? after + 1 : Math.min(pair.index, visible.length);
+    removeFromOrder(doc, pair.id);
+    const cell = (content: CellContent): CellContent => (content.length > 0 ? content : [[]]);
+    createPairMap(doc, pair.id, pair.kind, cell(pair.vi), cell(pair.fr));
+    orderArray(doc).insert(rawInsertIndex(doc, readOrder(doc), index), [pair.id]);
+  });
+  return true;
+}

@@ -193,7 +193,7 @@ describe('an observer', () => {
     expect(await count(lan.page, '[data-testid="read-only-badge"]')).toBe(0);
 
     // Controls the role may not use are absent from the DOM, not disabled.
-    for (const testid of ['toolbar', 'bold', 'italic', 'undo', 'redo', 'add-after', 'delete-pair', 'move-up', 'move-down', 'pair-kind', 'add-first']) {
+    for (const testid of ['toolbar', 'bold', 'italic', 'undo', 'redo', 'add-after', 'delete-pair', 'move-up', 'move-down', 'pair-kind', 'add-first', 'recently-deleted']) {
       expect(await count(page, `[data-testid="${testid}"]`), `no ${testid} for the observer`).toBe(0);
       if (testid !== 'add-first') expect(await count(lan.page, `[data-testid="${testid}"]`), `${testid} for the drafter`).toBeGreaterThan(0);
     }

@@ -7,6 +7,7 @@ import { brand } from '../../components/pageHeader.ts';
 import { failurePanel } from '../../components/failurePanel.ts';
 import { ModelError, ModelErrorReason } from '../../../shared/errors.ts';
 import {
+  capturePair,
   deletePair,
   getPair,
   insertPair,
@@ -35,6 +36,8 @@ import { compactHeader } from './compactHeader.ts';
 import { declarationApprovals } from './approvals/index.ts';
 import { createComments } from './comments/index.ts';
 import { createFindBar } from './find/findBar.ts';
+import { deletedPairs } from './deletedPairs.ts';
+import { pairHistoryPanel, type PairHistoryPanel } from './pairHistoryPanel.ts';
 
 /**
  * The declaration page (`/d/<documentId>`) once the server has said who the
@@ -101,6 +104,41 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
     pairNumber: (id) => (ids.indexOf(id) < 0 ? undefined : ids.indexOf(id) + 1),
     notify: (message) => showNotice(message),
   });
+  const main = h('main', { class: 'page-main container' });
+  // Under the rows: "Recently deleted", for those who may edit (deletedPairs.ts).
+  const footer = h('div', { class: 'rows-footer' });
+  const deleted = editable
+    ? deletedPairs({
+        documentId,
+        doc,
+        parties: summary.parties,
+        host: footer,
+        notify: (message) => showNotice(message),
+        onRestored: (id) => {
+          reconcile();
+          const row = rows.get(id);
+          row?.element.scrollIntoView({ block: 'nearest' });
+          row?.element.querySelector<HTMLElement>('[data-testid="add-after"]')?.focus();
+        },
+      })
+    : null;
+  // One pair's history open at a time (pairHistoryPanel.ts).
+  let historyPanel: PairHistoryPanel | undefined;
+  const openHistory = (row: Row): void => {
+    const same = historyPanel?.pairId === row.id;
+    historyPanel?.close();
+    if (same) return;
+    const panel = pairHistoryPanel(row.element, {
+      documentId,
+      pairId: row.id,
+      number: row.number,
+      parties: summary.parties,
+      onClose: () => {
+        if (historyPanel === panel) historyPanel = undefined;
+      },
+    });
+    historyPanel = panel;
+  };
 
   const people = presence({
     awareness,
@@ -136,7 +174,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
   );
 
   const status = h('div', { class: 'rows-status', attrs: { 'data-testid': 'rows-status' } }, t('declaration.loading'));
-  const main = h('main', { class: 'page-main container' }, agreement.structure, list, status);
+  if (deleted) footer.append(deleted.button);
+  main.append(agreement.structure, list, status, ...(deleted ? [footer, deleted.toast] : []));
   root.classList.toggle('is-read-only', !editable);
   replaceChildren(root, header, main, comments.panel);
 
@@ -193,7 +232,9 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       }
       attempt('notice.deleteFailed', () => {
         const next = ids[ids.indexOf(id) + 1] ?? ids[ids.indexOf(id) - 1];
+        const before = capturePair(doc, id);
         deletePair(doc, id);
+        if (before) deleted?.offer(before);
         reconcile();
         if (next) rows.get(next)?.element.querySelector<HTMLElement>('[data-testid="add-after"]')?.focus();
       });
@@ -270,6 +311,7 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
           extension: comments.rowExtension(id),
           histories,
           onEditorGone: (view) => tools?.forget(view),
+          onHistory: openHistory,
         });
         rows.set(id, row);
         lazy.add(row);
@@ -408,6 +450,8 @@ export function declarationPage(root: HTMLElement, options: DeclarationPageOptio
       agreement.destroy();
       comments.destroy();
       find.destroy();
+      deleted?.destroy();
+      historyPanel?.close();
       connection.destroy();
       session.destroy();
     },

@@ -58,6 +58,8 @@ export interface RowOptions {
   histories: CellHistories;
   /** An editor of the row is about to be destroyed (the row goes static or away). */
   onEditorGone?(view: EditorView): void;
+  /** Opens the pair's history (who changed what) under the row; for every reader. */
+  onHistory?(row: Row): void;
 }
 
 export interface Row {
@@ -80,6 +82,8 @@ export interface Row {
   focusCell(lang: Lang, at?: { x: number; y: number }): EditorView | undefined;
   /** Under both cells: where the approvals of the pair are shown. */
   readonly slot: HTMLElement;
+  /** Its 1-based number now. */
+  readonly number: number;
   /** Sets the 1-based number and whether it is the first / last row. */
   place(number: number, isFirst: boolean, isLast: boolean): void;
   /** Shows who else has their cursor in this pair. */
@@ -128,6 +132,14 @@ export function createRow(options: RowOptions): Row {
   const people = h('div', { class: 'row__people', attrs: { 'aria-hidden': 'true' } });
   // Under the number: what a feature extension shows (e.g. comment counts).
   const metaSlot = h('div', { class: 'row__meta-slot' });
+  const historyButton = options.onHistory
+    ? h('button', {
+        class: 'row__history',
+        text: '◷',
+        attrs: { type: 'button', 'data-testid': 'pair-history-open', 'aria-label': t('history.row'), title: t('history.row') },
+        on: { click: () => options.onHistory?.(row) },
+      })
+    : null;
 
   const buttons = options.editable
     ? {
@@ -146,7 +158,7 @@ export function createRow(options: RowOptions): Row {
   const element = h(
     'section',
     { class: 'row', attrs: { 'data-testid': 'pair-row', 'data-pair-id': id } },
-    h('div', { class: 'row__meta' }, numberEl, kindText, people, metaSlot),
+    h('div', { class: 'row__meta' }, numberEl, kindText, historyButton, people, metaSlot),
     cells.vi,
     cells.fr,
     buttons
@@ -282,6 +294,9 @@ export function createRow(options: RowOptions): Row {
       return view;
     },
     slot,
+    get number() {
+      return number;
+    },
     place(n, isFirst, isLast) {
       if (n !== number) {
         number = n;

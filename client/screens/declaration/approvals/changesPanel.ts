@@ -4,6 +4,7 @@ import type { LiveApprovals } from '../../../lib/liveApprovals.ts';
 import { formatDateTime, t } from '../../../i18n/index.ts';
 import { countLabel, renderDiff } from '../../versions/diffParts.ts';
 import { partyName } from './statusChip.ts';
+import { delegationName } from '../deletedPairs.ts';
 
 /**
  * "What changed since we approved": the word diff, per language, between the
@@ -105,6 +106,13 @@ export function changesPanel(slot: HTMLElement, options: ChangesPanelOptions): C
     replaceChildren(
       body,
       changes.stale ? null : h('p', { class: 'changes__note', text: t('agreement.changes.notStale') }),
+      changes.editors?.length
+        ? h('p', {
+            class: 'changes__editors',
+            attrs: { 'data-testid': 'changes-editors' },
+            text: t('history.editors', { names: changes.editors.map((e) => `${e.name} (${delegationName(live.parties(), e.partyId)})`).join(', ') }),
+          })
+        : null,
       h('div', { class: 'changes__grid' }, column('vi', changes), column('fr', changes)),
       h(
         'p',
