@@ -12,6 +12,7 @@ import { artifactPath, browserSuite, cell, eventually, followLink, openDeclarati
 const DOC = 'vn-fr-2023';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 720 };
+const WIDE_LAPTOP = { width: 1440, height: 900 };
 const LOCALES = [
   { browser: 'en-GB', lang: 'en' },
   { browser: 'fr-FR', lang: 'fr' },
@@ -37,6 +38,25 @@ async function drafter(locale: string, viewport: { width: number; height: number
   await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
   return page;
+}
+
+/** The first pair's two languages: each at least 400 px wide, side by side, both clear of the comments panel. */
+async function expectLanguagesSideBySide(page: Page): Promise<void> {
+  const columns = await page.locator('[data-testid="pair-row"][data-pair-id="preamble-1"] .cell').evaluateAll((cells) =>
+    cells.map((c) => {
+      const r = c.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, width: r.width };
+    }),
+  );
+  expect(columns).toHaveLength(2);
+  const [vi, fr] = columns as [(typeof columns)[0], (typeof columns)[0]];
+  expect(vi.width).toBeGreaterThanOrEqual(400);
+  expect(fr.width).toBeGreaterThanOrEqual(400);
+  // Side by side, both clear of the panel.
+  expect(vi.top).toBe(fr.top);
+  expect(vi.right).toBeLessThanOrEqual(fr.left);
+  const panelLeft = await page.locator('[data-testid="comments-panel"]').evaluate((el) => el.getBoundingClientRect().left);
+  expect(fr.right).toBeLessThanOrEqual(panelLeft);
 }
 
 describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
@@ -81,24 +101,20 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
     await page.keyboard.type(' abc');
     await eventually(() => headerHeight(page), (h) => h <= LAPTOP.height / 4, 'the folded header, at most a quarter of the height');
     await page.screenshot({ path: artifactPath(`small-screens-laptop-comments-${lang}.png`) });
-
-    const columns = await page.locator('[data-testid="pair-row"][data-pair-id="preamble-1"] .cell').evaluateAll((cells) =>
-      cells.map((c) => {
-        const r = c.getBoundingClientRect();
-        return { left: r.left, right: r.right, top: r.top, width: r.width };
-      }),
-    );
-    expect(columns).toHaveLength(2);
-    const [vi, fr] = columns as [(typeof columns)[0], (typeof columns)[0]];
-    expect(vi.width).toBeGreaterThanOrEqual(400);
-    expect(fr.width).toBeGreaterThanOrEqual(400);
-    // Side by side, both clear of the panel.
-    expect(vi.top).toBe(fr.top);
-    expect(vi.right).toBeLessThanOrEqual(fr.left);
-    const panelLeft = await page.locator('[data-testid="comments-panel"]').evaluate((el) => el.getBoundingClientRect().left);
-    expect(fr.right).toBeLessThanOrEqual(panelLeft);
+    await expectLanguagesSideBySide(page);
     const caret = await caretAndHeader(page);
     expect(caret.caretTop).toBeGreaterThanOrEqual(caret.headerBottom);
+  });
+
+  it('on a 1440×900 laptop with the comments panel open, each language keeps 400 px side by side, and up to 1530 px wide', async () => {
+    const page = await drafter(locale, WIDE_LAPTOP, lang);
+    await page.locator('[data-testid="comments-toggle"]').click();
+    await page.locator('[data-testid="comments-panel"]').waitFor();
+    await page.screenshot({ path: artifactPath(`small-screens-wide-laptop-comments-${lang}.png`) });
+    await expectLanguagesSideBySide(page);
+    // In four columns beside the panel each language has 400 px only from about 1530 px.
+    await page.setViewportSize({ width: 1530, height: WIDE_LAPTOP.height });
+    await expectLanguagesSideBySide(page);
   });
 
   it('on a phone a reader\'s header fits the width and folds while they scroll down the text, all of it back when they scroll up', async () => {
