@@ -135,6 +135,30 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
     await eventually(() => headerHeight(page), (h) => h > PHONE.height / 4, 'the whole header after scrolling up');
   });
 
+  it('on a phone a short scroll down from the top folds a reader\'s header, and it stays folded as the text moves up under it', async () => {
+    const { page } = await suite.member('observer@demo.accord', { viewport: PHONE, locale });
+    await openDeclaration(page, suite.server.url, DOC);
+    await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
+    // Every change of the header's fold, in order.
+    await page.evaluate(() => {
+      const header = document.querySelector('header.page-header') as HTMLElement;
+      const folds: string[] = [];
+      (window as unknown as { folds: string[] }).folds = folds;
+      new MutationObserver(() => folds.push(header.dataset.compact ?? 'open')).observe(header, { attributes: true, attributeFilter: ['data-compact'] });
+    });
+    await page.mouse.move(PHONE.width / 2, PHONE.height * 0.75);
+    // Less than the header gives up: scroll anchoring takes the page back to its top.
+    await page.mouse.wheel(0, 100);
+    await eventually(() => headerHeight(page), (h) => h <= PHONE.height / 4, 'the folded header after a short scroll down');
+    // A few frames: the layout, the browser's scroll anchoring, its scroll event.
+    const folds = await page.evaluate(async () => {
+      for (let i = 0; i < 4; i++) await new Promise(requestAnimationFrame);
+      return (window as unknown as { folds: string[] }).folds;
+    });
+    expect(folds).toEqual(['true']);
+    expect(await headerHeight(page)).toBeLessThanOrEqual(PHONE.height / 4);
+  });
+
   it('on a phone the status matrix shows every party of every pair on the screen', async () => {
     const page = await drafter(locale, PHONE, lang);
     await page.goto(`${suite.server.url}/d/${DOC}/status`);
