@@ -12,6 +12,7 @@ import { artifactPath, browserSuite, cell, eventually, followLink, openDeclarati
 const DOC = 'vn-fr-2023';
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 720 };
+const WIDE_LAPTOP = { width: 1440, height: 900 };
 const LOCALES = [
   { browser: 'en-GB', lang: 'en' },
   { browser: 'fr-FR', lang: 'fr' },
@@ -37,6 +38,25 @@ async function drafter(locale: string, viewport: { width: number; height: number
   await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
   return page;
+}
+
+/** The first pair's two languages: each at least 400 px wide, side by side, both clear of the comments panel. */
+async function expectLanguagesSideBySide(page: Page): Promise<void> {
+  const columns = await page.locator('[data-testid="pair-row"][data-pair-id="preamble-1"] .cell').evaluateAll((cells) =>
+    cells.map((c) => {
+      const r = c.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, width: r.width };
+    }),
+  );
+  expect(columns).toHaveLength(2);
+  const [vi, fr] = columns as [(typeof columns)[0], (typeof columns)[0]];
+  expect(vi.width).toBeGreaterThanOrEqual(400);
+  expect(fr.width).toBeGreaterThanOrEqual(400);
+  // Side by side, both clear of the panel.
+  expect(vi.top).toBe(fr.top);
+  expect(vi.right).toBeLessThanOrEqual(fr.left);
+  const panelLeft = await page.locator('[data-testid="comments-panel"]').evaluate((el) => el.getBoundingClientRect().left);
+  expect(fr.right).toBeLessThanOrEqual(panelLeft);
 }
 
 describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
@@ -81,24 +101,20 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
     await page.keyboard.type(' abc');
     await eventually(() => headerHeight(page), (h) => h <= LAPTOP.height / 4, 'the folded header, at most a quarter of the height');
     await page.screenshot({ path: artifactPath(`small-screens-laptop-comments-${lang}.png`) });
-
-    const columns = await page.locator('[data-testid="pair-row"][data-pair-id="preamble-1"] .cell').evaluateAll((cells) =>
-      cells.map((c) => {
-        const r = c.getBoundingClientRect();
-        return { left: r.left, right: r.right, top: r.top, width: r.width };
-      }),
-    );
-    expect(columns).toHaveLength(2);
-    const [vi, fr] = columns as [(typeof columns)[0], (typeof columns)[0]];
-    expect(vi.width).toBeGreaterThanOrEqual(400);
-    expect(fr.width).toBeGreaterThanOrEqual(400);
-    // Side by side, both clear of the panel.
-    expect(vi.top).toBe(fr.top);
-    expect(vi.right).toBeLessThanOrEqual(fr.left);
-    const panelLeft = await page.locator('[data-testid="comments-panel"]').evaluate((el) => el.getBoundingClientRect().left);
-    expect(fr.right).toBeLessThanOrEqual(panelLeft);
+    await expectLanguagesSideBySide(page);
     const caret = await caretAndHeader(page);
     expect(caret.caretTop).toBeGreaterThanOrEqual(caret.headerBottom);
+  });
+
+  it('on a 1440×900 laptop with the comments panel open, each language keeps 400 px side by side, and up to 1530 px wide', async () => {
+    const page = await drafter(locale, WIDE_LAPTOP, lang);
+    await page.locator('[data-testid="comments-toggle"]').click();
+    await page.locator('[data-testid="comments-panel"]').waitFor();
+    await page.screenshot({ path: artifactPath(`small-screens-wide-laptop-comments-${lang}.png`) });
+    await expectLanguagesSideBySide(page);
+    // In four columns beside the panel each language has 400 px only from about 1530 px.
+    await page.setViewportSize({ width: 1530, height: WIDE_LAPTOP.height });
+    await expectLanguagesSideBySide(page);
   });
 
   it('on a phone a reader\'s header fits the width and folds while they scroll down the text, all of it back when they scroll up', async () => {
@@ -117,6 +133,30 @@ describe.each(LOCALES)('small screens ($lang)', ({ browser: locale, lang }) => {
     await page.screenshot({ path: artifactPath(`small-screens-phone-reading-${lang}.png`) });
     await page.mouse.wheel(0, -100);
     await eventually(() => headerHeight(page), (h) => h > PHONE.height / 4, 'the whole header after scrolling up');
+  });
+
+  it('on a phone a short scroll down from the top folds a reader\'s header, and it stays folded as the text moves up under it', async () => {
+    const { page } = await suite.member('observer@demo.accord', { viewport: PHONE, locale });
+    await openDeclaration(page, suite.server.url, DOC);
+    await page.locator('[data-testid="pair-list"][data-ready="true"]').waitFor();
+    // Every change of the header's fold, in order.
+    await page.evaluate(() => {
+      const header = document.querySelector('header.page-header') as HTMLElement;
+      const folds: string[] = [];
+      (window as unknown as { folds: string[] }).folds = folds;
+      new MutationObserver(() => folds.push(header.dataset.compact ?? 'open')).observe(header, { attributes: true, attributeFilter: ['data-compact'] });
+    });
+    await page.mouse.move(PHONE.width / 2, PHONE.height * 0.75);
+    // Less than the header gives up: scroll anchoring takes the page back to its top.
+    await page.mouse.wheel(0, 100);
+    await eventually(() => headerHeight(page), (h) => h <= PHONE.height / 4, 'the folded header after a short scroll down');
+    // A few frames: the layout, the browser's scroll anchoring, its scroll event.
+    const folds = await page.evaluate(async () => {
+      for (let i = 0; i < 4; i++) await new Promise(requestAnimationFrame);
+      return (window as unknown as { folds: string[] }).folds;
+    });
+    expect(folds).toEqual(['true']);
+    expect(await headerHeight(page)).toBeLessThanOrEqual(PHONE.height / 4);
   });
 
   it('on a phone the status matrix shows every party of every pair on the screen', async () => {

@@ -37,6 +37,13 @@ export function compactHeader(header: HTMLElement, list: HTMLElement): CompactHe
   /** A button is down (a click or a drag into a cell): fold once it is up, not under the pointer. */
   let pointerDown = false;
   let touchY: number | undefined;
+  /**
+   * The header just folded on a scroll down: the page under it moved up by what it lost, and the browser's
+   * scroll anchoring takes that off the scroll position, to the top when the header lost more than the
+   * person scrolled. That top is not the person going back up: until their next key, click or touch, it
+   * leaves the header folded.
+   */
+  let foldedByScroll = false;
 
   const apply = (): void => {
     if (pointerDown) return;
@@ -66,16 +73,21 @@ export function compactHeader(header: HTMLElement, list: HTMLElement): CompactHe
     if (down === reading && unfolded !== down) return;
     reading = down;
     unfolded = !down;
+    foldedByScroll = down;
     apply();
+  };
+  const onInput = (): void => {
+    foldedByScroll = false;
   };
   const onWheel = (event: WheelEvent): void => {
     if (event.deltaY !== 0 && !inPanel(event.target)) scrolled(event.deltaY > 0);
   };
   const onScroll = (): void => {
     // Back at the top (however): all of it.
-    if (window.scrollY <= 0 && reading) scrolled(false);
+    if (window.scrollY <= 0 && reading && !foldedByScroll) scrolled(false);
   };
   const onTouchStart = (event: TouchEvent): void => {
+    onInput();
     touchY = inPanel(event.target) ? undefined : event.touches[0]?.clientY;
   };
   const onTouchMove = (event: TouchEvent): void => {
@@ -86,6 +98,7 @@ export function compactHeader(header: HTMLElement, list: HTMLElement): CompactHe
     touchY = y;
   };
   const onPointerDown = (): void => {
+    onInput();
     pointerDown = true;
   };
   const onPointerUp = (): void => {
@@ -102,6 +115,7 @@ export function compactHeader(header: HTMLElement, list: HTMLElement): CompactHe
   window.addEventListener('touchstart', onTouchStart, { passive: true });
   window.addEventListener('touchmove', onTouchMove, { passive: true });
   window.addEventListener('pointerdown', onPointerDown, true);
+  window.addEventListener('keydown', onInput, true);
   window.addEventListener('pointerup', onPointerUp, true);
   window.addEventListener('pointercancel', onPointerUp, true);
 
@@ -116,6 +130,7 @@ export function compactHeader(header: HTMLElement, list: HTMLElement): CompactHe
       window.removeEventListener('touchstart', onTouchStart);
       window.removeEventListener('touchmove', onTouchMove);
       window.removeEventListener('pointerdown', onPointerDown, true);
+      window.removeEventListener('keydown', onInput, true);
       window.removeEventListener('pointerup', onPointerUp, true);
       window.removeEventListener('pointercancel', onPointerUp, true);
       delete header.dataset.compact;
