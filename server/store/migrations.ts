@@ -265,6 +265,16 @@ const recordStructureApprovals = `CREATE TABLE structure_approvals (
      PRIMARY KEY (document_id, party_id)
    );`;
 
+/**
+ * Migration 11: a version's name and note, and who cut it (their name and
+ * delegation as they were then, JSON). Metadata beside the version: not in
+ * its content, so its hash, seal and signatures are unchanged. Versions cut
+ * before have none.
+ */
+const recordVersionLabels = `ALTER TABLE versions ADD COLUMN name TEXT;
+   ALTER TABLE versions ADD COLUMN note TEXT;
+   ALTER TABLE versions ADD COLUMN cut_by TEXT;`;
+
 export const MIGRATIONS: Migration[] = [
   ...EARLY_MIGRATIONS,
   recordChains,
@@ -274,6 +284,7 @@ export const MIGRATIONS: Migration[] = [
   recordStructureApprovals,
   // Who changed which membership, when (server/store/sqliteMemberships.ts; issue 20).
   MEMBERSHIP_AUDIT_TABLE,
+  recordVersionLabels,
 ];
 
 /** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
