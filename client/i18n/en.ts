@@ -1,5 +1,6 @@
 import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
+import { versionLabelsEn } from './versionLabels.ts';
 import { exportEn } from './export.ts';
 import { signInEn } from './signIn.ts';
 import { approvalsEn } from './approvals.ts';
@@ -11,6 +12,7 @@ export const en = {
   ...exportEn,
   ...signInEn,
   ...commentsEn,
+  ...versionLabelsEn,
   ...accountsEn,
   'app.name': 'Accord',
   'language.choose': 'Language',

@@ -1,5 +1,6 @@
 import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
+import { versionLabelsFr } from './versionLabels.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
@@ -16,6 +17,7 @@ export const fr: Record<MessageKey, string> = {
   ...exportFr,
   ...signInFr,
   ...commentsFr,
+  ...versionLabelsFr,
   ...accountsFr,
   'app.name': 'Accord',
   'language.choose': 'Langue',

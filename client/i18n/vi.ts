@@ -1,5 +1,6 @@
 import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
+import { versionLabelsVi } from './versionLabels.ts';
 import { exportVi } from './export.ts';
 import { signInVi } from './signIn.ts';
 import { approvalsVi } from './approvals.ts';
@@ -13,6 +14,7 @@ export const vi: Record<MessageKey, string> = {
   ...exportVi,
   ...signInVi,
   ...commentsVi,
+  ...versionLabelsVi,
   ...accountsVi,
   'app.name': 'Accord',
   'language.choose': 'Ngôn ngữ',
