@@ -1,4 +1,4 @@
-import { readAllPairContents } from '../../shared/canonicalText.ts';
+import { cellText, readAllPairContents } from '../../shared/canonicalText.ts';
 import type { VersionPair } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
 import { restoreText, type RestoreSummary } from '../../shared/restoreText.ts';
@@ -43,6 +43,12 @@ function sameAsVersion(previous: StoredVersion, title: VersionContent['title'], 
   const key = (t: VersionContent['title'], p: PartySummary[], ps: VersionPair[]) =>
     JSON.stringify([t.vi.normalize('NFC'), t.fr.normalize('NFC'), canonicalParties(p), ps.map((x) => [x.id, x.kind, x.vi, x.fr])]);
   return key(before.title, previous.requiredParties, before.pairs) === key(title, parties, pairs);
+}
+
+/** The first words of a pair, for naming it in a message (French, else Vietnamese). */
+function firstWords(pair: VersionPair): string {
+  const words = (cellText(pair.fr).trim() || cellText(pair.vi).trim()).split(/\s+/u);
+  return words.length > 6 ? `${words.slice(0, 6).join(' ')}…` : words.join(' ');
 }
 
 /** The origin of a restore's transaction (the room stores and sends it to every connection). */
@@ -237,12 +243,13 @@ export class VersionService {
       const approvals = await this.store.listApprovals(documentId);
       const missing: string[] = [];
       const { pairs } = VersionService.parse(version);
-      for (const pair of pairs) {
+      for (const [index, pair] of pairs.entries()) {
         const hash = pairHash(pair);
-        for (const party of version.requiredParties) {
-          const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
-          if (!ok) missing.push(`${pair.id} (${party.id})`);
-        }
+        // Named as people see it (¶ number, first words, the parties' names), never by its internal id.
+        const waiting = version.requiredParties.filter(
+          (party) => !approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash),
+        );
+        if (waiting.length > 0) missing.push(`¶ ${index + 1} “${firstWords(pair)}” (${waiting.map((p) => p.name.fr).join(', ')})`);
       }
       if (missing.length > 0) {
         throw new HttpError(
