@@ -23,7 +23,7 @@ describe('restoring a version\'s text into a doc', () => {
     movePair(doc, 'd', 0);
     setPairKind(doc, 'a', 'closing');
     getPair(doc, 'c')!.cell('fr').delete(0, 1);
-    const untouched = getPair(doc, 'd')!.cell('vi');
+    const untouched: unknown = getPair(doc, 'd')!.cell('vi');
     const touched: string[] = [];
     doc.on('afterTransaction', (tr: Y.Transaction) => {
       for (const type of tr.changed.keys()) if (type === untouched || type.parent === untouched) touched.push('d.vi');
