@@ -292,3 +292,9 @@ export const SCHEMA_WITH_STRUCTURE_APPROVALS = MIGRATIONS.indexOf(recordStructur
 
 /** The schema version once the membership audit log exists (migration 10): tests of data from before step back past it. */
 export const SCHEMA_WITH_MEMBERSHIP_AUDIT = MIGRATIONS.indexOf(MEMBERSHIP_AUDIT_TABLE) + 1;
+
+/** The schema version once versions keep a name, a note and who cut them (migration 11). */
+export const SCHEMA_WITH_VERSION_LABELS = MIGRATIONS.indexOf(recordVersionLabels) + 1;
+
+/** What undoes migration 11, for tests of data from before it. */
+export const UNDO_VERSION_LABELS = 'ALTER TABLE versions DROP COLUMN name; ALTER TABLE versions DROP COLUMN note; ALTER TABLE versions DROP COLUMN cut_by;';
