@@ -46,7 +46,7 @@ export const versionLabelsFr: Record<keyof typeof versionLabelsEn, string> = {
   'versionLabels.restore': 'Rétablir le texte de cette version',
   'versionLabels.restoreHint': 'Remettre le texte de cette version dans le projet, comme une nouvelle modification',
   'versionLabels.restoreConfirm':
-    'Remplacer le projet actuel par le texte de la version {n}\u202F? Chaque paragraphe qui diffère est rétabli, par une modification que tous voient\u00A0; les approbations de ces paragraphes devront être données à nouveau. Les versions elles-mêmes ne changent pas.',
+    'Remplacer le projet actuel par le texte de la version {n}\u202F? Chaque paragraphe qui diffère est rétabli, par une modification que tous voient\u202F; les approbations de ces paragraphes devront être données à nouveau. Les versions elles-mêmes ne changent pas.',
   'versionLabels.restoreDone': 'Le texte de la version {n} est rétabli dans le projet ({changed} modifiés, {added} remis, {removed} retirés).',
 };
 
