@@ -197,12 +197,18 @@ export function isUnchanged(parts: DiffPart[]): boolean {
 /** A pair as a version (or the draft) holds it: canonical runs in both languages. */
 export type VersionPair = CanonicalPair;
 
+/**
+ * Where a pair stands: `from` its ¶ number in the "before" text, `to` in the
+ * "after" text, each counted in that text's own order (1-based).
+ */
 export type PairChange =
-  | { status: 'added'; id: string; after: VersionPair }
-  | { status: 'removed'; id: string; before: VersionPair }
+  | { status: 'added'; id: string; to: number; after: VersionPair }
+  | { status: 'removed'; id: string; from: number; before: VersionPair }
   | {
       status: 'changed' | 'unchanged';
       id: string;
+      from: number;
+      to: number;
       moved: boolean;
       before: VersionPair;
       after: VersionPair;
@@ -221,11 +227,13 @@ export function diffVersions(before: VersionPair[], after: VersionPair[]): PairC
   const commonBefore = before.filter((p) => afterIds.has(p.id)).map((p) => p.id);
   const commonAfter = after.filter((p) => beforeById.has(p.id)).map((p) => p.id);
   const moved = new Set(diffArrays(commonBefore, commonAfter).flatMap((c) => (c.added || c.removed ? c.value : [])));
+  const beforeNumber = new Map(before.map((p, i) => [p.id, i + 1]));
   const changes: PairChange[] = [];
-  for (const pair of after) {
+  for (const [index, pair] of after.entries()) {
+    const to = index + 1;
     const old = beforeById.get(pair.id);
     if (!old) {
-      changes.push({ status: 'added', id: pair.id, after: pair });
+      changes.push({ status: 'added', id: pair.id, to, after: pair });
       continue;
     }
     const vi = diffCells(old.vi, pair.vi);
@@ -233,6 +241,8 @@ export function diffVersions(before: VersionPair[], after: VersionPair[]): PairC
     changes.push({
       status: isUnchanged(vi) && isUnchanged(fr) ? 'unchanged' : 'changed',
       id: pair.id,
+      from: beforeNumber.get(pair.id)!,
+      to,
       moved: moved.has(pair.id),
       before: old,
       after: pair,
@@ -245,7 +255,7 @@ export function diffVersions(before: VersionPair[], after: VersionPair[]): PairC
     if (afterIds.has(pair.id)) return;
     const prev = before.slice(0, index).reverse().find((p) => afterIds.has(p.id));
     const at = prev ? changes.findIndex((c) => c.id === prev.id) + 1 : 0;
-    changes.splice(at, 0, { status: 'removed', id: pair.id, before: pair });
+    changes.splice(at, 0, { status: 'removed', id: pair.id, from: index + 1, before: pair });
   });
   return changes;
 }

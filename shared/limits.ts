@@ -144,6 +144,10 @@ export const limits = {
   maxQuoteLength: 2000,
   /** Longest encoded anchor (a Yjs relative position, base64). */
   maxAnchorLength: 200,
+  /** Longest name of a version, in characters (after trimming). */
+  maxVersionNameLength: 120,
+  /** Longest note of a version, in characters (after trimming). */
+  maxVersionNoteLength: 1000,
 } as const;
 
 /** The limits the live endpoints (sync and socket.io) enforce (tests and deployments may lower them). */

@@ -154,6 +154,11 @@ export const ErrorCode = {
    */
   StructureNotAgreed: 'structure_not_agreed',
   /**
+   * A version would hold the same text, title and parties as the last one: nothing is cut unless the
+   * request says `allowDuplicate: true` (409; the page asks first).
+   */
+  VersionUnchanged: 'version_unchanged',
+  /**
    * A sign-in link signs in the whole account: a secretariat of some declarations may get one only for
    * people who belong to no other declaration and are not global secretariat (403; issue 20).
    */

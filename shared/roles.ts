@@ -16,6 +16,8 @@ export const ACTIONS = [
   'sign',
   'manage_members',
   'cut_versions',
+  /** Put a version's text back into the live draft, as a new edit. */
+  'restore_versions',
   'export',
 ] as const;
 export type Action = (typeof ACTIONS)[number];

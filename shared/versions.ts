@@ -32,6 +32,11 @@ export interface VersionSummary {
   signatures: SignatureView[];
   /** Every party it was cut for has signed: the version is final. */
   signedOff: boolean;
+  /** Given at the cut (null: none, or cut before names were kept); not part of what is hashed or signed. */
+  name: string | null;
+  note: string | null;
+  /** Who cut it, named as they were then, with their delegation (null: the secretariat's own; cutBy null: not recorded). */
+  cutBy: { name: string; party: PartySummary | null } | null;
 }
 
 /**

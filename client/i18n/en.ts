@@ -4,6 +4,7 @@ import { accountsEn } from './accounts.ts';
 import { commentsEn } from './comments.ts';
 import { findEn } from './find.ts';
 import { historyEn } from './history.ts';
+import { versionLabelsEn } from './versionLabels.ts';
 import { exportEn } from './export.ts';
 import { signInEn } from './signIn.ts';
 import { approvalsEn } from './approvals.ts';
@@ -17,6 +18,7 @@ export const en = {
   ...commentsEn,
   ...findEn,
   ...historyEn,
+  ...versionLabelsEn,
   ...accountsEn,
   ...errorsEn,
   ...signingEn,

@@ -4,6 +4,7 @@ import { accountsFr } from './accounts.ts';
 import { commentsFr } from './comments.ts';
 import { findFr } from './find.ts';
 import { historyFr } from './history.ts';
+import { versionLabelsFr } from './versionLabels.ts';
 import { exportFr } from './export.ts';
 import { signInFr } from './signIn.ts';
 import { approvalsFr } from './approvals.ts';
@@ -22,6 +23,7 @@ export const fr: Record<MessageKey, string> = {
   ...commentsFr,
   ...findFr,
   ...historyFr,
+  ...versionLabelsFr,
   ...accountsFr,
   ...errorsFr,
   ...signingFr,

@@ -4,6 +4,7 @@ import { accountsVi } from './accounts.ts';
 import { commentsVi } from './comments.ts';
 import { findVi } from './find.ts';
 import { historyVi } from './history.ts';
+import { versionLabelsVi } from './versionLabels.ts';
 import { exportVi } from './export.ts';
 import { signInVi } from './signIn.ts';
 import { approvalsVi } from './approvals.ts';
@@ -19,6 +20,7 @@ export const vi: Record<MessageKey, string> = {
   ...commentsVi,
   ...findVi,
   ...historyVi,
+  ...versionLabelsVi,
   ...accountsVi,
   ...errorsVi,
   ...signingVi,

@@ -1,6 +1,7 @@
 import type { StructureChanges } from '../../shared/agreedStructure.ts';
 import type { PairApprovals, ApprovalView, Progress, StructureApprovals } from '../../shared/approvals.ts';
 import type { DiffPart, PairChange } from '../../shared/diff.ts';
+import type { RestoreSummary } from '../../shared/restoreText.ts';
 import type { PairText } from '../../shared/model/types.ts';
 import type { DocumentSummary } from '../../shared/protocol.ts';
 import type { Action, Role } from '../../shared/roles.ts';
@@ -104,8 +105,12 @@ export const agreementApi = {
   async versions(id: string, signal?: AbortSignal): Promise<VersionSummary[]> {
     return (await send<{ versions: VersionSummary[] }>('GET', `${doc(id)}/versions`, { signal })).versions;
   },
-  async cutVersion(id: string): Promise<VersionSummary> {
-    return (await send<{ version: VersionSummary }>('POST', `${doc(id)}/versions`, { body: {} })).version;
+  async cutVersion(id: string, body: { name?: string | null; note?: string | null; allowDuplicate?: boolean } = {}): Promise<VersionSummary> {
+    return (await send<{ version: VersionSummary }>('POST', `${doc(id)}/versions`, { body })).version;
+  },
+  /** Puts a version's text back into the draft (the secretariat's). */
+  async restoreVersion(id: string, number: number): Promise<RestoreSummary> {
+    return (await send<{ restored: RestoreSummary }>('POST', `${doc(id)}/versions/${number}/restore`, { body: {} })).restored;
   },
   /** What keeps a version from being signed (nothing: it can be signed). */
   readiness(id: string, number: number, signal?: AbortSignal): Promise<SigningReadiness> {

@@ -16,6 +16,7 @@ import { ConnectionCounts, type Opening } from './connectionCounts.ts';
 import { RoomPersistence } from './persistence.ts';
 import { Room } from './room.ts';
 import type { SyncSocket } from './socket.ts';
+import { StorageUnavailableError } from '../store/storageError.ts';
 import { refuseUpgrade } from './upgradeRefusal.ts';
 import { WsSyncSocket } from './wsSyncSocket.ts';
 import { rememberConnection } from './connectionAccounts.ts';
@@ -390,6 +391,23 @@ export class SyncServer {
     if (room.isClosed) return this.readDocument(documentId, read);
     const value = read(room.doc);
     await room.stored();
+    return value;
+  }
+
+  /**
+   * Runs `edit` on the live document as the server's own edit (its room
+   * opened for it if no one has it open): stored in the update log and sent
+   * to every connection like any edit; resolves once stored. Undefined when
+   * the document does not exist.
+   */
+  async editDocument<T>(documentId: string, edit: (doc: Y.Doc) => T): Promise<T | undefined> {
+    if (!(await this.store.getDocument(documentId))) return undefined;
+    const room = await this.getRoom(documentId);
+    await room.ready;
+    if (room.isClosed) throw new StorageUnavailableError('the document was closed while it opened; try again');
+    const value = edit(room.doc);
+    await room.stored();
+    if (room.size === 0) void room.flushed().then(() => room.size === 0 && this.rooms.get(documentId) && this.evict(room, CloseCode.ServiceRestart));
     return value;
   }
 

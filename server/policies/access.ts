@@ -52,6 +52,7 @@ const ACTION_WORDING: Record<Action, string> = {
   sign: 'sign versions',
   manage_members: 'manage members',
   cut_versions: 'cut versions',
+  restore_versions: 'restore the text of a version',
   export: 'export',
 };
 

@@ -30,6 +30,8 @@ const RULES: Record<Action, Rule> = {
   sign: (m) => m.role === 'head' && m.partyId !== null,
   manage_members: roleIn('secretariat'),
   cut_versions: roleIn('secretariat'),
+  // Restoring rewrites the draft for every party at once: the secretariat's, never one delegation's.
+  restore_versions: roleIn('secretariat'),
   export: always,
 };
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { progressOf } from '../../shared/approvals.ts';
+import { limits } from '../../shared/limits.ts';
 import { diffVersions } from '../../shared/diff.ts';
 import type { ApprovalService } from '../approvals/service.ts';
 import type { HistoryService } from '../history/service.ts';
@@ -29,6 +30,34 @@ const StructureApprovalBody = z.strictObject({
 const StructureChangesParams = DocumentParams.extend({ partyId: Id });
 const VersionParams = DocumentParams.extend({ number: z.coerce.number().int().positive() });
 const ChangesParams = PairParams.extend({ partyId: Id });
+/** Whether a text holds a control character (a line break allowed where `lines`). */
+const hasControl = (s: string, lines: boolean): boolean =>
+  [...s].some((c) => {
+    const code = c.codePointAt(0)!;
+    return (code < 0x20 || (code >= 0x7f && code < 0xa0)) && !(lines && c === '\n');
+  });
+/** A label's text: NFC, trimmed, bounded, no control characters (but line breaks in a note). */
+const labelText = (max: number, what: string, lines: boolean) =>
+  z
+    .string()
+    .transform((s) => s.normalize('NFC').replace(/\r\n?/gu, '\n').trim())
+    .pipe(
+      z
+        .string()
+        .max(max, `${what} is at most ${max} characters`)
+        .refine((s) => !hasControl(s, lines), `${what} holds control characters`),
+    );
+const CutBody = z.strictObject({
+  name: labelText(limits.maxVersionNameLength, 'a version name', false)
+    .pipe(z.string().min(1, 'a version name is not blank'))
+    .nullable()
+    .default(null),
+  note: labelText(limits.maxVersionNoteLength, 'a version note', true)
+    .transform((s) => s || null)
+    .nullable()
+    .default(null),
+  allowDuplicate: z.boolean().default(false),
+});
 const DiffQuery = z.object({
   from: z.coerce.number().int().positive(),
   to: z.union([z.literal('draft'), z.coerce.number().int().positive()]).default('draft'),
@@ -108,7 +137,7 @@ export function agreementRouter(
   router.post('/documents/:documentId/versions', async (req, res) => {
     const { documentId } = parse(DocumentParams, req.params);
     const access = await authorize(store, req.account, documentId, 'cut_versions');
-    const version = await versions.cut(access);
+    const version = await versions.cut(access, parse(CutBody, req.body ?? {}));
     res.status(201).json({ version: (await versions.list(documentId)).find((v) => v.number === version.number) });
   });
 
@@ -124,6 +153,14 @@ export function agreementRouter(
     const { documentId, number } = parse(VersionParams, req.params);
     await authorize(store, req.account, documentId, 'read');
     res.json(await versions.readiness(documentId, number));
+  });
+
+  // The secretariat puts a version's text back into the draft: a new edit, through the room (server/versions/service.ts).
+  router.post('/documents/:documentId/versions/:number/restore', async (req, res) => {
+    const { documentId, number } = parse(VersionParams, req.params);
+    const access = await authorize(store, req.account, documentId, 'restore_versions');
+    parse(z.strictObject({}), req.body ?? {});
+    res.json({ version: number, restored: await versions.restore(access, number) });
   });
 
   router.post('/documents/:documentId/versions/:number/signatures', async (req, res) => {

@@ -52,6 +52,18 @@ export interface StoredVersion {
   seal: string | null;
   /** The parties whose heads must sign it, fixed when it was cut (for later versions, also inside `content`). */
   requiredParties: PartySummary[];
+  /**
+   * Its name and note, given at the cut, and who cut it (their name and delegation then): metadata, outside
+   * `content`, so neither hashed, sealed nor signed (absent or null: none given, or cut before they were kept).
+   */
+  label?: VersionLabel;
+}
+
+/** What a version is called and who cut it (server/store/migrations.ts, migration 11). */
+export interface VersionLabel {
+  name: string | null;
+  note: string | null;
+  cutBy: { name: string; party: PartySummary | null } | null;
 }
 
 export interface StoredSignature {

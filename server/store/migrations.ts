@@ -266,6 +266,16 @@ const recordStructureApprovals = `CREATE TABLE structure_approvals (
      PRIMARY KEY (document_id, party_id)
    );`;
 
+/**
+ * Migration 11: a version's name and note, and who cut it (their name and
+ * delegation as they were then, JSON). Metadata beside the version: not in
+ * its content, so its hash, seal and signatures are unchanged. Versions cut
+ * before have none.
+ */
+const recordVersionLabels = `ALTER TABLE versions ADD COLUMN name TEXT;
+   ALTER TABLE versions ADD COLUMN note TEXT;
+   ALTER TABLE versions ADD COLUMN cut_by TEXT;`;
+
 export const MIGRATIONS: Migration[] = [
   ...EARLY_MIGRATIONS,
   recordChains,
@@ -277,6 +287,7 @@ export const MIGRATIONS: Migration[] = [
   MEMBERSHIP_AUDIT_TABLE,
   // Who typed in which pair, and the pairs deleted (server/store/sqlitePairHistory.ts; issue 21).
   PAIR_HISTORY_TABLES,
+  recordVersionLabels,
 ];
 
 /** The schema version once structure approvals exist (migration 9): tests of data from before step back to just before it. */
@@ -287,3 +298,8 @@ export const SCHEMA_WITH_MEMBERSHIP_AUDIT = MIGRATIONS.indexOf(MEMBERSHIP_AUDIT_
 
 /** The schema version once pair histories and deleted pairs are kept (migration 11): tests of data from before step back past it. */
 export const SCHEMA_WITH_PAIR_HISTORY = MIGRATIONS.indexOf(PAIR_HISTORY_TABLES) + 1;
+/** The schema version once versions keep a name, a note and who cut them (migration 12). */
+export const SCHEMA_WITH_VERSION_LABELS = MIGRATIONS.indexOf(recordVersionLabels) + 1;
+
+/** What undoes migration 12, for tests of data from before it. */
+export const UNDO_VERSION_LABELS = 'ALTER TABLE versions DROP COLUMN name; ALTER TABLE versions DROP COLUMN note; ALTER TABLE versions DROP COLUMN cut_by;';

@@ -11,6 +11,7 @@ import {
   type StoredSignature,
   type StoredStructureApproval,
   type StoredVersion,
+  type VersionLabel,
 } from './agreementTypes.ts';
 import { StructureApprovalRows } from './structureApprovalRows.ts';
 
@@ -34,6 +35,9 @@ type VersionRow = {
   prev_link: string | null;
   seal: string | null;
   required_parties: string;
+  name?: string | null;
+  note?: string | null;
+  cut_by?: string | null;
 };
 type SignatureRow = {
   document_id: string;
@@ -60,6 +64,19 @@ function partiesOf(json: string): PartySummary[] {
   }
 }
 
+/** Who cut a version, as stored (JSON); unreadable or absent reads as not recorded. */
+function cutByOf(json: string | null | undefined): VersionLabel['cutBy'] {
+  if (!json) return null;
+  try {
+    const value = JSON.parse(json) as { name?: unknown; party?: unknown };
+    if (typeof value?.name !== 'string') return null;
+    const party = partiesOf(JSON.stringify([value.party]))[0] ?? null;
+    return { name: value.name, party };
+  } catch {
+    return null;
+  }
+}
+
 const versionOf = (r: VersionRow): StoredVersion => ({
   documentId: r.document_id,
   number: r.number,
@@ -72,6 +89,7 @@ const versionOf = (r: VersionRow): StoredVersion => ({
   prevLink: r.prev_link,
   seal: r.seal,
   requiredParties: partiesOf(r.required_parties),
+  label: { name: r.name ?? null, note: r.note ?? null, cutBy: cutByOf(r.cut_by) },
 });
 const signatureOf = (r: SignatureRow): StoredSignature => ({
   documentId: r.document_id,
@@ -168,10 +186,13 @@ export class SqliteAgreement implements Omit<AgreementStore, 'removeParty'> {
         const v = entry.version;
         this.db
           .prepare(
-            `INSERT INTO versions (document_id, number, created_at, created_by, content, hash, prev_hash, seq, prev_link, seal, required_parties)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO versions (document_id, number, created_at, created_by, content, hash, prev_hash, seq, prev_link, seal, required_parties, name, note, cut_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(v.documentId, v.number, v.createdAt, v.createdBy, v.content, v.hash, v.prevHash, v.seq, v.prevLink, v.seal, JSON.stringify(v.requiredParties));
+          .run(
+            v.documentId, v.number, v.createdAt, v.createdBy, v.content, v.hash, v.prevHash, v.seq, v.prevLink, v.seal, JSON.stringify(v.requiredParties),
+            v.label?.name ?? null, v.label?.note ?? null, v.label?.cutBy ? JSON.stringify(v.label.cutBy) : null,
+          );
       } else {
         const s = entry.signature;
         this.db

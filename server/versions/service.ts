@@ -1,13 +1,14 @@
-import { readAllPairContents } from '../../shared/canonicalText.ts';
+import { cellText, readAllPairContents } from '../../shared/canonicalText.ts';
 import type { VersionPair } from '../../shared/diff.ts';
 import { pairHash } from '../../shared/hash.ts';
+import { restoreText, type RestoreSummary } from '../../shared/restoreText.ts';
 import { ErrorCode, type PartySummary } from '../../shared/protocol.ts';
 import type { SigningReadiness, VersionSummary } from '../../shared/versions.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import { HttpError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { DocumentAccess } from '../policies/access.ts';
-import { ChainConflict, type ChainHead, type StoredSignature, type StoredVersion } from '../store/agreementTypes.ts';
+import { ChainConflict, type ChainHead, type StoredSignature, type StoredVersion, type VersionLabel } from '../store/agreementTypes.ts';
 import type { Store } from '../store/types.ts';
 import { canonicalParties, CURRENT_VERSION_FORMAT, parseVersionContent, serializeVersion, versionHash, type VersionContent, type VersionContentV3 } from './canonical.ts';
 import { entryLink, headPayload, signaturePayload, versionSealPayload } from './chain.ts';
@@ -33,11 +34,24 @@ const chainBroken = (documentId: string) =>
 interface MissingAgreement {
   number: number;
   pairId: string;
+  /** The pair's first words, for the English message (logs, the CLI): never its id. */
+  words: string;
   party: PartySummary;
 }
 
 /** At most this many pairs are named in a refusal (the page names them all before, from readiness()). */
 const NAMED_PAIRS = 10;
+
+/** "¶ 1 “first words” (Partie vietnamienne, Partie française)", one entry per pair. */
+function byPair(missing: MissingAgreement[]): string {
+  const groups = new Map<number, { words: string; parties: string[] }>();
+  for (const m of missing) {
+    const group = groups.get(m.number) ?? { words: m.words, parties: [] };
+    group.parties.push(m.party.name.fr);
+    groups.set(m.number, group);
+  }
+  return [...groups].map(([n, g]) => `¶ ${n} “${g.words}” (${g.parties.join(', ')})`).join(', ');
+}
 
 /** The refusal of a signature while pairs are not agreed: English for logs, ¶ numbers and party names for the page. */
 function pairsNotAgreed(number: number, missing: MissingAgreement[]): HttpError {
@@ -46,10 +60,35 @@ function pairsNotAgreed(number: number, missing: MissingAgreement[]): HttpError 
   return new HttpError(
     409,
     ErrorCode.PairsNotAgreed,
-    `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${named.map((m) => `${m.pairId} (${m.party.id})`).join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
+    `Version ${number} cannot be signed until every pair is agreed by every party; not yet agreed: ${byPair(named)}${more > 0 ? ` and ${more} more` : ''}.`,
     { n: number, pairs: named.map((m) => ({ number: m.number, party: m.party.name })), more },
   );
 }
+
+
+/** What a cut is given besides the text: its name and note, and whether a copy of the last version is meant. */
+export interface CutOptions {
+  name?: string | null;
+  note?: string | null;
+  allowDuplicate?: boolean;
+}
+
+/** Would a version of this text, title and parties hold what `previous` holds? */
+function sameAsVersion(previous: StoredVersion, title: VersionContent['title'], parties: PartySummary[], pairs: VersionPair[]): boolean {
+  const before = VersionService.parse(previous);
+  const key = (t: VersionContent['title'], p: PartySummary[], ps: VersionPair[]) =>
+    JSON.stringify([t.vi.normalize('NFC'), t.fr.normalize('NFC'), canonicalParties(p), ps.map((x) => [x.id, x.kind, x.vi, x.fr])]);
+  return key(before.title, previous.requiredParties, before.pairs) === key(title, parties, pairs);
+}
+
+/** The first words of a pair, for naming it in a message (French, else Vietnamese). */
+function firstWords(pair: VersionPair): string {
+  const words = (cellText(pair.fr).trim() || cellText(pair.vi).trim()).split(/\s+/u);
+  return words.length > 6 ? `${words.slice(0, 6).join(' ')}…` : words.join(' ');
+}
+
+/** The origin of a restore's transaction (the room stores and sends it to every connection). */
+const RESTORE_ORIGIN = Symbol('restore');
 
 /** How often an append is tried again when another one moved the chain head meanwhile. */
 const APPEND_ATTEMPTS = 5;
@@ -108,14 +147,33 @@ export class VersionService {
     }
   }
 
-  /** Cuts the next version of the live text, for the parties the document has now. */
-  async cut(access: DocumentAccess): Promise<StoredVersion> {
+  /**
+   * Cuts the next version of the live text, for the parties the document has
+   * now, with its name and note and who cut it (metadata: not hashed). The
+   * same text, title and parties as the last version are refused with
+   * VersionUnchanged unless `allowDuplicate`.
+   */
+  async cut(access: DocumentAccess, options: CutOptions = {}): Promise<StoredVersion> {
     const documentId = access.document.id;
     // Stored before the version that quotes it: a crash cannot leave a version of lost text.
     const pairs = (await this.sync.readStored(documentId, readAllPairContents)) ?? [];
     const parties = canonicalParties(access.document.parties);
+    const partyId = access.member?.partyId ?? null;
+    const label: VersionLabel = {
+      name: options.name ?? null,
+      note: options.note ?? null,
+      cutBy: { name: access.account.name, party: access.document.parties.find((p) => p.id === partyId) ?? null },
+    };
     const { version } = await this.append(documentId, async (seq, prevLink) => {
       const previous = (await this.store.listVersions(documentId)).at(-1);
+      if (previous && !options.allowDuplicate && sameAsVersion(previous, access.document.title, parties, pairs)) {
+        throw new HttpError(
+          409,
+          ErrorCode.VersionUnchanged,
+          `Nothing changed since version ${previous.number}: its text, title and parties are the same. Send "allowDuplicate": true to cut a copy anyway.`,
+          { n: previous.number },
+        );
+      }
       const content: VersionContentV3 = {
         format: CURRENT_VERSION_FORMAT,
         documentId,
@@ -142,6 +200,7 @@ export class VersionService {
           prevLink,
           seal,
           requiredParties: parties,
+          label,
         },
       };
     });
@@ -165,6 +224,9 @@ export class VersionService {
         signatures: signed,
         // The parties it was cut for, never today's: adding or removing a party changes only later versions.
         signedOff: v.requiredParties.length > 0 && v.requiredParties.every((p) => signed.some((s) => s.partyId === p.id)),
+        name: v.label?.name ?? null,
+        note: v.label?.note ?? null,
+        cutBy: v.label?.cutBy ?? null,
       };
     });
   }
@@ -173,6 +235,20 @@ export class VersionService {
     const version = await this.store.getVersion(documentId, number);
     if (!version) throw versionNotFound(documentId, number);
     return version;
+  }
+
+  /**
+   * Puts a version's text back into the live draft (restoreText.ts): one new
+   * edit of the room's doc, stored in the update log and sent to every page;
+   * approvals of the pairs it changes go stale as after any edit. The
+   * version itself, and the chain, are untouched.
+   */
+  async restore(access: DocumentAccess, number: number): Promise<RestoreSummary> {
+    const documentId = access.document.id;
+    const { pairs } = VersionService.parse(await this.get(documentId, number));
+    const summary = await this.sync.editDocument(documentId, (doc) => restoreText(doc, pairs, RESTORE_ORIGIN));
+    this.logger?.info({ documentId, version: number, by: access.account.id, ...summary }, 'version text restored into the draft');
+    return summary!;
   }
 
   /** The pairs of a version, or of the live draft. */
@@ -225,7 +301,7 @@ export class VersionService {
       const hash = pairHash(pair);
       for (const party of version.requiredParties) {
         const ok = approvals.some((a) => a.pairId === pair.id && a.partyId === party.id && a.status === 'agreed' && a.hash === hash);
-        if (!ok) missing.push({ number: index + 1, pairId: pair.id, party });
+        if (!ok) missing.push({ number: index + 1, pairId: pair.id, words: firstWords(pair), party });
       }
     });
     return missing;

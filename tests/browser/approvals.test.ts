@@ -156,6 +156,8 @@ describe('approvals, live stale status and versions in the browser', () => {
     expect(await page.locator('[data-testid="version-item"]').count()).toBe(0);
 
     await page.locator('[data-testid="cut-version"]').click();
+    await page.locator('[data-testid="version-name-input"]').fill('Bản thảo 1');
+    await page.locator('[data-testid="cut-submit"]').click();
     const v1 = page.locator('[data-testid="version-item"][data-number="1"]');
     await v1.waitFor();
     expect(await v1.locator('[data-testid="version-hash"]').textContent()).toMatch(/^[0-9a-f]{12}$/);

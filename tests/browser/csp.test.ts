@@ -71,6 +71,8 @@ describe('every screen under the Content-Security-Policy', () => {
 
     await secretariat.page.goto(`${suite.server.url}/d/${DOC}/versions`);
     await secretariat.page.locator('[data-testid="cut-version"]').click();
+    await secretariat.page.locator('[data-testid="version-name-input"]').fill('Bản thảo 1');
+    await secretariat.page.locator('[data-testid="cut-submit"]').click();
     const v1 = secretariat.page.locator('[data-testid="version-item"][data-number="1"]');
     await v1.waitFor();
     await placeCaret(lan.page, 'digital', 'vi', 'start');

@@ -17,6 +17,8 @@ describe('downloading the declaration from the page', () => {
     const { page } = secretariat;
     await page.goto(`${suite.server.url}/d/vn-fr-2023/versions`);
     await page.locator('[data-testid="cut-version"]').click();
+    await page.locator('[data-testid="version-name-input"]').fill('Bản thảo 1');
+    await page.locator('[data-testid="cut-submit"]').click();
     await page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
 
     const download = async (version: string, testId: string) => {

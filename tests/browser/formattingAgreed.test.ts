@@ -46,6 +46,8 @@ describe('formatting is part of the agreed text, in the browser', () => {
     // A version of the text as it stands, to compare with later.
     await secretariat.page.goto(`${suite.server.url}/d/${DOC}/versions`);
     await secretariat.page.locator('[data-testid="cut-version"]').click();
+    await secretariat.page.locator('[data-testid="version-name-input"]').fill('Bản thảo 1');
+    await secretariat.page.locator('[data-testid="cut-submit"]').click();
     await secretariat.page.locator('[data-testid="version-item"][data-number="1"]').waitFor();
 
     await openDeclaration(frHead.page, suite.server.url, DOC);

@@ -7,13 +7,13 @@ const N = false;
 
 /**
  * The whole permission table, role × action, as a person would read it.
- * Columns: read, edit_text, comment, approve, sign, manage_members, cut_versions, export.
+ * Columns: read, edit_text, comment, approve, sign, manage_members, cut_versions, restore_versions, export.
  */
 const TABLE: Record<Role, Record<Action, boolean>> = {
-  secretariat: { read: Y, edit_text: Y, comment: Y, approve: N, sign: N, manage_members: Y, cut_versions: Y, export: Y },
-  head: { read: Y, edit_text: Y, comment: Y, approve: Y, sign: Y, manage_members: N, cut_versions: N, export: Y },
-  drafter: { read: Y, edit_text: Y, comment: Y, approve: N, sign: N, manage_members: N, cut_versions: N, export: Y },
-  observer: { read: Y, edit_text: N, comment: N, approve: N, sign: N, manage_members: N, cut_versions: N, export: Y },
+  secretariat: { read: Y, edit_text: Y, comment: Y, approve: N, sign: N, manage_members: Y, cut_versions: Y, restore_versions: Y, export: Y },
+  head: { read: Y, edit_text: Y, comment: Y, approve: Y, sign: Y, manage_members: N, cut_versions: N, restore_versions: N, export: Y },
+  drafter: { read: Y, edit_text: Y, comment: Y, approve: N, sign: N, manage_members: N, cut_versions: N, restore_versions: N, export: Y },
+  observer: { read: Y, edit_text: N, comment: N, approve: N, sign: N, manage_members: N, cut_versions: N, restore_versions: N, export: Y },
 };
 
 const member = (role: Role): MemberRole => ({ role, partyId: role === 'secretariat' || role === 'observer' ? null : 'vn' });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_PAIR_HISTORY } from '../../server/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_WITH_APPROVED_RUNS, SCHEMA_WITH_VERSION_LABELS, UNDO_VERSION_LABELS } from '../../server/store/migrations.ts';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,12 +57,12 @@ describe('data stored before formatting was part of the agreed text', () => {
     // Its hash is the one the code before wrote for this text.
     expect(row.hash).toBe(createHash('sha256').update(JSON.stringify(['accord-pair-v1', row.text_vi, row.text_fr])).digest('hex'));
     // Schema 6 exactly (just before migration 7, approvals.content): undo 7 and every migration after it — 8, the
-    // client-id claims, 9, the structure approvals, 10, the membership audit log, and 11, the pair histories (migrated again, empty). A later
-    // one must be undone here too.
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_PAIR_HISTORY);
-    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_PAIR_HISTORY);
+    // client-id claims, 9, the structure approvals, 10, the membership audit log, 11, the pair histories, and 12, the
+    // versions' names and notes (migrated again, empty). A later one must be undone here too.
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_VERSION_LABELS);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_VERSION_LABELS);
     db.exec(
-      'ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals; DROP TABLE membership_audit; DROP TABLE pair_edits; DROP TABLE deleted_pairs',
+      `ALTER TABLE approvals DROP COLUMN content; DROP TABLE client_claims; DROP TABLE structure_approvals; DROP TABLE membership_audit; DROP TABLE pair_edits; DROP TABLE deleted_pairs; ${UNDO_VERSION_LABELS}`,
     );
     db.pragma(`user_version = ${SCHEMA_WITH_APPROVED_RUNS - 1}`);
     db.close();

@@ -273,7 +273,7 @@ async function crashRound(round: number, server: ServerProcess, cookies: Record<
   };
 
   const cut = async (): Promise<number> => {
-    const sent = call('cut', 'secretariat', `/api/documents/${DOC}/versions`, { method: 'POST', json: {} }, 201);
+    const sent = call('cut', 'secretariat', `/api/documents/${DOC}/versions`, { method: 'POST', json: { allowDuplicate: true } }, 201);
     if (kind === 'version cut') killAfter(int(0, 3));
     const { version } = (await sent) as { version: VersionSummary };
     ledger.versions.set(version.number, version.hash);
@@ -510,7 +510,7 @@ describe('crash safety', () => {
       ((await as('observer')(`/api/documents/${DOC}/approvals`)).body.pairs as PairApprovals[]).find((p) => p.pairId === pairId)!.hash;
     const approve = async (pairId: string) =>
       as('vnHead')(`/api/documents/${DOC}/pairs/${pairId}/approval`, { method: 'PUT', json: { status: 'agreed', reason: null, hash: await hashOf(pairId) } });
-    const cut = () => as('secretariat')(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} });
+    const cut = () => as('secretariat')(`/api/documents/${DOC}/versions`, { method: 'POST', json: { allowDuplicate: true } });
 
     // Accepted before the failure: an edit, a comment, an approval, a version.
     type('[b1e1]');

@@ -42,6 +42,7 @@ const ROUTES: Array<[method: string, path: string]> = [
   ['POST', '/api/documents/:documentId/versions'],
   ['GET', '/api/documents/:documentId/versions/:number'],
   ['POST', '/api/documents/:documentId/versions/:number/signatures'],
+  ['POST', '/api/documents/:documentId/versions/:number/restore'],
   ['GET', '/api/documents/:documentId/diff'],
   ['GET', '/api/documents/:documentId/verify'],
   ['GET', '/api/documents/:documentId/export'],
@@ -204,7 +205,7 @@ describe('REST fuzzing', () => {
     if (!headers['content-type']) delete headers['content-type'];
     // Bodiless changes (sign out, cut a version, sign, withdraw, remove, issue a link) need no
     // payload to be valid: with every id real, only a cross-site Origin makes them invalid.
-    const bodiless = ['/api/session/logout', '/logout-everywhere', '/versions', '/signatures', '/approval', '/members/:accountId', '/link'].some((end) => template.endsWith(end));
+    const bodiless = ['/api/session/logout', '/logout-everywhere', '/versions', '/signatures', '/restore', '/approval', '/members/:accountId', '/link'].some((end) => template.endsWith(end));
     if (!safe && bodiless && allReal && headers.cookie) headers.origin = 'https://evil.example';
     return { method, path, headers, ...(body ? { body } : {}) };
   }

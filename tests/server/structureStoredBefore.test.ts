@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { structureStatusOf } from '../../shared/approvals.ts';
-import { MIGRATIONS, SCHEMA_WITH_MEMBERSHIP_AUDIT, SCHEMA_WITH_PAIR_HISTORY, SCHEMA_WITH_STRUCTURE_APPROVALS } from '../../server/store/migrations.ts';
+import { MIGRATIONS, SCHEMA_WITH_MEMBERSHIP_AUDIT, SCHEMA_WITH_PAIR_HISTORY, SCHEMA_WITH_STRUCTURE_APPROVALS, SCHEMA_WITH_VERSION_LABELS, UNDO_VERSION_LABELS } from '../../server/store/migrations.ts';
 import { DATABASE_FILE } from '../../server/store/sqliteStore.ts';
 import { api, signInAll } from '../helpers/auth.ts';
 import { agreeStructure, readMatrix } from '../helpers/agreement.ts';
@@ -30,13 +30,15 @@ describe('data stored before structure approvals', () => {
     }
     await first.close();
     // The database as the code before left it: the schema just before migration 9 (the structure approvals table).
-    // Every later migration is undone too: 10, the membership audit log, and 11, the pair histories (migrated again, empty); a later one must be added here.
+    // Every later migration is undone too: 10, the membership audit log, 11, the pair histories, and 12, the
+    // versions' names and notes (migrated again, empty); a later one must be added here.
     const db = new Database(path.join(dataDir, DATABASE_FILE));
-    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_PAIR_HISTORY);
-    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_PAIR_HISTORY);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_WITH_VERSION_LABELS);
+    expect(MIGRATIONS).toHaveLength(SCHEMA_WITH_VERSION_LABELS);
     expect(SCHEMA_WITH_MEMBERSHIP_AUDIT).toBe(SCHEMA_WITH_STRUCTURE_APPROVALS + 1);
     expect(SCHEMA_WITH_PAIR_HISTORY).toBe(SCHEMA_WITH_MEMBERSHIP_AUDIT + 1);
-    db.exec('DROP TABLE structure_approvals; DROP TABLE membership_audit; DROP TABLE pair_edits; DROP TABLE deleted_pairs');
+    expect(SCHEMA_WITH_VERSION_LABELS).toBe(SCHEMA_WITH_PAIR_HISTORY + 1);
+    db.exec(`DROP TABLE structure_approvals; DROP TABLE membership_audit; DROP TABLE pair_edits; DROP TABLE deleted_pairs; ${UNDO_VERSION_LABELS}`);
     db.pragma(`user_version = ${SCHEMA_WITH_STRUCTURE_APPROVALS - 1}`);
     db.close();
 

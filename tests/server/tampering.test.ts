@@ -116,7 +116,7 @@ describe('the verifier names what was done to the database (attack)', () => {
       db.prepare('DELETE FROM versions WHERE document_id = ? AND number >= 2').run(DOC);
     });
     const { report, cli } = await verifyEverywhere(place, async (secretariat) => {
-      const cut = await secretariat(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} });
+      const cut = await secretariat(`/api/documents/${DOC}/versions`, { method: 'POST', json: { allowDuplicate: true } });
       expect(cut.status).toBe(409);
       expect(cut.body.error.code).toBe(ErrorCode.ChainBroken);
     });
@@ -275,7 +275,7 @@ describe('the verifier names what was done to the database (attack)', () => {
     const place = copyOf(history);
     tamper(place.dataDir, (db) => db.prepare('DELETE FROM chain_heads WHERE document_id = ?').run(DOC));
     const { report, cli } = await verifyEverywhere(place, async (secretariat) => {
-      const cut = await secretariat(`/api/documents/${DOC}/versions`, { method: 'POST', json: {} });
+      const cut = await secretariat(`/api/documents/${DOC}/versions`, { method: 'POST', json: { allowDuplicate: true } });
       expect(cut.body.error?.code).toBe(ErrorCode.ChainBroken);
     });
     expect(report.chain.problems).toEqual(['it has no signed chain head (the head was deleted, or the server has not started since the upgrade that brought chain heads)']);

@@ -151,4 +151,15 @@ describe('diff of two versions', () => {
       ['e', 'added'],
     ]);
   });
+
+  it('numbers the before side by its own order: a moved pair says where it was, a removed pair its own ¶', () => {
+    // Before: a b c d e f g; after: g moved to the top, c removed, h added.
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => p(id));
+    const after = ['g', 'a', 'b', 'd', 'e', 'f', 'h'].map((id) => p(id));
+    const changes = diffVersions(before, after);
+    const where = Object.fromEntries(changes.map((c) => [c.id, [c.status === 'added' ? null : c.from, c.status === 'removed' ? null : c.to]]));
+    expect(where).toEqual({ g: [7, 1], a: [1, 2], b: [2, 3], c: [3, null], d: [4, 4], e: [5, 5], f: [6, 6], h: [null, 7] });
+    const g = changes.find((c) => c.id === 'g')!;
+    expect(g.status !== 'added' && g.status !== 'removed' && g.moved).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
 import type { DiffPart, PairChange, VersionPair } from '../../../shared/diff.ts';
 import { h } from '../../lib/dom.ts';
-import { formatNumber, t, type MessageKey } from '../../i18n/index.ts';
+import { cellText } from '../../../shared/canonicalText.ts';
+import { formatNumber, getLocale, t, type MessageKey } from '../../i18n/index.ts';
 import { countLabel, renderDiff, renderWhole } from './diffParts.ts';
 
 /**
@@ -107,29 +108,31 @@ function pairOf(change: PairChange): VersionPair {
   return change.status === 'removed' ? change.before : change.after;
 }
 
+const FIRST_WORDS = 8;
+
+/** A pair's first words, in the interface's language when it is one of the two (never its id). */
+export function firstWords(pair: VersionPair): { text: string; lang: Lang } {
+  const preferred: Lang = getLocale() === 'vi' ? 'vi' : 'fr';
+  const lang: Lang = cellText(pair[preferred]).trim() ? preferred : preferred === 'vi' ? 'fr' : 'vi';
+  const words = cellText(pair[lang]).trim().split(/\s+/u).filter(Boolean);
+  return { text: words.length > FIRST_WORDS ? `${words.slice(0, FIRST_WORDS).join(' ')}…` : words.join(' '), lang };
+}
+
 export function renderChanges(changes: PairChange[], options: DiffViewOptions): HTMLElement {
   const list = h('div', { class: 'changes-list', attrs: { 'data-testid': 'diff-result', 'data-layout': options.layout } });
-  // Numbers as the pairs stand in the "after" text (removed pairs: where they stood before).
-  let afterNumber = 0;
-  let beforeNumber = 0;
-  const beforeIndex = new Map<string, number>();
-  for (const change of changes) if (change.status !== 'added') beforeIndex.set(change.id, ++beforeNumber);
-
   let shown = 0;
   for (const change of changes) {
     const kinds = kindsOf(change);
-    const number = change.status === 'removed' ? undefined : ++afterNumber;
     if (!options.showUnchanged && kinds.length === 1 && kinds[0] === 'unchanged') continue;
     shown++;
     const pair = pairOf(change);
-    const where =
-      number !== undefined
-        ? t('agreement.change.number', { n: number })
-        : t('agreement.change.wasNumber', { n: beforeIndex.get(change.id) ?? 0 });
+    // Each side numbered in its own order: ¶ n of the "after" text, a removed pair by its ¶ in the "before" one.
+    const where = change.status === 'removed' ? t('agreement.change.wasNumber', { n: change.from }) : t('agreement.change.number', { n: change.to });
     const moved =
       change.status !== 'added' && change.status !== 'removed' && change.moved
-        ? h('span', { class: 'change__moved', text: t('agreement.change.movedFrom', { n: beforeIndex.get(change.id) ?? 0 }) })
+        ? h('span', { class: 'change__moved', text: t('agreement.change.movedFrom', { n: change.from }) })
         : null;
+    const words = firstWords(pair);
     list.append(
       h(
         'article',
@@ -142,7 +145,7 @@ export function renderChanges(changes: PairChange[], options: DiffViewOptions): 
           { class: 'change__header' },
           h('span', { class: 'change__number', text: where }),
           h('span', { class: 'change__kind', text: t(KIND_KEY[pair.kind] ?? 'agreement.kind.operative') }),
-          h('code', { class: 'change__id', text: change.id }),
+          words.text ? h('q', { class: 'change__words', text: words.text, attrs: { lang: words.lang, 'data-testid': 'change-words' } }) : null,
           moved,
           h('span', { class: 'change__badges' }, ...kinds.map(badge)),
         ),

@@ -8,6 +8,7 @@ import { partyName } from '../declaration/approvals/statusChip.ts';
 import { agreementPage } from '../status/agreementNav.ts';
 import { renderChanges, summaryLine, type DiffLayout } from './diffView.ts';
 import { canSign, readinessPanel, type Readiness } from './signingReadiness.ts';
+import { cutError, cutForm, isUnchanged, versionLabel } from './versionLabels.ts';
 import './versions.css';
 
 /**
@@ -75,6 +76,9 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
   const message = h('div', { class: 'agreement-message', attrs: { role: 'alert', 'data-testid': 'versions-message', hidden: true } });
   const done = h('div', { class: 'agreement-done', attrs: { role: 'status', 'aria-live': 'polite', 'data-testid': 'versions-done' } });
   const toolbar = h('div', { class: 'versions__toolbar' });
+  // The cut form, while the secretariat fills it in (kept across renders).
+  const formSlot = h('div', { class: 'versions__form' });
+  let form: ReturnType<typeof cutForm> | undefined;
   const list = h('ol', { class: 'version-list', attrs: { 'data-testid': 'version-list', reversed: true } });
   const empty = h('p', { class: 'versions__empty muted', attrs: { hidden: true } });
   const compareSection = h('section', { class: 'compare', attrs: { 'data-testid': 'compare', 'aria-labelledby': 'compare-title' } });
@@ -89,6 +93,7 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
         h('div', {}, h('h2', { class: 'section-title', text: t('agreement.versions.title'), attrs: { id: 'versions-title' } }), h('p', { class: 'section-lede', text: t('agreement.versions.lede') })),
         toolbar,
       ),
+      formSlot,
       message,
       done,
       empty,
@@ -124,9 +129,29 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
     }
   }
 
-  const cut = (): Promise<void> =>
+  const openForm = (): void => {
+    form = cutForm({ onSubmit: (label) => cut(label), onCancel: closeForm });
+    render();
+    form.focus();
+  };
+  const closeForm = (): void => {
+    form = undefined;
+    render();
+  };
+
+  const cut = (label: { name: string; note: string | null }): Promise<void> =>
     run(async () => {
-      const version = await agreementApi.cutVersion(documentId);
+      const version = await agreementApi.cutVersion(documentId, label).catch(async (error: unknown) => {
+        // Nothing new since the last version: a copy only if the secretariat means it.
+        if (!isUnchanged(error)) throw cutError(error);
+        const last = versions.at(-1)?.number ?? 0;
+        if (!window.confirm(t('versionLabels.duplicateConfirm', { n: last }))) return undefined;
+        return agreementApi.cutVersion(documentId, { ...label, allowDuplicate: true }).catch((again: unknown) => {
+          throw cutError(again);
+        });
+      });
+      if (!version) return;
+      form = undefined;
       versions = [...versions.filter((v) => v.number !== version.number), version].sort((a, b) => a.number - b.number);
       showDone(t('agreement.versions.cutDone', { n: version.number }));
       if (compare.from === undefined) {
@@ -174,6 +199,14 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
     if (document.visibilityState === 'visible' && loaded) void checkReadiness();
   };
   document.addEventListener('visibilitychange', onVisible);
+  const restore = (version: VersionSummary): Promise<void> => {
+    if (!window.confirm(t('versionLabels.restoreConfirm', { n: version.number }))) return Promise.resolve();
+    return run(async () => {
+      const restored = await agreementApi.restoreVersion(documentId, version.number);
+      showDone(t('versionLabels.restoreDone', { n: version.number, changed: restored.changed, added: restored.added, removed: restored.removed }));
+      void loadDiff();
+    });
+  };
 
   // ------------------------------------------------------------ list
   function versionItem(version: VersionSummary): HTMLElement {
@@ -208,6 +241,7 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
         h('h3', { class: 'version__title', text: t('agreement.versions.number', { n: version.number }) }),
         version.signedOff ? h('span', { class: 'signed-off', text: t('agreement.versions.signedOff'), attrs: { 'data-testid': 'signed-off' } }) : null,
         h('span', { class: 'version__time', text: formatDateTime(version.createdAt) }),
+        ...versionLabel(version),
       ),
       h(
         'dl',
@@ -253,6 +287,9 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
           ? button(t('agreement.versions.comparePrevious'), () => setCompare(previous.number, version.number), { 'data-testid': 'compare-previous' })
           : null,
         button(t('agreement.versions.compareDraft'), () => setCompare(version.number, 'draft'), { 'data-testid': 'compare-draft' }),
+        me?.actions.includes('restore_versions')
+          ? button(t('versionLabels.restore'), () => void restore(version), { 'data-testid': 'restore-version', title: t('versionLabels.restoreHint') })
+          : null,
         me?.actions.includes('export') ? downloadsMenu(documentId, version.number) : null,
         blockers,
       ),
@@ -269,11 +306,12 @@ export function versionsScreen(root: HTMLElement, ctx: AppContext, documentId: s
         ? h('button', {
             class: 'btn btn--primary',
             text: t('agreement.versions.cut'),
-            attrs: { type: 'button', 'data-testid': 'cut-version', disabled: busy, title: t('agreement.versions.cutHint') },
-            on: { click: () => void cut() },
+            attrs: { type: 'button', 'data-testid': 'cut-version', disabled: busy || !!form, title: t('agreement.versions.cutHint'), 'aria-expanded': form ? 'true' : 'false' },
+            on: { click: openForm },
           })
         : null,
     );
+    if (formSlot.firstChild !== (form?.element ?? null)) replaceChildren(formSlot, form?.element ?? null);
     empty.hidden = !loaded || versions.length > 0;
     empty.textContent = mayCut ? t('agreement.versions.noneYetSecretariat') : t('agreement.versions.noneYet');
     replaceChildren(list, ...[...versions].reverse().map(versionItem));
