@@ -8,7 +8,7 @@ import { isPairKind, orderArray, paragraphsMap, readCell, type DeletedPair, type
  * deleted content: the items it deleted count as live. Undefined when the
  * transaction did not delete the pair under `id`.
  */
-export function readDeletedPair(transaction: Y.Transaction, doc: Y.Doc, id: string): DeletedPair | undefined {
+export function readDeletedPair(transaction: Y.Transaction, doc: Y.Doc, id: string, places: () => Map<string, Place> = () => placesBefore(transaction, doc)): DeletedPair | undefined {
   const alive: ItemAlive = (item) => !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
   const item = paragraphsMap(doc)._map.get(id);
   if (!item || !item.deleted || !alive(item) || !(item.content instanceof Y.ContentType)) return undefined;
@@ -24,22 +24,32 @@ export function readDeletedPair(transaction: Y.Transaction, doc: Y.Doc, id: stri
     cells[lang] = readCell(fragment, alive);
   }
   const kind = value('kind');
-  return { id, kind: isPairKind(kind) ? kind : 'operative', ...cells, ...placeBefore(transaction, doc, id, alive) };
+  return { id, kind: isPairKind(kind) ? kind : 'operative', ...cells, ...(places().get(id) ?? { afterId: null, index: 0 }) };
 }
 
-/** Where the pair stood in the reading order before the transaction: the pair before it and its index. */
-function placeBefore(transaction: Y.Transaction, doc: Y.Doc, id: string, alive: ItemAlive): { afterId: string | null; index: number } {
-  const seen = new Set<string>();
+/** Where a pair stood in the reading order: the pair before it, and its index. */
+export interface Place {
+  afterId: string | null;
+  index: number;
+}
+
+/**
+ * Where every pair stood in the reading order before the transaction, read in
+ * one walk of the order (a transaction that deletes every pair asks it for
+ * each: one walk per pair was quadratic, 0.4–0.6 s for 2,000 pairs).
+ */
+export function placesBefore(transaction: Y.Transaction, doc: Y.Doc): Map<string, Place> {
+  const alive: ItemAlive = (item) => !item.deleted || Y.isDeleted(transaction.deleteSet, item.id);
+  const places = new Map<string, Place>();
   let afterId: string | null = null;
   for (let item = orderArray(doc)._start; item !== null; item = item.right) {
     // Deleted before this transaction: its content is gone (not countable). Inserted by it: not there before.
     if (!item.countable || !alive(item) || item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)) continue;
     for (const value of item.content.getContent()) {
-      if (typeof value !== 'string' || seen.has(value)) continue;
-      if (value === id) return { afterId, index: seen.size };
-      seen.add(value);
+      if (typeof value !== 'string' || places.has(value)) continue;
+      places.set(value, { afterId, index: places.size });
       afterId = value;
     }
   }
-  return { afterId, index: seen.size };
+  return places;
 }

@@ -1,8 +1,15 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { paragraphsMap, type Lang } from '../../shared/model/index.ts';
 import { connectionOfOrigin } from '../collaboration/connectionAccounts.ts';
 import type { PairEdit, StoredDeletedPair } from '../store/historyTypes.ts';
-import { readDeletedPair } from './deletedPairs.ts';
+import { placesBefore, readDeletedPair, type Place } from './deletedPairs.ts';
+
+/**
+ * At most this many deleted pairs of one transaction have their content kept
+ * ("Recently deleted" lists 50): a few bytes can delete every pair, and
+ * reading each one's cells is work on the event loop (issue 19's bound).
+ */
+const KEPT_PER_TRANSACTION = 50;
 
 /** What one document's transactions gave the history since it was last written. */
 export interface HistoryBatch {
@@ -69,6 +76,9 @@ export class HistoryRecorder {
     const at = new Date().toISOString();
     const entry = (pairId: string, what: PairEdit['what'], lang: Lang | null): PairEdit => ({ pairId, accountId, partyId, lang, what, firstAt: at, lastAt: at });
     const structural = new Set<string>();
+    let places: Map<string, Place> | undefined;
+    const placesOnce = () => (places ??= placesBefore(transaction, this.doc));
+    let kept = 0;
     for (const key of transaction.changed.get(this.paragraphs as unknown as Y.AbstractType<Y.YEvent<Y.Map<unknown>>>) ?? []) {
       if (key === null) continue;
       structural.add(key);
@@ -81,11 +91,18 @@ export class HistoryRecorder {
         }
         continue;
       }
-      const pair = readDeletedPair(transaction, this.doc, key);
-      if (!pair) continue;
+      const removed = this.paragraphs._map.get(key);
+      // Deleted by this transaction (not before it, the key changed again since).
+      if (!removed || !removed.deleted || !Y.isDeleted(transaction.deleteSet, removed.id)) continue;
       this.batch.edits.push(entry(key, 'deleted', null));
+      if (kept >= KEPT_PER_TRANSACTION) continue;
+      const pair = readDeletedPair(transaction, this.doc, key, placesOnce);
+      if (!pair) continue;
       const blank = [...pair.vi, ...pair.fr].every((paragraph) => paragraph.every((run) => run.text.trim() === ''));
-      if (!blank) this.batch.structure.push({ deleted: { pair, accountId, partyId, deletedAt: at } });
+      if (!blank) {
+        kept += 1;
+        this.batch.structure.push({ deleted: { pair, accountId, partyId, deletedAt: at } });
+      }
     }
     for (const { pairId, lang } of touchedCells(transaction, this.paragraphs)) {
       if (structural.has(pairId)) continue;

@@ -7,6 +7,10 @@ import { HistoryRecorder } from './recorder.ts';
 
 /** How long noted entries wait before they are written (one transaction for a burst of typing). */
 const WRITE_AFTER_MS = 1000;
+/** Rows of the history written in one turn of the event loop. */
+const WRITE_CHUNK = 200;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** How many deleted pairs "Recently deleted" lists. */
 export const RECENTLY_DELETED_LIMIT = 50;
 
@@ -82,11 +86,24 @@ export class HistoryService {
     this.timer.unref();
   }
 
-  private async write(documentId: string, recorder: HistoryRecorder): Promise<void> {
-    const { edits, structure } = recorder.take();
+  /** One write at a time, in the order taken: a burst of typing is extended only while nobody's entry came after it. */
+  private writing: Promise<void> = Promise.resolve();
+
+  private write(documentId: string, recorder: HistoryRecorder): Promise<void> {
+    const batch = recorder.take();
+    this.writing = this.writing.then(() => this.writeBatch(documentId, batch));
+    return this.writing;
+  }
+
+  private async writeBatch(documentId: string, { edits, structure }: ReturnType<HistoryRecorder['take']>): Promise<void> {
     try {
-      if (edits.length > 0) await this.store.recordPairEdits(documentId, edits);
-      for (const change of structure) {
+      // In chunks, a turn of the event loop each: a second of edits to 2,000 pairs is thousands of rows.
+      for (let i = 0; i < edits.length; i += WRITE_CHUNK) {
+        if (i > 0) await nextTurn();
+        await this.store.recordPairEdits(documentId, edits.slice(i, i + WRITE_CHUNK));
+      }
+      for (const [i, change] of structure.entries()) {
+        if (i > 0 && i % (WRITE_CHUNK / 10) === 0) await nextTurn();
         if ('deleted' in change) await this.store.recordDeletedPair(documentId, change.deleted);
         else await this.store.forgetDeletedPair(documentId, change.restored);
       }
