@@ -1,44 +1,9 @@
-import type { CellContent, Lang, PairKind } from '../../shared/model/index.ts';
+import type { DeletedPairView, PairHistory } from '../../shared/history.ts';
 import { request } from './http.ts';
 
+export type { DeletedPairView, PairHistory, PairHistoryEntry } from '../../shared/history.ts';
+
 /** Who changed what (server/routes/history.ts). */
-
-export interface PairHistoryEntry {
-  what: 'edit' | 'deleted' | 'restored';
-  lang: Lang | null;
-  name: string;
-  partyId: string | null;
-  from: string;
-  to: string;
-  afterApprovalOf: string[];
-}
-
-export interface PairHistoryApproval {
-  partyId: string;
-  status: 'agreed' | 'reserved';
-  name: string;
-  at: string;
-  current: boolean;
-  editedSince: boolean;
-}
-
-export interface PairHistory {
-  entries: PairHistoryEntry[];
-  approvals: PairHistoryApproval[];
-}
-
-export interface DeletedPairView {
-  pairId: string;
-  kind: PairKind;
-  vi: CellContent;
-  fr: CellContent;
-  afterId: string | null;
-  number: number;
-  name: string;
-  partyId: string | null;
-  deletedAt: string;
-}
-
 const doc = (id: string): string => `/api/documents/${encodeURIComponent(id)}`;
 
 export const historyApi = {

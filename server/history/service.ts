@@ -1,7 +1,6 @@
-import type { CellContent, Lang, PairKind } from '../../shared/model/index.ts';
+import type { DeletedPairView, PairHistoryApproval, PairHistoryEntry } from '../../shared/history.ts';
 import type { SyncServer } from '../collaboration/syncServer.ts';
 import type { Logger } from '../logger.ts';
-import type { PairEditKind } from '../store/historyTypes.ts';
 import type { Store } from '../store/types.ts';
 import { HistoryRecorder } from './recorder.ts';
 
@@ -13,43 +12,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How many deleted pairs "Recently deleted" lists. */
 export const RECENTLY_DELETED_LIMIT = 50;
-
-/** One entry of a pair's history as the API gives it: who (name, delegation), what, in which cell, when. */
-export interface PairHistoryEntry {
-  what: PairEditKind;
-  lang: Lang | null;
-  name: string;
-  partyId: string | null;
-  from: string;
-  to: string;
-  /** The parties whose current approval of the pair was given before this entry ended: the text changed after they agreed. */
-  afterApprovalOf: string[];
-}
-
-/** A current approval of the pair, and whether the text was edited after it (then maybe brought back: `current`). */
-export interface PairHistoryApproval {
-  partyId: string;
-  status: 'agreed' | 'reserved';
-  name: string;
-  at: string;
-  /** The pair's text is the one approved now. */
-  current: boolean;
-  /** Someone edited the pair after this approval. */
-  editedSince: boolean;
-}
-
-export interface DeletedPairView {
-  pairId: string;
-  kind: PairKind;
-  vi: CellContent;
-  fr: CellContent;
-  afterId: string | null;
-  /** Its ¶ number when it was deleted. */
-  number: number;
-  name: string;
-  partyId: string | null;
-  deletedAt: string;
-}
 
 /**
  * Who changed what: each live document's recorder notes the edits of signed-in

@@ -1,7 +1,8 @@
+import type { PairEditKind } from '../../shared/history.ts';
 import type { DeletedPair, Lang } from '../../shared/model/index.ts';
 
 /** What a person did to a pair: typed in one of its cells, or deleted or restored it. */
-export type PairEditKind = 'edit' | 'deleted' | 'restored';
+export type { PairEditKind };
 
 /** One entry of a pair's history (typing in one cell by one account, coalesced over minutes). */
 export interface PairEdit {
