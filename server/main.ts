@@ -1,7 +1,7 @@
 import { loadConfig } from './config.ts';
 import { startServer } from './app.ts';
 import { demoSignInLinks } from './demo/seedDemo.ts';
-import { startStallLog } from './stallLog.ts';
+import { startStallLog } from './diagnostics/stallLog.ts';
 
 /** Longest a SIGTERM/SIGINT shutdown may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -12,7 +12,7 @@ await server.listen();
 console.log(`listening on ws://127.0.0.1:${server.address.port}`);
 process.on('SIGTERM', () => process.exit(0));
 
-// STALL_LOG=1: the same event-loop stall report as Accord's ACCORD_STALL_LOG (server/stallLog.ts).
+// STALL_LOG=1: the same event-loop stall report as Accord's ACCORD_STALL_LOG (server/diagnostics/stallLog.ts).
 if (process.env.STALL_LOG === '1') {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const histogram = monitorEventLoopDelay({ resolution: 10 });

@@ -24,7 +24,7 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 });
 process.on('SIGTERM', () => process.exit(0));
 
-// STALL_LOG=1: the same event-loop stall report as Accord's ACCORD_STALL_LOG (server/stallLog.ts).
+// STALL_LOG=1: the same event-loop stall report as Accord's ACCORD_STALL_LOG (server/diagnostics/stallLog.ts).
 if (process.env.STALL_LOG === '1') {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const histogram = monitorEventLoopDelay({ resolution: 10 });

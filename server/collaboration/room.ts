@@ -32,7 +32,7 @@ import { encodeIntegratedState } from './integratedState.ts';
 import type { PreparedUpdate, UpdatePreparer } from './ingest/preparer.ts';
 import { bringsNothingNew, continuesKnown, covers, knownState, scanRow, summaryFromScans, type KnownState, type RowScan, type StoredSummary } from './ingest/storedRows.ts';
 import { RoomPersistence } from './persistence.ts';
-import { batchTrace, type BatchTrace } from './batchTrace.ts';
+import { batchTrace, type BatchTrace } from '../diagnostics/batchTrace.ts';
 import { StorageUnavailableError } from '../store/storageError.ts';
 import type { SyncSocket } from './socket.ts';
 

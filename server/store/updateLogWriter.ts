@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { batchTrace } from '../collaboration/batchTrace.ts';
+import { batchTrace } from '../diagnostics/batchTrace.ts';
 
 /** A write the database refused (read-only file, disk full, …): `code` is SQLite's (e.g. SQLITE_FULL). */
 export class StorageWriteError extends Error {
