@@ -1,3 +1,9 @@
+/*
+ * The one file that reaches into `ws`'s private fields (`_sender`, `_socket`):
+ * the frame-once fast path below. tests/server/wsInternals.test.ts is its
+ * canary: it fails if an upgrade of `ws` renames or reshapes them, which would
+ * otherwise only make every broadcast quietly slower.
+ */
 import { WebSocket } from 'ws';
 import type { SyncSocket } from './socket.ts';
 
@@ -5,6 +11,16 @@ import type { SyncSocket } from './socket.ts';
 interface WsInternals {
   _sender?: { _state?: number; _queue?: unknown[] };
   _socket?: { destroyed: boolean; write(chunk: Buffer): boolean };
+}
+
+/**
+ * The TCP socket to write a whole frame to, when `ws` has nothing of its own
+ * queued or half-written on this connection (its sender idle, the socket
+ * open); otherwise undefined, and the message goes through `ws.send`.
+ */
+export function directWriter(ws: WebSocket): { write(chunk: Buffer): boolean } | undefined {
+  const { _sender: sender, _socket: tcp } = ws as unknown as WsInternals;
+  return sender?._state === 0 && sender._queue?.length === 0 && tcp && !tcp.destroyed ? tcp : undefined;
 }
 
 /**
@@ -48,8 +64,8 @@ export class WsSyncSocket implements SyncSocket {
   constructor(private readonly ws: WebSocket) {}
   send(data: Uint8Array): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
-    const { _sender: sender, _socket: tcp } = this.ws as unknown as WsInternals;
-    if (data.length < SHARED_FRAME_MAX_BYTES && sender?._state === 0 && sender._queue?.length === 0 && tcp && !tcp.destroyed) {
+    const tcp = data.length < SHARED_FRAME_MAX_BYTES ? directWriter(this.ws) : undefined;
+    if (tcp) {
       let frame = framed.get(data);
       if (!frame) {
         frame = binaryFrame(data);
