@@ -7,7 +7,7 @@ import { PARAGRAPH_SEPARATOR } from './text.ts';
 /**
  * The agreed text of a cell: its paragraphs of runs, bold and italic
  * included, in one canonical form. What is hashed, versioned, diffed and
- * exported is this form (DESIGN.md decision 2, with formatting); the plain
+ * exported is this form (docs/DESIGN.md decision 2, with formatting); the plain
  * text identity (text.ts `cellPlainText`) stays what search and checks use.
  *
  * Canonical means: text in NFC; no empty run; adjacent runs with the same

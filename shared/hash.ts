@@ -3,7 +3,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { canonicalCell, cellText, hasMarks, type CanonicalCell, type PairContent, type RunInput } from './canonicalText.ts';
 
 /**
- * Hashes of the agreed text (DESIGN.md decision 2, with formatting), the same
+ * Hashes of the agreed text (docs/DESIGN.md decision 2, with formatting), the same
  * in the browser and on the server (a synchronous SHA-256 that also works on
  * plain-http pages, where Web Crypto is unavailable).
  */

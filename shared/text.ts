@@ -2,7 +2,7 @@ import type * as Y from 'yjs';
 import { paragraphString, walkCell } from './model/cellWalk.ts';
 
 /**
- * The one text identity of Accord (DESIGN.md decision 2): every hash, diff,
+ * The one text identity of Accord (docs/DESIGN.md decision 2): every hash, diff,
  * check and search works on the string this module derives. NFC so that
  * Vietnamese typed in NFD compares equal; whitespace such as U+00A0 and U+202F
  * is kept as it is, because French typography depends on it.

@@ -28,7 +28,7 @@ export interface StoredComment {
   deletedAt: string | null;
 }
 
-/** Comment threads: in the store, never in the Y.Doc (DESIGN.md decision 1). */
+/** Comment threads: in the store, never in the Y.Doc (docs/DESIGN.md decision 1). */
 export interface CommentStore {
   createThread(thread: Omit<StoredThread, 'status' | 'createdAt' | 'resolvedAt' | 'resolvedBy'>, first: { id: string; body: string }): Promise<void>;
   getThread(id: string): Promise<StoredThread | undefined>;

@@ -43,8 +43,13 @@ interface PartyRow {
 export const DATABASE_FILE = 'accord.sqlite';
 
 /**
- * The embedded default store: one SQLite file (WAL, synchronous=FULL so an
- * acknowledged update survives a kill -9 and a power cut alike).
+ * The embedded default store: one SQLite file in WAL mode. Its main
+ * connection (members, comments, approvals, versions) commits with
+ * synchronous=FULL, so such a record survives a power cut once acknowledged.
+ * Edits do not go through it: the update log writes on a connection of its
+ * own with synchronous=NORMAL and flushes the WAL in the background
+ * (UpdateLogWriter), so an acknowledged edit survives a kill -9 and a power
+ * cut can take only the last milliseconds, which open clients send again.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;

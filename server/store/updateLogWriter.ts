@@ -50,7 +50,7 @@ const CHECKPOINT_EVERY_MS = 1000;
  *
  * An append is one small commit, `synchronous=NORMAL`: the row is in the WAL
  * file when `append` resolves — it survives a kill -9 of the server
- * (DESIGN.md, decision 5) — and no `fsync` is waited for (~0.05 ms). Right
+ * (docs/DESIGN.md, decision 5) — and no `fsync` is waited for (~0.05 ms). Right
  * after, the WAL is flushed to the disk in the background (`fdatasync` on
  * libuv's thread pool, one at a time: the commits made during one go in the
  * next), so a power loss can take only the last milliseconds of edits, which

@@ -16,7 +16,7 @@ import {
 import { LANGS, isPairKind, type CellContent, type CellInput, type Lang, type PairKind, type PairText } from './types.ts';
 
 /**
- * The shape of a declaration inside its Y.Doc (DESIGN.md):
+ * The shape of a declaration inside its Y.Doc (docs/DESIGN.md):
  *   order:      Y.Array<string>            pair ids in reading order
  *   paragraphs: Y.Map<Y.Map>               id -> { kind, vi: Y.XmlFragment, fr: Y.XmlFragment }
  * Moving a pair moves its id in `order`; its content is never recreated.

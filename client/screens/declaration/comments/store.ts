@@ -4,7 +4,7 @@ import type { Lang } from '../../../../shared/model/index.ts';
 /**
  * The comment threads this member may see, as last told by the server (the
  * initial GET, the answers to our own requests and the live pushes). Comment
- * data never lives in the Y.Doc (DESIGN.md decision 1).
+ * data never lives in the Y.Doc (docs/DESIGN.md decision 1).
  */
 export class ThreadStore {
   private readonly threads = new Map<string, ThreadView>();
