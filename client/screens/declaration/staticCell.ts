@@ -79,7 +79,7 @@ export function createStaticCell(mount: HTMLElement, options: StaticCellOptions)
   for (const [name, value] of Object.entries(options.attributes())) element.setAttribute(name, value);
   const render = (): void => {
     frame = 0;
-    // The editor's classes (cellEditor.ts) and the styles ProseMirror gives its own element (.cell-static in styles.css).
+    // The editor's classes (cellEditor.ts) and the styles ProseMirror gives its own element (.cell-static in rows.css).
     element.className = isEmptyFragment(fragment) ? 'cell-editor cell-static is-empty' : 'cell-editor cell-static';
     element.replaceChildren(renderCellContent(fragment));
   };
