@@ -123,7 +123,9 @@ describe('revocation takes effect at once', () => {
       json: { pairId: 'heritage', lang: 'vi', anchor: anchorOfRange(text, at, at + 6), quote: 'di sản', visibility: 'shared', body: 'Chia sẻ' },
     });
     expect(made.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 300));
+    // The route answers once its pushes are sent; an ack asked for now on the
+    // same socket comes after any push, however late, that it sent this socket.
+    expect(await socket.timeout(5000).emitWithAck('document:leave', { documentId: DOC })).toMatchObject({ ok: true });
     expect(pushes).toEqual([]);
     socket.disconnect();
     local.provider.destroy();
