@@ -229,8 +229,8 @@ describe('approvals bound to the text, versions, signatures', () => {
     expect((await as('frHead')(`/api/documents/${DOC}/versions/2/signatures`, { method: 'POST', json: {} })).status).toBe(409);
     const frozen = (await as('observer')(`/api/documents/${DOC}/versions/2`)).body.version;
     firstXmlText(drafter.doc, 'closing', 'vi').insert(0, 'SAU KHI KÝ ');
-    await waitFor(() => readPairText(drafter.doc, 'closing')!.vi.startsWith('SAU'), 'edit');
-    await new Promise((r) => setTimeout(r, 200));
+    // Waited for in the server's stored draft, not the editing client's own copy: the edit is in, so a version it would change shows it.
+    await waitFor(async () => (await as('observer')(`/api/documents/${DOC}/pairs/closing`)).body.pair.vi.startsWith('SAU'), 'the edit in the stored draft');
     expect((await as('observer')(`/api/documents/${DOC}/versions/2`)).body.version).toEqual(frozen);
     expect(cellText(frozen.pairs.find((p: { id: string }) => p.id === 'closing').vi)).not.toMatch(/^SAU/);
 
