@@ -2,10 +2,10 @@ import * as decoding from 'lib0/decoding';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { encodeUpdate } from '../../server/collaboration/messages.ts';
+import { encodeSyncStep1, encodeUpdate } from '../../server/collaboration/messages.ts';
 import { anchorOfRange } from '../../shared/anchors.ts';
 import { readPairText } from '../../shared/model/index.ts';
-import { CloseCode, MessageType, READ_ONLY_REASON, type JoinReply } from '../../shared/protocol.ts';
+import { CloseCode, MessageType, READ_ONLY_REASON, SyncMessageType, type JoinReply } from '../../shared/protocol.ts';
 import type { ThreadView } from '../../shared/comments.ts';
 import { DEMO, api, signInAs } from '../helpers/auth.ts';
 import { connectProvider, rawSyncSocket, synced, waitFor } from '../helpers/clients.ts';
@@ -13,6 +13,20 @@ import { firstXmlText } from '../helpers/docs.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const DOC = 'vn-fr-2023';
+
+/** Whether a frame is a y-protocols sync step 2 (the answer to a sync step 1). */
+function isStep2(message: Uint8Array): boolean {
+  const decoder = decoding.createDecoder(message);
+  return decoding.readVarUint(decoder) === MessageType.Sync && decoding.readVarUint(decoder) === SyncMessageType.Step2;
+}
+
+/** The update a sync step 2 frame carries. */
+function step2Update(message: Uint8Array): Uint8Array {
+  const decoder = decoding.createDecoder(message);
+  decoding.readVarUint(decoder);
+  decoding.readVarUint(decoder);
+  return decoding.readVarUint8Array(decoder);
+}
 
 
 describe('revocation takes effect at once', () => {
@@ -55,7 +69,15 @@ describe('revocation takes effect at once', () => {
         return decoding.readVarUint(d) === MessageType.Auth && (decoding.readVarUint(d), decoding.readVarString(d)) === READ_ONLY_REASON;
       });
     await waitFor(denied, 'a permission-denied reply');
-    await new Promise((r) => setTimeout(r, 100));
+    // A sync step 1 on the same socket: the server answers it with its whole
+    // document once everything before it is stored and relayed, so the answer
+    // shows whether the refused edit was taken, however late.
+    const answered = raw.messages.length;
+    raw.ws.send(encodeSyncStep1(new Y.Doc()));
+    await waitFor(() => raw.messages.slice(answered).some(isStep2), 'the answer to a later sync step 1');
+    const serverCopy = new Y.Doc();
+    Y.applyUpdate(serverCopy, step2Update(raw.messages.slice(answered).find(isStep2)!));
+    expect(readPairText(serverCopy, 'closing')!.fr).not.toContain('APRÈS');
     expect(readPairText(local.doc, 'closing')!.fr).not.toContain('APRÈS');
 
     // Comments and approvals follow the new role on the next request too.
@@ -101,7 +123,9 @@ describe('revocation takes effect at once', () => {
       json: { pairId: 'heritage', lang: 'vi', anchor: anchorOfRange(text, at, at + 6), quote: 'di sản', visibility: 'shared', body: 'Chia sẻ' },
     });
     expect(made.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 300));
+    // The route answers once its pushes are sent; an ack asked for now on the
+    // same socket comes after any push, however late, that it sent this socket.
+    expect(await socket.timeout(5000).emitWithAck('document:leave', { documentId: DOC })).toMatchObject({ ok: true });
     expect(pushes).toEqual([]);
     socket.disconnect();
     local.provider.destroy();
